@@ -1,0 +1,67 @@
+# GongYou 工友 — `make run` and `make test` are all a new user needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/gongyou.tar.gz
+# Rasa 3.6 needs Python 3.10: use the one on PATH, else pyenv's.
+# (pyenv's shim answers to python3.10 even when no 3.10 is active, so each candidate is tried.)
+PYTHON310 ?= $(shell for p in $$(command -v python3.10) $$(ls -d $$HOME/.pyenv/versions/3.10*/bin/python 2>/dev/null); do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+NLU_SOURCES := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
+               $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/dictionary/*)
+GAZETTEER_SOURCES := $(wildcard bot/places/*.py) $(wildcard bot/places/data/*) $(wildcard bot/nlu/dictionary/*)
+
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
+
+.PHONY: help install gazetteer train run test bench bench-compare clean
+
+help:
+	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055)"
+	@echo "make test   set up, train if needed, run every test"
+	@echo "make bench  print NLU accuracy and latency figures (bench-compare: against DIET)"
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (python3.10 or pyenv 3.10.x)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<24"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+build/.gazetteer: $(VENV)/.installed $(GAZETTEER_SOURCES)
+	$(PY) -m bot.places.build --out build
+	touch $@
+
+gazetteer: build/.gazetteer
+
+# Trains only when the data, the config or our NLU code changed since the last model.
+$(MODEL): build/.gazetteer $(NLU_SOURCES)
+	$(RASA) train --fixed-model-name gongyou --out models --quiet
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PY) -m bot.launcher --model $(MODEL)
+
+test: $(MODEL)
+	$(PY) -m pytest -q tests
+
+bench: $(MODEL)
+	$(PY) bench/nlu.py --model $(MODEL)
+
+# DIET (bench/configs/diet.yml) against the linear pipeline of config.yml, same held-out set.
+bench-compare: $(MODEL)
+	$(RASA) train --config bench/configs/diet.yml --fixed-model-name diet --out models/bench --quiet
+	$(PY) bench/nlu.py --model $(MODEL) --model models/bench/diet.tar.gz
+
+clean:
+	rm -rf build models .pytest_cache

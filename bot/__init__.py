@@ -1,0 +1,1 @@
+"""GongYou 工友: services behind the assistant (plain Python, testable without Rasa)."""

@@ -1,0 +1,1 @@
+"""Input channels: turn a platform's message into a Rasa message, and nothing else."""

@@ -1,0 +1,100 @@
+"""Rasa's REST channel, hardened: malformed or empty input gets a polite Chinese answer.
+
+Same address and format as Rasa's own (`/webhooks/rest/webhook`, `{"sender", "message",
+"metadata"}` in, a list of `{"text": ...}` out), so clients of the stock channel work unchanged.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.nlu.text_cleaning import clean_for_parse
+from bot.privacy import install_log_masking
+
+logger = logging.getLogger(__name__)
+
+# What the tracker keeps of one message; the NLU reads fewer still (bot/nlu/text_cleaning.py).
+MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 128
+
+MALFORMED = "抱歉，消息格式不对，请重新发送。"
+EMPTY = "您好像还没有输入内容。请说说遇到了什么事，比如“老板欠我两个月工资”。"
+TOO_LONG = f"您的消息很长，我先看前{MAX_MESSAGE_CHARS}个字。"
+BUSY = "系统有点忙，请稍后再发一次。您刚才说的话不会丢。"
+
+
+def _polite(text: str, status: int) -> HTTPResponse:
+    return response.json([{"recipient_id": None, "text": text}], status=status)
+
+
+def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    """(fields, None) for a usable request, else (None, reason)."""
+    try:
+        body = request.json
+    except Exception:
+        return None, "not JSON"
+    if not isinstance(body, dict):
+        return None, "not an object"
+    sender = body.get("sender")
+    if isinstance(sender, int) and not isinstance(sender, bool):
+        sender = str(sender)
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return None, "bad sender"
+    message = body.get("message", "")
+    if message is None:
+        message = ""
+    if not isinstance(message, str):
+        return None, "bad message"
+    metadata = body.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = None
+    return {"sender": sender.strip(), "message": message, "metadata": metadata,
+            "input_channel": body.get("input_channel") if isinstance(body.get("input_channel"), str) else None}, None
+
+
+class GongYouRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        install_log_masking()
+        webhook = Blueprint("gongyou_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            fields, problem = parse_body(request)
+            if fields is None:
+                logger.info("rest: refused a request (%s)", problem)
+                return _polite(MALFORMED, 400)
+            text = fields["message"].strip()
+            if not clean_for_parse(text[:MAX_MESSAGE_CHARS]):
+                # Nothing said, nothing recorded: the conversation stays as it was.
+                return response.json([{"recipient_id": fields["sender"], "text": EMPTY}])
+            notes: List[Dict[str, Any]] = []
+            if len(text) > MAX_MESSAGE_CHARS:
+                text = text[:MAX_MESSAGE_CHARS]
+                notes.append({"recipient_id": fields["sender"], "text": TOO_LONG})
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(
+                    text, collector, fields["sender"],
+                    input_channel=fields["input_channel"] or self.name(),
+                    metadata=fields["metadata"],
+                ))
+            except Exception:
+                logger.exception("rest: a message could not be handled")
+                return _polite(BUSY, 503)
+            return response.json(notes + collector.messages)
+
+        return webhook

@@ -1,0 +1,110 @@
+"""Start every part of GongYou on embedded defaults and stop them together (`make run`).
+
+Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ports() -> Dict[str, int]:
+    return {
+        "rasa": int(os.environ.get("GONGYOU_RASA_PORT", "5005")),
+        "actions": int(os.environ.get("GONGYOU_ACTIONS_PORT", "5055")),
+    }
+
+
+def commands(model: str) -> Dict[str, List[str]]:
+    p = ports()
+    bin_dir = Path(sys.executable).parent
+    return {
+        "actions": [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(p["actions"])],
+        "rasa": [str(bin_dir / "rasa"), "run", "--model", model, "--enable-api",
+                 "--port", str(p["rasa"]), "--credentials", "credentials.yml",
+                 "--endpoints", "endpoints.yml", "--cors", "*"],
+    }
+
+
+def environment() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("ACTION_SERVER_URL", f"http://localhost:{ports()['actions']}/webhook")
+    env.setdefault("PYTHONPATH", str(ROOT))
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def health_urls() -> Dict[str, str]:
+    p = ports()
+    return {"rasa": f"http://localhost:{p['rasa']}/status", "actions": f"http://localhost:{p['actions']}/health"}
+
+
+def is_up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except Exception:
+        return False
+
+
+def wait_until_up(timeout: float = 240) -> bool:
+    deadline = time.monotonic() + timeout
+    pending = dict(health_urls())
+    while pending and time.monotonic() < deadline:
+        for name, url in list(pending.items()):
+            if is_up(url):
+                del pending[name]
+        if pending:
+            time.sleep(1)
+    return not pending
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="models/gongyou.tar.gz")
+    args = parser.parse_args()
+    env = environment()
+    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands(args.model).items()}
+
+    def stop(*_: object) -> None:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    try:
+        if wait_until_up():
+            p = ports()
+            print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  (Ctrl-C stops)",
+                  flush=True)
+        else:
+            print("GongYou did not come up in time; see the logs above.", flush=True)
+        while all(proc.poll() is None for proc in procs.values()):
+            time.sleep(1)
+        print("A part of GongYou stopped; stopping the rest.", flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

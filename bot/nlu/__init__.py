@@ -1,0 +1,1 @@
+"""Chinese NLU for GongYou: text clean-up, number reading, entity normalisation."""

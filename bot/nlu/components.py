@@ -1,0 +1,117 @@
+"""GongYou's custom Rasa NLU components. Rules live in plain modules; these only wire them in."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.entities import resolve_entities
+from bot.nlu.text_cleaning import DEFAULT_MAX_CHARS, clean_for_training, clean_with_offsets
+
+FALLBACK_INTENT = "nlu_fallback"
+# Where TextNormaliser leaves the user's own text for EntityNormaliser (not part of the output).
+SOURCE = "gongyou_source"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class TextNormaliser(GraphComponent):
+    """First in the pipeline: traditional → simplified, control characters out, length capped."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"max_chars": DEFAULT_MAX_CHARS}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._max_chars = int(config.get("max_chars", DEFAULT_MAX_CHARS))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TextNormaliser":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            text = message.get(TEXT)
+            if text:
+                message.set(TEXT, clean_for_training(text))
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text is not None:
+                cleaned, offsets = clean_with_offsets(text, self._max_chars)
+                message.set(TEXT, cleaned)
+                message.set(SOURCE, (text, offsets))
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class EntityNormaliser(GraphComponent):
+    """Last in the pipeline: merges what every extractor found into one clean list.
+
+    amount/duration/worker_count/phone get numeric values (一万二 → 12000), overlapping hits from
+    different extractors collapse to one, and a message with no intent gets the fallback one.
+    """
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EntityNormaliser":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            source, offsets = message.get(SOURCE) or (text, list(range(len(text))))
+            entities = resolve_entities(text, message.get(ENTITIES, []), source, offsets)
+            message.set(ENTITIES, entities, add_to_output=True)
+            intent = message.get(INTENT) or {}
+            if not intent.get("name"):
+                # Empty or unreadable input still gets an answer path, never an error.
+                message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
+                if not message.get(INTENT_RANKING_KEY):
+                    message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}],
+                                add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(LogisticRegressionClassifier):
+    """Rasa's LogisticRegressionClassifier, minus its crash on a message with no features.
+
+    Stock Rasa raises on empty text (sklearn gets a 0-column matrix); such a message keeps no
+    intent here, and EntityNormaliser gives it the fallback intent.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        readable = [m for m in messages if _has_features(m)]
+        if readable:
+            super().process(readable)
+        return messages
+
+
+def _has_features(message: Message) -> bool:
+    # Features exist exactly when the tokenizer found a token (asking for the features
+    # themselves would cost 2 ms a message: Rasa combines them on every call).
+    return bool(message.get(TOKENS_NAMES[TEXT]))

@@ -1,0 +1,175 @@
+"""One clean entity list from what several extractors found.
+
+Rasa runs a learned extractor, the spaCy place gazetteer and our own rules side by side; this
+module merges them: numeric entities get their value in numbers (contract §2), overlapping hits
+keep the longest span, and a place followed by 路/街/镇 becomes that street (浙江路, not 浙江).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, Iterable, List, Optional
+
+from bot.nlu.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
+
+RULES = "GongYouRules"
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟俩仨"
+NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[万千百wWkK](?:\d|[一二三四五六七八九])?)?"
+    rf"|[{_CN_NUM}]+"
+)
+_MONEY_UNIT = r"(?:块钱|块|元|圆|万元|大洋)"
+
+_AMOUNT_WITH_UNIT = re.compile(rf"(?:{NUM})(?:多|来|余)?{_MONEY_UNIT}")
+# 一万二, 1.2万, 八千: a figure with 万/千 is money unless a counter follows it (八千个, 三千米).
+_AMOUNT_BIG = re.compile(
+    rf"(?<![\d{_CN_NUM}])(?:(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)[万千wWkK](?:\d|[一二三四五六七八九])?)(?:多)?"
+    r"(?![\d个名位人米公里斤件单次字条张台套项天年月号日周岁分秒小时])"
+)
+_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发了?|给了?|月薪|底薪|工钱|薪水|每月|每个月|还差|剩|拖)$")
+_BARE_FIGURE = re.compile(r"(?<![\d.])\d{3,6}(?![\d.年号月日岁%])")
+
+_DURATION = re.compile(
+    rf"(?:大半年|半年|半个月|(?:{NUM})个半月|(?:{NUM})(?:个多月|多个月|个月)"
+    rf"|(?<![去今前明后那哪每\d])(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:多|半)?(?![级代纪龄轻前后底初终度]))"
+)
+_PEOPLE = r"(?:农民工|工人|工友|员工|兄弟|师傅|职工|骑手|同事|老乡|伙计|姐妹|阿姨|大姐|人员|司机|人)"
+_WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余)?{_PEOPLE}")
+
+# Registered names end in a legal form; two to twelve characters of name before it.
+_COMPANY = re.compile(r"(?:那家|这家|一家|某)?[^\s\d,，。、；;:：!！?？的了在给是我们他她被跟和对方说把从到与向就还都也去来叫让找告"
+                      r"（）()“”\"']{2,12}?(?:有限责任公司|股份有限公司|有限公司|集团)")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+# A place name followed by one of these is a street, zone or village of that name.
+_PLACE_TAIL = re.compile(r"^(?:街道|大街|大道|路|街|巷|镇|乡|村|社区|广场|开发区|高新区|新区|工业园区|工业园|园区)")
+# A learned place span that runs past the gazetteer's name must end like a place, or it has
+# swallowed the next word (成都交了, 深圳上班).
+_PLACE_FINAL = set("区县市省镇乡村路街道巷园城站桥碑川湖山坝门场湾港口楼厦苑里屯庄寨坪沟岛河江溪岭塘店铺厂")
+_TRIM = " \t\n,，。.!！?？、;；:：\"'“”‘’()（）[]【】<>《》「」『』"
+
+
+def _rule_hits(text: str) -> List[Dict[str, Any]]:
+    hits: List[Dict[str, Any]] = []
+
+    def add(entity: str, start: int, end: int) -> None:
+        hits.append({"entity": entity, "start": start, "end": end, "value": text[start:end],
+                     "extractor": RULES})
+
+    for m in _AMOUNT_WITH_UNIT.finditer(text):
+        add("amount", m.start(), m.end())
+    for m in _AMOUNT_BIG.finditer(text):
+        add("amount", m.start(), m.end())
+    for m in _BARE_FIGURE.finditer(text):
+        if _MONEY_CUE.search(text[max(0, m.start() - 4): m.start()]):
+            add("amount", m.start(), m.end())
+    for m in _DURATION.finditer(text):
+        add("duration", m.start(), m.end())
+    for m in _WORKERS.finditer(text):
+        if parse_count(m.group(0)) not in (None, 1):
+            add("worker_count", m.start(), m.end())
+    for m in _COMPANY.finditer(text):
+        add("employer", m.start(), m.end())
+    for pattern in (_MOBILE, _LANDLINE):
+        for m in pattern.finditer(text):
+            add("phone", m.start(), m.end())
+    return hits
+
+
+VALUE_PARSERS: Dict[str, Callable[[str], Optional[Any]]] = {
+    "amount": parse_amount,
+    "duration": parse_duration,
+    "worker_count": parse_count,
+    "phone": normalise_phone,
+}
+
+# When two hits cover the same span, the more precise source wins.
+_PRIORITY = {RULES: 0, "SpacyEntityExtractor": 2}
+
+
+def _trimmed(entity: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
+    start, end = entity.get("start"), entity.get("end")
+    if start is None or end is None or not (0 <= start < end <= len(text)):
+        return None
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if start >= end:
+        return None
+    return {**entity, "start": start, "end": end, "value": text[start:end]}
+
+
+def _extend_place(entity: Dict[str, Any], text: str) -> Dict[str, Any]:
+    tail = _PLACE_TAIL.match(text[entity["end"]:])
+    if tail:
+        end = entity["end"] + tail.end()
+        return {**entity, "end": end, "value": text[entity["start"]:end]}
+    return entity
+
+
+def _merge_adjacent_places(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    """重庆市 + 渝中区 written together are one place: 重庆市渝中区."""
+    merged: List[Dict[str, Any]] = []
+    for e in sorted(entities, key=lambda e: e["start"]):
+        prev = merged[-1] if merged else None
+        if prev and prev["entity"] == e["entity"] == "location" and prev["end"] == e["start"]:
+            merged[-1] = {**prev, "end": e["end"], "value": text[prev["start"]:e["end"]]}
+        else:
+            merged.append(e)
+    return merged
+
+
+def _fit_learned_places(candidates: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    gazetteer = [e for e in candidates if e["entity"] == "location" and e.get("extractor") == "SpacyEntityExtractor"]
+    fitted = []
+    for e in candidates:
+        if e["entity"] == "location" and e.get("extractor") != "SpacyEntityExtractor" and text[e["end"] - 1] not in _PLACE_FINAL:
+            inner = [g for g in gazetteer if e["start"] <= g["start"] and g["end"] < e["end"]]
+            if inner:
+                continue  # the gazetteer's own hit stands instead
+        fitted.append(e)
+    return fitted
+
+
+def resolve_entities(
+    text: str,
+    found: Iterable[Dict[str, Any]],
+    source: Optional[str] = None,
+    offsets: Optional[List[int]] = None,
+) -> List[Dict[str, Any]]:
+    """Merged, normalised entities of `text`. With the user's own `source` text and the
+    `offsets` mapping `text` back into it, places and employers are given as the user wrote
+    them (沙坪壩, not the simplified form the NLU read)."""
+    candidates = []
+    for entity in list(found) + _rule_hits(text):
+        entity = _trimmed(entity, text)
+        if entity is None:
+            continue
+        if entity["entity"] == "location":
+            entity = _extend_place(entity, text)
+        candidates.append(entity)
+    candidates = _fit_learned_places(candidates, text)
+
+    candidates.sort(key=lambda e: (-(e["end"] - e["start"]), _PRIORITY.get(e.get("extractor"), 1), e["start"]))
+    kept: List[Dict[str, Any]] = []
+    taken = [False] * (len(text) + 1)
+    for entity in candidates:
+        if any(taken[entity["start"]:entity["end"]]):
+            continue
+        parser = VALUE_PARSERS.get(entity["entity"])
+        if parser is not None:
+            value = parser(entity["value"])
+            if value is None:
+                continue
+            entity = {**entity, "value": value}
+        for i in range(entity["start"], entity["end"]):
+            taken[i] = True
+        kept.append(entity)
+    merged = _merge_adjacent_places(kept, text)
+    if source is not None and offsets is not None and len(offsets) >= len(text):
+        for e in merged:
+            if e["entity"] in ("location", "employer"):
+                e["value"] = source[offsets[e["start"]]: offsets[e["end"] - 1] + 1]
+    return merged

@@ -1,0 +1,1 @@
+"""Places: the offline gazetteer of China's administrative areas and local landmarks."""

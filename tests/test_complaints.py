@@ -1,0 +1,36 @@
+"""The first reply to a complaint, composed without Rasa (bot/complaints.py)."""
+import pytest
+
+from bot.complaints import COMPLAINT_INTENTS, Facts, complaint_reply, summarise
+
+
+def test_reply_uses_the_workers_facts():
+    reply = complaint_reply("wage_arrears", Facts(amount=8000, duration=2))
+    assert "8000元" in reply.text and "2个月" in reply.text
+    assert [b["payload"] for b in reply.buttons] == ["/find_station", "/open_case", "/human_handoff"]
+
+
+def test_ten_or_more_workers_is_collective():
+    assert "群体性" in complaint_reply("wage_arrears", Facts(worker_count=16)).text
+    assert "群体性" not in complaint_reply("wage_arrears", Facts(worker_count=3)).text
+
+
+@pytest.mark.parametrize("intent", COMPLAINT_INTENTS)
+def test_every_complaint_has_guidance(intent):
+    reply = complaint_reply(intent, Facts())
+    assert reply and "《" in reply.text
+
+
+def test_pension_goes_to_the_agency_not_arbitration():
+    text = complaint_reply("pension_adjustment", Facts()).text
+    assert "社会保险经办机构" in text and "行政复议" in text and "不走劳动仲裁" in text
+
+
+def test_unknown_intent_has_no_complaint_reply():
+    assert complaint_reply("greet", Facts()) is None
+
+
+def test_slots_with_junk_are_ignored():
+    facts = Facts.from_slots({"amount": "abc", "duration": None, "worker_count": "12", "employer": ""})
+    assert facts.amount is None and facts.worker_count == 12 and facts.employer is None
+    assert summarise(Facts(amount=1.5, duration=0.5)) == "时长：0.5个月；金额：1.5元"

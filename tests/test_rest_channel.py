@@ -1,0 +1,92 @@
+"""GongYou over HTTP, as a client meets it: the real Rasa server and action server."""
+import json
+
+import pytest
+import requests
+
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def webhook(servers):
+    return f"{servers}/webhooks/rest/webhook"
+
+
+def say(webhook, message, sender="tester", **extra):
+    reply = requests.post(webhook, json={"sender": sender, "message": message, **extra}, timeout=TIMEOUT)
+    return reply.status_code, reply.json()
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_wage_complaint_gets_a_relevant_chinese_reply(webhook):
+    status, messages = say(webhook, "老板欠我两个月工资，一共八千", sender="worker-1")
+    assert status == 200
+    reply = texts(messages)
+    assert "拖欠工资" in reply and "8000元" in reply and "2个月" in reply
+    assert "劳动争议调解仲裁法" in reply
+    assert any(b["payload"] == "/find_station" for m in messages for b in m.get("buttons", []))
+
+
+def test_collective_complaint_is_flagged_urgent(webhook):
+    _, messages = say(webhook, "我们16个工人被巫溪县一家鞋厂欠了三个月工资", sender="worker-2")
+    assert "群体性" in texts(messages)
+
+
+def test_location_metadata_is_accepted(webhook):
+    status, messages = say(webhook, "最近的服务站在哪", sender="worker-3",
+                           metadata={"location": {"latitude": 29.557, "longitude": 106.577}})
+    assert status == 200 and "服务站" in texts(messages)
+
+
+@pytest.mark.parametrize("message", ["", "   ", None])
+def test_empty_message_gets_a_polite_prompt(webhook, message):
+    status, messages = say(webhook, message, sender="worker-4")
+    assert status == 200 and "还没有输入内容" in texts(messages)
+
+
+def test_empty_message_changes_nothing(webhook, servers):
+    say(webhook, "你好", sender="worker-5")
+    before = requests.get(f"{servers}/conversations/worker-5/tracker", timeout=TIMEOUT).json()["events"]
+    say(webhook, "", sender="worker-5")
+    after = requests.get(f"{servers}/conversations/worker-5/tracker", timeout=TIMEOUT).json()["events"]
+    assert len(after) == len(before)
+
+
+def test_100kb_message_is_cut_with_a_note(webhook):
+    status, messages = say(webhook, "老板欠我工资" * 17_000, sender="worker-6")
+    assert status == 200
+    assert "先看前2000个字" in texts(messages)
+    assert len(messages) >= 2
+
+
+@pytest.mark.parametrize("message", ["😀😀😀", "\x00\x01\x1b", "asdf qwer", "<script>alert('x')</script>"])
+def test_odd_messages_get_a_polite_chinese_answer(webhook, message):
+    status, messages = say(webhook, message, sender="worker-7")
+    assert status == 200 and messages
+    reply = texts(messages)
+    assert "抱歉" in reply or "帮不上忙" in reply or "您" in reply
+    assert "Traceback" not in reply
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2, 3]", b'{"message": "hi"}',
+                                  b'{"sender": "x", "message": 42}', b'{"sender": "", "message": "hi"}',
+                                  b'{"sender": {"a": 1}, "message": "hi"}'])
+def test_malformed_requests_get_a_polite_400(webhook, body):
+    reply = requests.post(webhook, data=body, headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
+    assert reply.status_code == 400
+    assert "消息格式不对" in texts(reply.json())
+
+
+def test_traditional_characters_over_http(webhook):
+    _, messages = say(webhook, "工傷認定要多久", sender="worker-8")
+    assert "工伤" in texts(messages)
+
+
+def test_reply_is_json_list_of_texts(webhook):
+    reply = requests.post(webhook, data=json.dumps({"sender": "worker-9", "message": "你好"}),
+                          headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
+    assert reply.status_code == 200
+    assert all("text" in m for m in reply.json())
