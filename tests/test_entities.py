@@ -87,3 +87,27 @@ def test_places_are_given_back_as_the_user_wrote_them():
     assert text == "我在沙坪坝上班"
     found = [hit(text, "沙坪坝", "location", "SpacyEntityExtractor")]
     assert [(e["entity"], e["value"]) for e in resolve_entities(text, found, source, offsets)] == [("location", "沙坪壩")]
+
+
+def test_anonymised_and_branded_employers():
+    assert ("employer", "某餐饮管理有限公司") in values("本人于今年3月入职某餐饮管理有限公司，至今五个月")
+    assert ("employer", "某装饰工程公司") in values("去年入职某装饰工程公司做油漆")
+    assert ("employer", "XX物流公司") in values("在XX物流公司干了两年")
+    assert ("employer", "金鹏物业") in values("我要投诉金鹏物业")
+    assert ("employer", "鸿运建筑公司") in values("对方是鸿运建筑公司")
+    assert [v for v in values("我在外面建筑工地干活") if v[0] == "employer"] == []
+
+
+def test_bare_figures_after_money_words():
+    assert ("amount", 50) in values("被差评扣了我五十")
+    assert ("amount", 3800) in values("我每个月才挣3800")
+    assert [v for v in values("扣了我三次") if v[0] == "amount"] == []
+
+
+def test_colloquial_months():
+    assert ("duration", 2) in values("入职俩月了")
+
+
+def test_a_place_before_a_trade_is_not_a_brand():
+    text = "俺在郑州电子厂干活"
+    assert values(text, [hit(text, "郑州", "location", "SpacyEntityExtractor")]) == [("location", "郑州")]

@@ -26,19 +26,31 @@ _AMOUNT_BIG = re.compile(
     rf"(?<![\d{_CN_NUM}])(?:(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)[万千wWkK](?:\d|[一二三四五六七八九])?)(?:多)?"
     r"(?![\d个名位人米公里斤件单次字条张台套项天年月号日周岁分秒小时])"
 )
-_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发了?|给了?|月薪|底薪|工钱|薪水|每月|每个月|还差|剩|拖)$")
-_BARE_FIGURE = re.compile(r"(?<![\d.])\d{3,6}(?![\d.年号月日岁%])")
+_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发|给|月薪|底薪|工钱|薪水|每月|每个月|还差|剩|拖|扣|罚|罚款|挣|赚|拿|领)了?(我|我们|他)?$")
+# A figure with no unit is money only right after a money word (扣了我五十, 月薪3800).
+_BARE_FIGURE = re.compile(rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])")
 
 _DURATION = re.compile(
-    rf"(?:大半年|半年|半个月|(?:{NUM})个半月|(?:{NUM})(?:个多月|多个月|个月)"
+    rf"(?:大半年|半年|半个月|俩月|仨月|(?:{NUM})个半月|(?:{NUM})(?:个多月|多个月|个月)"
     rf"|(?<![去今前明后那哪每\d])(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:多|半)?(?![级代纪龄轻前后底初终度]))"
 )
 _PEOPLE = r"(?:农民工|工人|工友|员工|兄弟|师傅|职工|骑手|同事|老乡|伙计|姐妹|阿姨|大姐|人员|司机|人)"
 _WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余)?{_PEOPLE}")
 
-# Registered names end in a legal form; two to twelve characters of name before it.
-_COMPANY = re.compile(r"(?:那家|这家|一家|某)?[^\s\d,，。、；;:：!！?？的了在给是我们他她被跟和对方说把从到与向就还都也去来叫让找告"
-                      r"（）()“”\"']{2,12}?(?:有限责任公司|股份有限公司|有限公司|集团)")
+# Employers named the way workers and forum posts name them:
+# - a registered name ending in a legal form (重庆某建筑劳务有限公司);
+# - an anonymised one (某装饰工程公司, XX物流公司, 某某劳务);
+# - a two-character brand and a trade after a boundary (投诉金鹏物业, 给恒通建材干活).
+_NOT_NAME = r"\s\d,，。、；;:：!！?？的了在给是我们他她被跟和对方说把从到与向就还都也去来叫让找告入职于"
+_LEGAL_FORM = r"(?:有限责任公司|股份有限公司|有限公司|集团)"
+_WORKPLACE = r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|工厂|厂|店|酒店|超市|物业|项目部|医院|学校|幼儿园)"
+_TRADE = (r"(?:建筑|建设|建工|建材|物业|物流|劳务|人力|装饰|装修|电子|科技|实业|贸易|餐饮|食品|服装|鞋业|家具|"
+          r"汽配|机械|五金|纺织|印刷|包装|保安|保洁|家政|快递|运输|地产|置业|商贸|制衣|模具)")
+_NOT_BRAND = {"外面", "这个", "那个", "一个", "我们", "他们", "一家", "那家", "这家", "公司", "工地", "附近", "本地",
+              "当地", "大型", "私人", "小型", "国有", "民营", "外地", "老板", "市里", "县里", "区里", "城里"}
+_COMPANY = re.compile(rf"(?:那家|这家|一家|某)?[^{_NOT_NAME}（）()“”\"']{{2,12}}?{_LEGAL_FORM}")
+_ANONYMISED = re.compile(rf"(?:某某|某|XX|xx|××|\*\*)[^{_NOT_NAME}]{{0,8}}?{_WORKPLACE}")
+_BRAND = re.compile(rf"(?:(?<=[在给是诉告去到跟替帮被对]))([\u4e00-\u9fff]{{2}}){_TRADE}(?:有限公司|公司|集团)?")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 
@@ -69,8 +81,13 @@ def _rule_hits(text: str) -> List[Dict[str, Any]]:
     for m in _WORKERS.finditer(text):
         if parse_count(m.group(0)) not in (None, 1):
             add("worker_count", m.start(), m.end())
-    for m in _COMPANY.finditer(text):
-        add("employer", m.start(), m.end())
+    for pattern in (_COMPANY, _ANONYMISED):
+        for m in pattern.finditer(text):
+            add("employer", m.start(), m.end())
+    for m in _BRAND.finditer(text):
+        if m.group(1) not in _NOT_BRAND:
+            add("employer", m.start(), m.end())
+            hits[-1]["brand"] = m.end(1)
     for pattern in (_MOBILE, _LANDLINE):
         for m in pattern.finditer(text):
             add("phone", m.start(), m.end())
@@ -151,6 +168,9 @@ def resolve_entities(
             entity = _extend_place(entity, text)
         candidates.append(entity)
     candidates = _fit_learned_places(candidates, text)
+    # 郑州电子厂: a place followed by a trade is a place, not the brand "郑州电子".
+    places = {e["start"]: e["end"] for e in candidates if e["entity"] == "location"}
+    candidates = [e for e in candidates if not ("brand" in e and places.get(e["start"]) == e["brand"])]
 
     candidates.sort(key=lambda e: (-(e["end"] - e["start"]), _PRIORITY.get(e.get("extractor"), 1), e["start"]))
     kept: List[Dict[str, Any]] = []
@@ -159,6 +179,7 @@ def resolve_entities(
         if any(taken[entity["start"]:entity["end"]]):
             continue
         parser = VALUE_PARSERS.get(entity["entity"])
+        entity.pop("brand", None)
         if parser is not None:
             value = parser(entity["value"])
             if value is None:

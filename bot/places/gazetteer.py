@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import importlib.resources
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 EXTRA_PLACES = Path(__file__).parent / "data" / "extra_places.csv"
 
@@ -23,8 +24,31 @@ COMMON_WORD_ALIASES = frozenset(
     "吉利 新华 青山 白云 红旗 解放 人民 友谊 团结 建设 胜利 光明 先锋 向阳 前进 新城 老城 新市 铁东 铁西 "
     "河东 河西 江南 城东 城西 城南 城北 东城 西城 南城 北城 市辖 大同 永定 太平 和顺 长寿 安定 "
     "宁安 普安 兴安 长春 清河 通州 金水 金平 桥东 桥西 上城 下城 港口 海港 榆树 方正 "
-    "东方 南部 西部 北部 东部 中部 东港 海城 黄山 白山 宝山 泰山".split()
+    "东方 南部 西部 北部 东部 中部 东港 海城 黄山 白山 宝山 泰山 天全 资源 公安 运河 东风 光泽 会同".split()
 )
+# A two-character county alias that jieba knows as a verb, adjective, number, adverb… (延长,
+# 合作, 比如, 富裕) is an ordinary word far more often than a place.
+_WORD_TAGS = frozenset("v vn vd a ad an c d m f b t s p r u q".split())
+_COMMON_NOUN_FREQ = 1000
+
+
+@lru_cache(maxsize=1)
+def _jieba_words() -> Tuple[dict, dict]:
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+
+
+def is_ordinary_word(alias: str) -> bool:
+    if alias in COMMON_WORD_ALIASES:
+        return True
+    if len(alias) != 2:
+        return False
+    freq, tags = _jieba_words()
+    tag, count = tags.get(alias), freq.get(alias, 0)
+    return (tag in _WORD_TAGS and count >= 100) or (tag == "n" and count >= _COMMON_NOUN_FREQ)
 
 
 @dataclass(frozen=True)
@@ -77,7 +101,9 @@ def aliases(place: Place) -> Iterator[str]:
             # 广西壮族自治区 → 广西; 恩施土家族苗族自治州 → 恩施
             if "族" in short:
                 short = short[:2]
-            if len(short) >= 2 and short not in COMMON_WORD_ALIASES:
+            # Provinces and cities keep their short form (重庆, 景德镇); a county's short form
+            # must not be an ordinary word.
+            if len(short) >= 2 and (place.kind != "county" or not is_ordinary_word(short)):
                 yield short
             break
 
