@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from bot.law.faq import answer_for
 from bot.law.guidance import guidance_for
 
 COMPLAINT_INTENTS = (
@@ -71,16 +72,19 @@ class Reply:
     buttons: List[Dict[str, str]] = field(default_factory=list)
 
 
-def complaint_reply(intent: str, facts: Facts) -> Optional[Reply]:
+def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply]:
+    """Guidance for the topic, or the answer to the worker's own question when the FAQ has it."""
     guidance = guidance_for(intent)
     if guidance is None:
         return None
+    faq = answer_for(text, intent)
     lines = [f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
     summary = summarise(facts)
     if summary:
         lines.append(f"我记下了：{summary}。")
     if facts.worker_count and facts.worker_count >= COLLECTIVE_THRESHOLD:
         lines.append("这么多人一起被侵权，属于群体性纠纷，服务站会优先处理，请尽快登记。")
-    lines.append(guidance.text)
+    # The question's title goes first so a worker sees at once if we understood another one.
+    lines.append(f"关于「{faq.title}」：{faq.answer}" if faq else guidance.text)
     lines.append("接下来您想怎么办？")
     return Reply("\n".join(lines), list(NEXT_STEPS))

@@ -1,11 +1,14 @@
 """Start every part of GongYou on embedded defaults and stop them together (`make run`).
 
-Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055).
+Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055),
+GONGYOU_WEB_PORT (8000). The bot's service token is made up for this run unless
+GONGYOU_SERVICE_TOKEN is set.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,6 +24,7 @@ def ports() -> Dict[str, int]:
     return {
         "rasa": int(os.environ.get("GONGYOU_RASA_PORT", "5005")),
         "actions": int(os.environ.get("GONGYOU_ACTIONS_PORT", "5055")),
+        "web": int(os.environ.get("GONGYOU_WEB_PORT", "8000")),
     }
 
 
@@ -33,6 +37,7 @@ def commands(model: str) -> Dict[str, List[str]]:
         "rasa": [str(bin_dir / "rasa"), "run", "--model", model, "--enable-api",
                  "--port", str(p["rasa"]), "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml", "--cors", "*"],
+        "web": [str(bin_dir / "python"), "-m", "bot.web.app"],
     }
 
 
@@ -43,12 +48,19 @@ def environment() -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("CASES_API_URL", f"http://localhost:{ports()['web']}")
+    env.setdefault("GONGYOU_SERVICE_TOKEN", secrets.token_urlsafe(24))
     return env
 
 
 def health_urls() -> Dict[str, str]:
+    """The parts the web side's /healthz checks besides its database."""
     p = ports()
     return {"rasa": f"http://localhost:{p['rasa']}/status", "actions": f"http://localhost:{p['actions']}/health"}
+
+
+def all_health_urls() -> Dict[str, str]:
+    return {**health_urls(), "web": f"http://localhost:{ports()['web']}/healthz"}
 
 
 def is_up(url: str) -> bool:
@@ -61,7 +73,7 @@ def is_up(url: str) -> bool:
 
 def wait_until_up(timeout: float = 240) -> bool:
     deadline = time.monotonic() + timeout
-    pending = dict(health_urls())
+    pending = dict(all_health_urls())
     while pending and time.monotonic() < deadline:
         for name, url in list(pending.items()):
             if is_up(url):
@@ -92,8 +104,8 @@ def main() -> int:
     try:
         if wait_until_up():
             p = ports()
-            print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  (Ctrl-C stops)",
-                  flush=True)
+            print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "
+                  f"web: http://localhost:{p['web']}  (Ctrl-C stops)", flush=True)
         else:
             print("GongYou did not come up in time; see the logs above.", flush=True)
         while all(proc.poll() is None for proc in procs.values()):

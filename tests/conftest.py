@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
+from typing import Optional
 import socket
 import subprocess
 import sys
@@ -48,30 +50,59 @@ def parse(agent):
     loop.close()
 
 
+OPERATOR_TOKEN = "test-operator-token"
+
+
+@dataclass
+class Stack:
+    rasa: str
+    web: str
+    operator_token: str
+
+    def api(self, path: str, token: Optional[str] = "operator", **kwargs):
+        import requests
+
+        headers = {"Authorization": f"Bearer {self.operator_token}"} if token == "operator" else (
+            {"Authorization": f"Bearer {token}"} if token else {})
+        return requests.request(kwargs.pop("method", "GET"), self.web + path, headers=headers, timeout=30, **kwargs)
+
+
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    """GongYou started as `make run` starts it, on free ports; yields the REST webhook URL."""
+def stack(tmp_path_factory):
+    """GongYou started as `make run` starts it, on free ports, with its own database."""
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
-    env = dict(os.environ)
+    workdir = tmp_path_factory.mktemp("servers")
+    env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL")}
     env["GONGYOU_RASA_PORT"] = str(free_port())
     env["GONGYOU_ACTIONS_PORT"] = str(free_port())
+    env["GONGYOU_WEB_PORT"] = str(free_port())
     env["ACTION_SERVER_URL"] = f"http://localhost:{env['GONGYOU_ACTIONS_PORT']}/webhook"
-    log = tmp_path_factory.mktemp("servers") / "launcher.log"
+    env["GONGYOU_OPERATOR_TOKEN"] = OPERATOR_TOKEN
+    env["DATABASE_URL"] = f"sqlite:///{workdir / 'cases.sqlite3'}"
+    env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
+    log = workdir / "launcher.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot.launcher", "--model", str(MODEL)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     sys.path.insert(0, str(ROOT))
     from bot import launcher
 
-    os.environ["GONGYOU_RASA_PORT"] = env["GONGYOU_RASA_PORT"]
-    os.environ["GONGYOU_ACTIONS_PORT"] = env["GONGYOU_ACTIONS_PORT"]
+    for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
+        os.environ[var] = env[var]
     up = launcher.wait_until_up(timeout=300)
     if not up:
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])
-    yield f"http://localhost:{env['GONGYOU_RASA_PORT']}"
+    yield Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
+                OPERATOR_TOKEN)
     proc.terminate()
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(stack):
+    """The Rasa server's base URL."""
+    return stack.rasa

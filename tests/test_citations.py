@@ -3,23 +3,15 @@ import re
 
 import pytest
 
-from bot.law.guidance import all_citations
+from bot.law import calculators, faq, guidance
+from bot.law.calculators import chinese_numeral
 from tests.conftest import LAW_DIR
 
-CN_DIGITS = "零一二三四五六七八九"
 
-
-def chinese_numeral(n: int) -> str:
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    hundreds, rest = divmod(n, 100)
-    tail = "" if rest == 0 else ("零" + CN_DIGITS[rest] if rest < 10 else
-                                  (CN_DIGITS[rest // 10] + "十" + (CN_DIGITS[rest % 10] if rest % 10 else "")))
-    return CN_DIGITS[hundreds] + "百" + tail
+def all_citations():
+    cited = set(guidance.all_citations()) | set(calculators.CITATIONS)
+    cited |= {c for entry in faq.entries() for c in entry.citations}
+    return sorted((stem, int(article)) for stem, article, *_ in cited)
 
 
 def statute_text(stem: str) -> str:
@@ -36,6 +28,13 @@ def test_law_folder_is_there():
 def test_cited_article_exists(stem, article):
     text = statute_text(stem)
     assert re.search(rf"^第{chinese_numeral(article)}条", text, re.M), f"{stem} 第{article}条 not found"
+
+
+def test_inline_mentions_are_listed_citations():
+    """Every 《…》第…条 an FAQ answer names is among its checked citations."""
+    for entry in faq.entries():
+        for stem, numeral in re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条", entry.answer):
+            assert any(s == stem and chinese_numeral(a) == numeral for s, a in entry.citations), (entry.key, stem, numeral)
 
 
 def test_numerals():

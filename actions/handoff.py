@@ -1,0 +1,36 @@
+"""Handing a worker to a person: on request, or when the bot failed twice in a row."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients import case_client
+from bot import conversation
+
+
+def _handoff(tracker: Tracker, reason: str) -> bool:
+    return case_client().handoff(tracker.sender_id, reason, conversation.transcript(tracker.events),
+                                 tracker.get_slot("phone"))
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        _handoff(tracker, "asked")
+        dispatcher.utter_message(text=conversation.HANDOFF_TEXT)
+        return []
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
+            _handoff(tracker, "fallback")
+            dispatcher.utter_message(text=conversation.FALLBACK_HANDOFF_TEXT)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []

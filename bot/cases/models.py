@@ -1,0 +1,84 @@
+"""Tables of the case database. Changes go through an Alembic migration in `migrations/`."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    case_no = Column(String(32), nullable=False, unique=True)
+    status = Column(String(16), nullable=False, default="draft")
+    category = Column(String(32), nullable=False)
+    name = Column(String(64))
+    phone = Column(String(16))
+    employer = Column(String(200))
+    employer_key = Column(String(200), index=True)
+    location = Column(String(200))
+    amount = Column(Float)
+    period_months = Column(Float)
+    worker_count = Column(Integer)
+    description = Column(Text)
+    station_id = Column(String(64))
+    station_name = Column(String(200))
+    sender_id = Column(String(128), index=True)
+    priority = Column(Integer, nullable=False, default=1)
+    collective = Column(Boolean, nullable=False, default=False)
+    group_id = Column(Integer, index=True)
+    idempotency_key = Column(String(128), unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
+
+
+class CaseEvent(Base):
+    """Every status change, with who made it and why."""
+
+    __tablename__ = "case_events"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    from_status = Column(String(16))
+    to_status = Column(String(16), nullable=False)
+    actor = Column(String(64), nullable=False)
+    note = Column(Text)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    case = relationship("Case", back_populates="events")
+
+
+class CaseCounter(Base):
+    """The day's last sequence number, so case numbers never repeat."""
+
+    __tablename__ = "case_counters"
+    __table_args__ = (UniqueConstraint("day"),)
+
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False)
+    last = Column(Integer, nullable=False, default=0)
+
+
+class Handoff(Base):
+    """A worker asked for a person (or the bot failed twice): operators call back."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(128), nullable=False, index=True)
+    reason = Column(String(32), nullable=False)
+    phone = Column(String(16))
+    transcript = Column(Text, nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,0 +1,193 @@
+"""The intake form's rules: what each answer must look like and what to say when it does not.
+
+Plain Python: actions/intake.py only wires these into Rasa's form validation.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional, Tuple
+
+from bot.cases.rules import AMOUNT_CEILING, DESCRIPTION_LIMIT
+from bot.complaints import COMPLAINT_INTENTS
+from bot.law.guidance import guidance_for
+from bot.nlu.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
+
+UNKNOWN = "不清楚"
+FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
+          "description")
+LABELS = {"category": "问题类型", "name": "姓名", "phone": "电话", "employer": "单位全称", "location": "工作地点",
+          "amount": "金额", "duration": "时长", "worker_count": "涉及人数", "description": "情况说明"}
+# "电话写错了" → phone: which field a correction names.
+CORRECTION_WORDS = (
+    ("phone", r"电话|手机|号码"), ("name", r"名字|姓名|叫什么"), ("employer", r"单位|公司|老板|厂"),
+    ("location", r"地点|地方|地址|在哪"), ("amount", r"金额|钱|工资数"), ("duration", r"时间|几个月|多久|时长"),
+    ("worker_count", r"人数|几个人|多少人"), ("description", r"描述|情况|经过"), ("category", r"类型|问题"),
+)
+_SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|没有|无|跳过|不好说|不晓得|莫得|冇)[了啊呀吧。.!！]*$")
+_NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫|名字叫)")
+_EMPLOYER_PREFIX = re.compile(r"^(单位是|公司是|是|在|就是|叫)")
+
+
+def is_skip(text: Any) -> bool:
+    return isinstance(text, str) and bool(_SKIP.match(text.strip()))
+
+
+def check_name(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    """(clean value, None) or (None, why it is re-asked)."""
+    text = _NAME_PREFIX.sub("", str(value or "").strip()).strip("。.，, ")
+    if not text or len(text) > 20 or re.search(r"\d", text):
+        return None, "请告诉我您的姓名，几个字就行。"
+    return text, None
+
+
+def check_phone(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    phone = normalise_phone(str(value or ""))
+    if phone:
+        return phone, None
+    digits = re.sub(r"\D", "", str(value or ""))
+    if digits.startswith("1") and len(digits) != 11:
+        return None, f"手机号是11位数字，您输入的是{len(digits)}位，请再输一遍。"
+    return None, "电话号码好像不对。手机号是11位数字，座机请带区号，比如023-63801234。"
+
+
+def check_employer(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    text = _EMPLOYER_PREFIX.sub("", str(value or "").strip()).strip("。.，, ")
+    if is_skip(text):
+        return UNKNOWN, None
+    if len(text) < 2:
+        return None, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。"
+    return text[:200], None
+
+
+def check_location(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    text = str(value or "").strip().strip("。.，, ")
+    if is_skip(text):
+        return UNKNOWN, None
+    if len(text) < 2:
+        return None, "请说一下在哪里干活，区县或者街道都可以，比如“渝中区解放碑”。"
+    return text[:200], None
+
+
+def check_amount(value: Any) -> Tuple[Optional[Any], Optional[str]]:
+    if is_skip(value):
+        return UNKNOWN, None
+    text = str(value).strip()
+    if re.match(r"^\s*(-|负)", text):
+        return None, "金额不能是负数哦。请再说一下欠了（或涉及）多少钱，比如“八千块”。"
+    amount = value if isinstance(value, (int, float)) else parse_amount(text)
+    if amount is None:
+        return None, "没看懂金额。请说一个数，比如“8000块”或“一万二”。不清楚就说“不清楚”。"
+    if amount <= 0 or amount > AMOUNT_CEILING:
+        return None, f"{amount:g}元这个数好像不太对，请再核对一下金额。"
+    return amount, None
+
+
+def check_duration(value: Any) -> Tuple[Optional[Any], Optional[str]]:
+    if is_skip(value):
+        return UNKNOWN, None
+    months = value if isinstance(value, (int, float)) else parse_duration(str(value))
+    if months is None or months <= 0 or months > 600:
+        return None, "请说一下大概多长时间，比如“两个月”“半年”。不清楚就说“不清楚”。"
+    return months, None
+
+
+def check_worker_count(value: Any) -> Tuple[Optional[Any], Optional[str]]:
+    if is_skip(value):
+        return UNKNOWN, None
+    text = str(value).strip()
+    if re.search(r"就我|我自己|只有我|一个人", text):
+        return 1, None
+    count = value if isinstance(value, int) else parse_count(text)
+    if count is None or count <= 0 or count > 100_000:
+        return None, "请说一下一共几个人，比如“就我一个”或“16个人”。"
+    return int(count), None
+
+
+def check_description(value: Any) -> Tuple[Optional[str], Optional[str], bool]:
+    """(text, problem, cut): a long description is kept up to the limit, and the worker told."""
+    text = str(value or "").strip()
+    if not text:
+        return None, "请简单说说经过：在哪干活、干了多久、对方怎么说的。", False
+    return text[:DESCRIPTION_LIMIT], None, len(text) > DESCRIPTION_LIMIT
+
+
+def check_category(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    if value in COMPLAINT_INTENTS:
+        return value, None
+    return None, "请选一下是哪类问题。"
+
+
+_CORRECTION_CUE = re.compile(r"错|改|不对|更正|修正|重新|重填|换一?个|写反")
+
+
+def correction_field(text: str) -> Optional[str]:
+    """The field a correction such as "电话写错了" names, or None when the text is no correction."""
+    if not _CORRECTION_CUE.search(text or ""):
+        return None
+    for field, pattern in CORRECTION_WORDS:
+        if re.search(pattern, text or ""):
+            return field
+    return None
+
+
+def corrects_another_field(text: str, field: str) -> bool:
+    """"电话写错了，是139…" given while the form asks for the employer is not the employer."""
+    named = correction_field(text)
+    return named is not None and named != field
+
+
+def shown(value: Any, field: str) -> str:
+    if value in (None, ""):
+        return "（未填）"
+    if field == "amount" and isinstance(value, (int, float)):
+        return f"{value:g}元"
+    if field == "duration" and isinstance(value, (int, float)):
+        return f"{value:g}个月"
+    if field == "worker_count" and isinstance(value, (int, float)):
+        return f"{int(value)}人"
+    if field == "category":
+        guidance = guidance_for(str(value))
+        return guidance.title if guidance else str(value)
+    return str(value)
+
+
+def summary(slots: Dict[str, Any]) -> str:
+    lines = ["请核对一下登记信息："]
+    lines += [f"· {LABELS[f]}：{shown(slots.get(f), f)}" for f in FIELDS]
+    lines.append("提醒：这只是登记草稿，还不是正式的仲裁申请。服务站受理之前，仲裁时效还在计算。")
+    return "\n".join(lines)
+
+
+def payload(slots: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
+    def known(value: Any) -> Any:
+        return None if value in (None, "", UNKNOWN) else value
+
+    return {
+        "category": slots.get("category"), "name": known(slots.get("name")), "phone": known(slots.get("phone")),
+        "employer": known(slots.get("employer")), "location": known(slots.get("location")),
+        "amount": known(slots.get("amount")), "period_months": known(slots.get("duration")),
+        "worker_count": known(slots.get("worker_count")), "description": known(slots.get("description")),
+        "sender_id": sender_id,
+    }
+
+
+def submitted_text(case: Dict[str, Any]) -> str:
+    station = case.get("station") or {}
+    where = f"由「{station['name']}」跟进。" if station.get("name") else "服务站工作人员会尽快联系您。"
+    urgent = "涉及人数多，已标记为群体性纠纷，优先处理。" if case.get("collective") else ""
+    return (f"登记好了，编号是 {case['case_no']}，请记下来。{where}{urgent}\n"
+            "注意：这只是登记草稿，不是正式的仲裁申请。服务站受理之前，仲裁时效还在计算，"
+            "快到一年的话请直接去服务站或仲裁院当面申请。查进度可以说“查进度”。")
+
+
+QUEUED_TEXT = "系统繁忙，您的信息已保存，恢复后会自动提交，不用重新填写。稍后说“查进度”就能看到编号。"
+CANCELLED_TEXT = "好的，已取消登记，刚才填的信息没有提交。需要时随时说“我要登记”。"
+
+
+OPTIONAL = ("employer", "location", "amount", "duration", "worker_count")
+_CANCEL = re.compile(r"取消|不登记|不办了|不弄了|不填了|算了|退出|不要了|不用了|不想登记")
+
+
+def deny_means_skip(requested_slot: Optional[str], text: str) -> bool:
+    """"不清楚" to an optional question is an answer; "算了，不登记了" cancels the intake."""
+    return requested_slot in OPTIONAL and is_skip(text) and not _CANCEL.search(text or "")

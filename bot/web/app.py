@@ -1,0 +1,172 @@
+"""The web side: case API (contract §4), handoff requests, /healthz."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import urllib.request
+from typing import Any, Callable, Dict, Optional
+
+from sanic import Sanic, response
+from sanic.request import Request
+from sqlalchemy import text
+
+from bot.cases.rules import InvalidCase
+from bot.cases.service import CaseService
+from bot.privacy import install_log_masking
+from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+
+
+def _error(message: str, status: int) -> response.HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def _body(request: Request) -> Optional[Dict[str, Any]]:
+    try:
+        body = request.json
+    except Exception:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _probe(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except Exception:
+        return False
+
+
+def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens: Optional[dict] = None,
+               name: str = "gongyou_web") -> Sanic:
+    tokens = tokens if tokens is not None else tokens_from_env()
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+
+    def allowed(request: Request, *roles: str) -> Optional[response.HTTPResponse]:
+        role = role_of(request.headers.get("authorization"), tokens)
+        if role is None:
+            return _error("unauthorized", 401)
+        if role not in roles:
+            return _error("forbidden", 403)
+        return None
+
+    async def run(fn: Callable, *args: Any) -> Any:
+        # The database driver blocks; keep the event loop free for other requests.
+        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> response.HTTPResponse:
+        def database_up() -> bool:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return True
+            except Exception:
+                return False
+
+        parts = {"database": await run(database_up)}
+        for part, url in health_urls.items():
+            parts[part] = await run(_probe, url)
+        ok = all(parts.values())
+        return response.json({"status": "ok" if ok else "degraded", "parts": parts}, status=200 if ok else 503)
+
+    @app.post("/api/cases")
+    async def open_case(request: Request) -> response.HTTPResponse:
+        refused = allowed(request, SERVICE, OPERATOR)
+        if refused:
+            return refused
+        body = _body(request)
+        if body is None:
+            return _error("请求格式不对", 400)
+        key = request.headers.get("idempotency-key") or body.get("idempotency_key")
+        try:
+            case, created = await run(service.open_draft, body, key)
+        except InvalidCase as problem:
+            return response.json({"error": problem.message, "field": problem.field}, status=422)
+        return response.json(case, status=201 if created else 200)
+
+    @app.get("/api/cases")
+    async def list_cases(request: Request) -> response.HTTPResponse:
+        refused = allowed(request, OPERATOR)
+        if refused:
+            return refused
+        return response.json({"cases": await run(service.list, request.args.get("status"))})
+
+    @app.get("/api/cases/<case_no:str>")
+    async def get_case(request: Request, case_no: str) -> response.HTTPResponse:
+        refused = allowed(request, OPERATOR)
+        if refused:
+            return refused
+        case = await run(service.get, case_no)
+        return response.json(case) if case else _error("not found", 404)
+
+    @app.post("/api/cases/<case_no:str>/status")
+    async def change_status(request: Request, case_no: str) -> response.HTTPResponse:
+        refused = allowed(request, OPERATOR)
+        if refused:
+            return refused
+        body = _body(request)
+        if body is None or not isinstance(body.get("status"), str):
+            return _error("请求格式不对", 400)
+        try:
+            case = await run(service.change_status, case_no, body["status"], str(body.get("actor") or "operator"),
+                             str(body.get("note") or ""))
+        except KeyError:
+            return _error("not found", 404)
+        except InvalidCase as problem:
+            return response.json({"error": problem.message, "field": problem.field}, status=409)
+        return response.json(case)
+
+    @app.post("/api/cases/lookup")
+    async def lookup(request: Request) -> response.HTTPResponse:
+        refused = allowed(request, SERVICE, OPERATOR)
+        if refused:
+            return refused
+        body = _body(request)
+        if body is None:
+            return _error("请求格式不对", 400)
+        found = await run(service.lookup, str(body.get("case_no") or ""), str(body.get("phone_last4") or ""))
+        return response.json(found) if found else _error("not found", 404)
+
+    @app.post("/api/handoffs")
+    async def handoff(request: Request) -> response.HTTPResponse:
+        refused = allowed(request, SERVICE, OPERATOR)
+        if refused:
+            return refused
+        body = _body(request)
+        if body is None or not isinstance(body.get("sender_id"), str) or not isinstance(body.get("transcript", []), list):
+            return _error("请求格式不对", 400)
+        record = await run(service.record_handoff, body["sender_id"], str(body.get("reason") or "asked"),
+                           body.get("transcript") or [], body.get("phone"))
+        return response.json(record, status=201)
+
+    @app.get("/api/handoffs")
+    async def list_handoffs(request: Request) -> response.HTTPResponse:
+        refused = allowed(request, OPERATOR)
+        if refused:
+            return refused
+        return response.json({"handoffs": await run(service.handoffs)})
+
+    return app
+
+
+def main() -> None:
+    from bot.cases.db import make_engine, session_factory, upgrade
+    from bot.launcher import health_urls
+
+    install_log_masking()
+    engine = make_engine()
+    upgrade(engine)
+    app = create_app(CaseService(session_factory(engine)), engine, health_urls())
+    port = int(os.environ.get("GONGYOU_WEB_PORT", "8000"))
+    app.run(host=os.environ.get("GONGYOU_WEB_HOST", "0.0.0.0"), port=port, access_log=False, workers=1)
+
+
+if __name__ == "__main__":
+    main()

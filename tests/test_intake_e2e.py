@@ -1,0 +1,92 @@
+"""A worker's whole way through the REST channel: complaint → guidance → intake → case → API."""
+import re
+import uuid
+
+import requests
+
+CASE_NO = re.compile(r"GY\d{8}-\d{4,}")
+
+
+def say(stack, sender, message):
+    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    assert reply.status_code == 200
+    return "\n".join(m.get("text") or "" for m in reply.json())
+
+
+def test_complaint_to_case_readable_from_the_api(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    assert "拖欠工资" in say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
+    assert "姓名" in say(stack, sender, "/open_case")
+    assert "手机号" in say(stack, sender, "孙芳")
+    assert "10位" in say(stack, sender, "1381234567")
+    # Employer, place, amount, months and workers came with the complaint: only the story is left.
+    assert "经过" in say(stack, sender, "13812345678")
+    summary = say(stack, sender, "老板跑了，我们去厂里找不到人，有工资条")
+    assert "请核对" in summary and "不是正式的仲裁申请" in summary
+    for shown in ("某鞋业公司", "巫溪县", "80000元", "3个月", "16人", "13812345678"):
+        assert shown in summary
+    done = say(stack, sender, "/affirm")
+    case_no = CASE_NO.search(done).group(0)
+    assert "群体性" in done
+    case = stack.api(f"/api/cases/{case_no}").json()
+    assert case["status"] == "draft" and case["category"] == "wage_arrears"
+    assert case["employer"] == "某鞋业公司" and case["amount"] == 80000 and case["worker_count"] == 16
+    assert case["phone"] == "13812345678" and case["created_at"]
+
+    # A client that sends the confirmation again does not open a second case.
+    say(stack, sender, "/affirm")
+    mine = [c for c in stack.api("/api/cases").json()["cases"] if c["case_no"] == case_no or c["phone"] == "13812345678"]
+    assert len(mine) == 1
+
+    # The worker follows the case with its number and the phone's last four digits.
+    assert "后四位" in say(stack, sender, "查进度")
+    assert "等服务站工作人员受理" in say(stack, sender, "5678")
+
+
+def test_cancel_leaves_nothing(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    before = len(stack.api("/api/cases").json()["cases"])
+    say(stack, sender, "公司不给交社保")
+    say(stack, sender, "/open_case")
+    say(stack, sender, "李师傅")
+    assert "已取消" in say(stack, sender, "算了，不登记了")
+    assert len(stack.api("/api/cases").json()["cases"]) == before
+
+
+def test_digression_then_back_to_the_form(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    say(stack, sender, "工伤了老板不管")
+    say(stack, sender, "/open_case")
+    say(stack, sender, "王强")
+    reply = say(stack, sender, "附近的服务站在哪")
+    assert "服务站" in reply and "手机号" in reply
+
+
+def test_handoff_is_recorded_with_the_transcript(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    say(stack, sender, "老板欠我工资")
+    assert "12333" in say(stack, sender, "转人工")
+    handoffs = [h for h in stack.api("/api/handoffs").json()["handoffs"] if h["sender_id"] == sender]
+    assert handoffs and any("老板欠我工资" in line["text"] for line in handoffs[0]["transcript"])
+
+
+def test_two_fallbacks_in_a_row_hand_over(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    assert "没太明白" in say(stack, sender, "qwxz")
+    assert "转给工作人员" in say(stack, sender, "#%&@")
+    assert any(h["sender_id"] == sender and h["reason"] == "fallback"
+               for h in stack.api("/api/handoffs").json()["handoffs"])
+
+
+def test_api_refuses_without_a_token_and_404s_unknown_cases(stack):
+    assert stack.api("/api/cases/GY20260101-0001", token=None).status_code == 401
+    assert stack.api("/api/cases/GY20260101-0001", token="wrong").status_code == 401
+    assert stack.api("/api/cases/GY20990101-9999").status_code == 404
+    assert stack.api("/api/cases", token=None).status_code == 401
+    assert stack.api("/api/handoffs", token=None).status_code == 401
+
+
+def test_healthz_reports_every_part(stack):
+    reply = requests.get(f"{stack.web}/healthz", timeout=30)
+    assert reply.status_code == 200
+    assert reply.json()["parts"] == {"database": True, "rasa": True, "actions": True}
