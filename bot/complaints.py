@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from bot.law.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
+from bot.law.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
 from bot.law.faq import answer_for
 from bot.law.guidance import guidance_for
 
@@ -87,4 +89,5 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     # The question's title goes first so a worker sees at once if we understood another one.
     lines.append(f"关于「{faq.title}」：{faq.answer}" if faq else guidance.text)
     lines.append("接下来您想怎么办？")
-    return Reply("\n".join(lines), list(NEXT_STEPS))
+    calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(intent, [])]
+    return Reply("\n".join(lines), list(NEXT_STEPS) + calculators)

@@ -71,10 +71,13 @@ def is_up(url: str) -> bool:
         return False
 
 
-def wait_until_up(timeout: float = 240) -> bool:
+def wait_until_up(timeout: float = 240, processes: List[subprocess.Popen] = ()) -> bool:
+    """True once every part answers; False at the timeout or as soon as a process has died."""
     deadline = time.monotonic() + timeout
     pending = dict(all_health_urls())
     while pending and time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in processes):
+            return False
         for name, url in list(pending.items()):
             if is_up(url):
                 del pending[name]
@@ -102,7 +105,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
     try:
-        if wait_until_up():
+        if wait_until_up(processes=list(procs.values())):
             p = ports()
             print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "
                   f"web: http://localhost:{p['web']}  (Ctrl-C stops)", flush=True)

@@ -89,7 +89,7 @@ def stack(tmp_path_factory):
 
     for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
         os.environ[var] = env[var]
-    up = launcher.wait_until_up(timeout=300)
+    up = launcher.wait_until_up(timeout=300, processes=[proc])
     if not up:
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])

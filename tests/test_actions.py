@@ -27,7 +27,7 @@ def test_complaint_action_states_facts_and_offers_next_steps():
     messages, events = run("wage_arrears", {"amount": 8000, "duration": 2, "worker_count": None})
     assert events == [{"event": "slot", "name": "category", "timestamp": None, "value": "wage_arrears"}]
     assert "8000元" in messages[0]["text"]
-    assert len(messages[0]["buttons"]) == 3
+    assert [b["payload"] for b in messages[0]["buttons"]][:3] == ["/find_station", "/open_case", "/human_handoff"]
 
 
 def test_non_complaint_intent_gets_the_default_response():

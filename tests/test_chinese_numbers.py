@@ -16,7 +16,7 @@ def test_amounts_in_yuan(text, value):
 @pytest.mark.parametrize("text,value", [
     ("两个月", 2), ("半年", 6), ("三个月", 3), ("一年", 12), ("一年半", 18), ("三个多月", 3),
     ("半个月", 0.5), ("一个半月", 1.5), ("3个月", 3), ("两年", 24), ("大半年", 6), ("两三个月", 3),
-    ("整整五个月", 5), ("两年半", 30),
+    ("整整五个月", 5), ("两年半", 30), ("3年7个月", 43), ("两年零三个月", 27),
 ])
 def test_durations_in_months(text, value):
     assert parse_duration(text) == value

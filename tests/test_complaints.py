@@ -7,7 +7,12 @@ from bot.complaints import COMPLAINT_INTENTS, Facts, complaint_reply, summarise
 def test_reply_uses_the_workers_facts():
     reply = complaint_reply("wage_arrears", Facts(amount=8000, duration=2))
     assert "8000元" in reply.text and "2个月" in reply.text
-    assert [b["payload"] for b in reply.buttons] == ["/find_station", "/open_case", "/human_handoff"]
+    assert [b["payload"] for b in reply.buttons][:3] == ["/find_station", "/open_case", "/human_handoff"]
+
+
+def test_dismissal_offers_the_compensation_calculator():
+    titles = [b["title"] for b in complaint_reply("dismissal", Facts()).buttons]
+    assert "算算经济补偿" in titles and "算算仲裁截止日" in titles
 
 
 def test_ten_or_more_workers_is_collective():

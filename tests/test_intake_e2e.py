@@ -49,7 +49,8 @@ def test_cancel_leaves_nothing(stack):
     say(stack, sender, "公司不给交社保")
     say(stack, sender, "/open_case")
     say(stack, sender, "李师傅")
-    assert "已取消" in say(stack, sender, "算了，不登记了")
+    reply = say(stack, sender, "算了，不登记了")
+    assert "已取消" in reply and "没太明白" not in reply
     assert len(stack.api("/api/cases").json()["cases"]) == before
 
 
@@ -90,3 +91,22 @@ def test_healthz_reports_every_part(stack):
     reply = requests.get(f"{stack.web}/healthz", timeout=30)
     assert reply.status_code == 200
     assert reply.json()["parts"] == {"database": True, "rasa": True, "actions": True}
+
+
+def test_compensation_calculator_from_its_button(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    say(stack, sender, "公司把我辞退了，一分钱补偿都不给")
+    assert "工资" in say(stack, sender, '/inform{"calculator": "compensation"}')
+    assert "干了多久" in say(stack, sender, "6000")
+    result = say(stack, sender, "3年7个月")
+    assert "24,000元" in result and "劳动合同法》第四十七条" in result
+
+
+def test_unknown_answers_an_optional_question_and_the_form_goes_on(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    say(stack, sender, "公司不给交社保")
+    say(stack, sender, "/open_case")
+    say(stack, sender, "李师傅")
+    assert "单位的全称" in say(stack, sender, "13812345678")
+    reply = say(stack, sender, "不清楚")
+    assert "在哪里干活" in reply and "已取消" not in reply

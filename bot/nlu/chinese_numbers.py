@@ -165,6 +165,7 @@ def parse_amount(text: str) -> Optional[float]:
 
 _YEAR_HALF = re.compile(r"^(.*?)年半$")
 _MONTH_HALF = re.compile(r"^(.*?)个半月$")
+_YEARS_AND_MONTHS = re.compile(r"^(.+?)年(?:零|又)?(.+?)个?(?:多)?月$")
 
 
 def parse_duration(text: str) -> Optional[float]:
@@ -179,6 +180,11 @@ def parse_duration(text: str) -> Optional[float]:
         return 6
     if s in ("半个月", "半月"):
         return 0.5
+    m = _YEARS_AND_MONTHS.match(s)
+    if m:
+        years, months = parse_number(m.group(1)), parse_number(m.group(2))
+        if years is not None and months is not None:
+            return _clean(years * 12 + months)
     m = _YEAR_HALF.match(s)
     if m:
         n = parse_number(m.group(1))
