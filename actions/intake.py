@@ -26,33 +26,25 @@ def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher,
     return {field: clean}
 
 
+def _validator(field: str, check):
+    def validate(self, value, dispatcher, tracker, domain):
+        return _checked(field, check, value, dispatcher, tracker)
+
+    return validate
+
+
 class ValidateCaseForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_case_form"
 
-    def validate_category(self, value, dispatcher, tracker, domain):
-        return _checked("category", intake.check_category, value, dispatcher, tracker)
-
-    def validate_name(self, value, dispatcher, tracker, domain):
-        return _checked("name", intake.check_name, value, dispatcher, tracker)
-
-    def validate_phone(self, value, dispatcher, tracker, domain):
-        return _checked("phone", intake.check_phone, value, dispatcher, tracker)
-
-    def validate_employer(self, value, dispatcher, tracker, domain):
-        return _checked("employer", intake.check_employer, value, dispatcher, tracker)
-
-    def validate_location(self, value, dispatcher, tracker, domain):
-        return _checked("location", intake.check_location, value, dispatcher, tracker)
-
-    def validate_amount(self, value, dispatcher, tracker, domain):
-        return _checked("amount", intake.check_amount, value, dispatcher, tracker)
-
-    def validate_duration(self, value, dispatcher, tracker, domain):
-        return _checked("duration", intake.check_duration, value, dispatcher, tracker)
-
-    def validate_worker_count(self, value, dispatcher, tracker, domain):
-        return _checked("worker_count", intake.check_worker_count, value, dispatcher, tracker)
+    validate_category = _validator("category", intake.check_category)
+    validate_name = _validator("name", intake.check_name)
+    validate_phone = _validator("phone", intake.check_phone)
+    validate_employer = _validator("employer", intake.check_employer)
+    validate_location = _validator("location", intake.check_location)
+    validate_amount = _validator("amount", intake.check_amount)
+    validate_duration = _validator("duration", intake.check_duration)
+    validate_worker_count = _validator("worker_count", intake.check_worker_count)
 
     def validate_description(self, value, dispatcher, tracker, domain):
         text, problem, cut = intake.check_description(value)

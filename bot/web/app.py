@@ -4,8 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import urllib.request
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -13,6 +12,7 @@ from sqlalchemy import text
 
 from bot.cases.rules import InvalidCase
 from bot.cases.service import CaseService
+from bot.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
 
@@ -33,14 +33,6 @@ def _body(request: Request) -> Optional[Dict[str, Any]]:
     return body if isinstance(body, dict) else None
 
 
-def _probe(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:
-            return reply.status == 200
-    except Exception:
-        return False
-
-
 def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens: Optional[dict] = None,
                name: str = "gongyou_web") -> Sanic:
     tokens = tokens if tokens is not None else tokens_from_env()
@@ -55,6 +47,14 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
         if role not in roles:
             return _error("forbidden", 403)
         return None
+
+    def accepted_body(request: Request, *roles: str) -> Tuple[Optional[Dict[str, Any]], Optional[response.HTTPResponse]]:
+        """(JSON object body, None) for an allowed, well-formed request, else (None, the refusal)."""
+        refused = allowed(request, *roles)
+        if refused:
+            return None, refused
+        body = _body(request)
+        return (body, None) if body is not None else (None, _error("请求格式不对", 400))
 
     async def run(fn: Callable, *args: Any) -> Any:
         # The database driver blocks; keep the event loop free for other requests.
@@ -72,18 +72,15 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
         parts = {"database": await run(database_up)}
         for part, url in health_urls.items():
-            parts[part] = await run(_probe, url)
+            parts[part] = await run(is_up, url)
         ok = all(parts.values())
         return response.json({"status": "ok" if ok else "degraded", "parts": parts}, status=200 if ok else 503)
 
     @app.post("/api/cases")
     async def open_case(request: Request) -> response.HTTPResponse:
-        refused = allowed(request, SERVICE, OPERATOR)
+        body, refused = accepted_body(request, SERVICE, OPERATOR)
         if refused:
             return refused
-        body = _body(request)
-        if body is None:
-            return _error("请求格式不对", 400)
         key = request.headers.get("idempotency-key") or body.get("idempotency_key")
         try:
             case, created = await run(service.open_draft, body, key)
@@ -108,11 +105,10 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
     @app.post("/api/cases/<case_no:str>/status")
     async def change_status(request: Request, case_no: str) -> response.HTTPResponse:
-        refused = allowed(request, OPERATOR)
+        body, refused = accepted_body(request, OPERATOR)
         if refused:
             return refused
-        body = _body(request)
-        if body is None or not isinstance(body.get("status"), str):
+        if not isinstance(body.get("status"), str):
             return _error("请求格式不对", 400)
         try:
             case = await run(service.change_status, case_no, body["status"], str(body.get("actor") or "operator"),
@@ -125,22 +121,18 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
     @app.post("/api/cases/lookup")
     async def lookup(request: Request) -> response.HTTPResponse:
-        refused = allowed(request, SERVICE, OPERATOR)
+        body, refused = accepted_body(request, SERVICE, OPERATOR)
         if refused:
             return refused
-        body = _body(request)
-        if body is None:
-            return _error("请求格式不对", 400)
         found = await run(service.lookup, str(body.get("case_no") or ""), str(body.get("phone_last4") or ""))
         return response.json(found) if found else _error("not found", 404)
 
     @app.post("/api/handoffs")
     async def handoff(request: Request) -> response.HTTPResponse:
-        refused = allowed(request, SERVICE, OPERATOR)
+        body, refused = accepted_body(request, SERVICE, OPERATOR)
         if refused:
             return refused
-        body = _body(request)
-        if body is None or not isinstance(body.get("sender_id"), str) or not isinstance(body.get("transcript", []), list):
+        if not isinstance(body.get("sender_id"), str) or not isinstance(body.get("transcript", []), list):
             return _error("请求格式不对", 400)
         record = await run(service.record_handoff, body["sender_id"], str(body.get("reason") or "asked"),
                            body.get("transcript") or [], body.get("phone"))
