@@ -6,7 +6,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clients import case_client
+from actions.clients import case_client, station_finder
 from bot import intake
 
 FORM_SLOTS = list(intake.FIELDS) + ["confirmed"]
@@ -92,7 +92,12 @@ class ActionSubmitCase(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         key = f"{tracker.sender_id}:{tracker.latest_message.get('message_id') or len(tracker.events)}"
-        result = case_client().submit(intake.payload(tracker.current_slot_values(), tracker.sender_id), key)
+        slots = tracker.current_slot_values()
+        payload = intake.payload(slots, tracker.sender_id)
+        routed = station_finder().for_case(payload["location"], slots.get("category"))
+        if routed:
+            payload["station_id"], payload["station_name"] = routed[0].id, routed[0].name
+        result = case_client().submit(payload, key)
         if result.error:
             dispatcher.utter_message(text=f"没能登记：{result.error}")
             return _reset()
@@ -100,6 +105,8 @@ class ActionSubmitCase(Action):
             dispatcher.utter_message(text=intake.QUEUED_TEXT)
             return _reset() + [SlotSet("pending_case_key", key)]
         dispatcher.utter_message(text=intake.submitted_text(result.case))
+        if routed:
+            dispatcher.utter_message(text=routed[1])
         return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]
 
 

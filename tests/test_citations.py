@@ -4,12 +4,13 @@ import re
 import pytest
 
 from bot.law import calculators, faq, guidance
+from bot.stations import finder
 from bot.law.calculators import chinese_numeral
 from tests.conftest import LAW_DIR
 
 
 def all_citations():
-    cited = set(guidance.all_citations()) | set(calculators.CITATIONS)
+    cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS)
     cited |= {c for entry in faq.entries() for c in entry.citations}
     return sorted((stem, int(article)) for stem, article, *_ in cited)
 

@@ -27,11 +27,12 @@ def test_complaint_to_case_readable_from_the_api(stack):
         assert shown in summary
     done = say(stack, sender, "/affirm")
     case_no = CASE_NO.search(done).group(0)
-    assert "群体性" in done
+    assert "群体性" in done and "第二十一条" in done and "巫溪县" in done
     case = stack.api(f"/api/cases/{case_no}").json()
     assert case["status"] == "draft" and case["category"] == "wage_arrears"
     assert case["employer"] == "某鞋业公司" and case["amount"] == 80000 and case["worker_count"] == 16
     assert case["phone"] == "13812345678" and case["created_at"]
+    assert case["station"]["id"].startswith("cq-wuxi")  # the workplace's station (§21), not the worker's
 
     # A client that sends the confirmation again does not open a second case.
     say(stack, sender, "/affirm")
@@ -59,8 +60,8 @@ def test_digression_then_back_to_the_form(stack):
     say(stack, sender, "工伤了老板不管")
     say(stack, sender, "/open_case")
     say(stack, sender, "王强")
-    reply = say(stack, sender, "附近的服务站在哪")
-    assert "服务站" in reply and "手机号" in reply
+    reply = say(stack, sender, "沙坪坝附近的服务站在哪")
+    assert "沙坪坝区总工会职工服务站" in reply and "手机号" in reply
 
 
 def test_handoff_is_recorded_with_the_transcript(stack):

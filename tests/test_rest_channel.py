@@ -35,10 +35,31 @@ def test_collective_complaint_is_flagged_urgent(webhook):
     assert "群体性" in texts(messages)
 
 
-def test_location_metadata_is_accepted(webhook):
-    status, messages = say(webhook, "最近的服务站在哪", sender="worker-3",
+def test_nearest_mediation_from_a_district_in_text(webhook):
+    status, messages = say(webhook, "我在渝中区，最近的调解的地方在哪", sender="worker-3")
+    reply = texts(messages)
+    assert status == 200 and "渝中区总工会职工服务站" in reply and "公里" in reply
+    cards = [m["custom"]["stations"] for m in messages if "custom" in m][0]
+    assert len(cards) == 3 and cards[0]["km"] < 5
+
+
+def test_nearest_from_a_shared_position(webhook):
+    status, messages = say(webhook, "最近的服务站在哪", sender="worker-3b",
                            metadata={"location": {"latitude": 29.557, "longitude": 106.577}})
-    assert status == 200 and "服务站" in texts(messages)
+    reply = texts(messages)
+    assert status == 200 and "渝中区" in reply and "0.9公里" in reply
+
+
+@pytest.mark.parametrize("position", [{"latitude": "NaN", "longitude": 106.5}, {"latitude": 48.85, "longitude": 2.35},
+                                      {"latitude": 200, "longitude": 10}])
+def test_bad_positions_get_a_clear_message(webhook, position):
+    _, messages = say(webhook, "附近的服务站", sender="worker-3c", metadata={"location": position})
+    assert "位置有问题" in texts(messages)
+
+
+def test_unknown_and_ambiguous_places(webhook):
+    assert "有好几个" in texts(say(webhook, "我在朝阳区，最近的服务站在哪", sender="worker-3d")[1])
+    assert "没找到这个地方" in texts(say(webhook, "我在火星", sender="worker-3d")[1])
 
 
 @pytest.mark.parametrize("message", ["", "   ", None])

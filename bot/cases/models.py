@@ -82,3 +82,20 @@ class Handoff(Base):
     transcript = Column(Text, nullable=False)
     status = Column(String(16), nullable=False, default="open")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StationRow(Base):
+    """A service station (bot/stations); replaced as a whole by bot/stations/importer.py."""
+
+    __tablename__ = "stations"
+
+    id = Column(String(64), primary_key=True)
+    name = Column(String(200), nullable=False)
+    kind = Column(String(32), nullable=False)
+    address = Column(String(300), nullable=False)
+    district_code = Column(String(12))
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    phone = Column(String(16))
+    hours = Column(String(200))
+    services = Column(String(300))

@@ -138,6 +138,12 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
                            body.get("transcript") or [], body.get("phone"))
         return response.json(record, status=201)
 
+    @app.get("/api/stations")
+    async def stations(request: Request) -> response.HTTPResponse:
+        from bot.stations.store import load_all
+
+        return response.json({"stations": [s.as_dict() for s in await run(load_all, engine)]})
+
     @app.get("/api/handoffs")
     async def list_handoffs(request: Request) -> response.HTTPResponse:
         refused = allowed(request, OPERATOR)
@@ -151,10 +157,12 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 def main() -> None:
     from bot.cases.db import make_engine, session_factory, upgrade
     from bot.launcher import health_urls
+    from bot.stations.store import ensure_some
 
     install_log_masking()
     engine = make_engine()
     upgrade(engine)
+    ensure_some(engine)
     app = create_app(CaseService(session_factory(engine)), engine, health_urls())
     port = int(os.environ.get("GONGYOU_WEB_PORT", "8000"))
     app.run(host=os.environ.get("GONGYOU_WEB_HOST", "0.0.0.0"), port=port, access_log=False, workers=1)

@@ -1,0 +1,113 @@
+"""Where the worker is, offline: a shared position, or a place named in text.
+
+Text is matched against the gazetteer (bot/places); a name that several places share (朝阳区
+is in 北京 and 长春) is resolved by the other places the text names (北京朝阳区), else the
+worker is asked. Streets, zones and landmarks stand at their parent area's centroid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from bot.places.gazetteer import Place, alias_table
+from bot.stations.importer import check_position
+from bot.nlu.text_cleaning import clean_for_training
+
+FOUND, AMBIGUOUS, UNKNOWN = "found", "ambiguous", "unknown"
+_KIND_RANK = {"province": 0, "city": 1, "zone": 2, "county": 3, "street": 4, "landmark": 4}
+
+
+@dataclass
+class Where:
+    status: str
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
+    name: str = ""
+    code: str = ""
+    choices: List[str] = field(default_factory=list)  # for the clarifying question
+
+
+@lru_cache(maxsize=1)
+def _table() -> Tuple[Dict[str, List[Place]], int]:
+    table = alias_table()
+    return table, max(len(alias) for alias in table)
+
+
+def _by_name(name: str) -> List[Place]:
+    return [p for p in _table()[0].get(name, []) if p.name == name]
+
+
+def _placed(place: Place) -> Optional[Place]:
+    """An extra place (street, zone, landmark) stands where its parent area is."""
+    if place.latitude is not None:
+        return place
+    for parent in _by_name(place.parent):
+        if parent.latitude is not None:
+            return Place(place.name, parent.code, place.kind, parent.latitude, parent.longitude, place.parent)
+    return None
+
+
+def _mentions(text: str) -> List[Tuple[int, str]]:
+    """Longest place names in the text, left to right, not overlapping."""
+    table, longest = _table()
+    found, i = [], 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 1, -1):
+            if text[i:i + size] in table:
+                found.append((i, text[i:i + size]))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> Dict[str, Place]:
+    return {p.code: p for places in _table()[0].values() for p in places if p.code}
+
+
+def _full_name(place: Place) -> str:
+    """长春市朝阳区 / 北京市朝阳区: the name with the city (or province) that tells it apart."""
+    codes = _by_code()
+    for code in (place.code[:4] + "0" * 8, place.code[:2] + "0" * 10):
+        parent = codes.get(code)
+        # Municipalities list a placeholder city level (市辖区): name the province instead.
+        if parent and parent.code != place.code and "辖" not in parent.name and parent.name != "县":
+            return parent.name + place.name
+    return place.name
+
+
+def locate_text(text: str) -> Where:
+    text = clean_for_training(text or "")
+    mentions = _mentions(text)
+    if not mentions:
+        return Where(UNKNOWN)
+    table, _ = _table()
+    candidates = [[c for c in (_placed(p) for p in table[alias]) if c is not None] for _, alias in mentions]
+    # The most specific mention says where; the others (重庆, 北京) pick among its places.
+    order = sorted(range(len(mentions)), key=lambda m: -max((_KIND_RANK[p.kind] for p in candidates[m]), default=-1))
+    target = candidates[order[0]]
+    context = {p.code for m in order[1:] for p in candidates[m] if p.code}
+    if len(target) > 1 and context:
+        narrowed = [p for p in target if any(p.code.startswith(c.rstrip("0")[:4] or c[:2]) or
+                                             p.code[:2] == c[:2] and c.endswith("0000000000") for c in context)]
+        target = narrowed or target
+    if not target:
+        return Where(UNKNOWN)
+    if len({(p.latitude, p.longitude) for p in target}) > 1:
+        return Where(AMBIGUOUS, name=mentions[order[0]][1], choices=[_full_name(p) for p in target][:5])
+    place = target[0]
+    return Where(FOUND, place.latitude, place.longitude, mentions[order[0]][1], place.code)
+
+
+def locate_position(position: object) -> Tuple[Optional[Where], Optional[str]]:
+    """(Where, None) for a usable shared position, (None, why not) otherwise."""
+    if not isinstance(position, dict):
+        return None, "位置信息格式不对，请重新发送位置，或者告诉我在哪个区县。"
+    try:
+        lat, lng = check_position(position.get("latitude"), position.get("longitude"))
+    except ValueError as problem:
+        return None, f"收到的位置有问题（{problem}），请重新发送位置，或者告诉我在哪个区县。"
+    return Where(FOUND, lat, lng, "您发送的位置"), None

@@ -1,0 +1,46 @@
+"""The k nearest stations by great-circle distance (a BallTree per kind of station)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+from sklearn.neighbors import BallTree
+
+from bot.stations.model import Station
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Nearby:
+    station: Station
+    km: float
+
+
+class StationIndex:
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self.stations = list(stations)
+        self.by_id: Dict[str, Station] = {s.id: s for s in self.stations}
+        self._trees: Dict[Optional[str], tuple] = {}
+        groups: Dict[Optional[str], List[int]] = {None: list(range(len(self.stations)))}
+        for i, station in enumerate(self.stations):
+            groups.setdefault(station.kind, []).append(i)
+        for kind, members in groups.items():
+            if members:
+                points = np.radians([[self.stations[i].latitude, self.stations[i].longitude] for i in members])
+                self._trees[kind] = (BallTree(points, metric="haversine"), np.array(members))
+
+    def nearest(self, latitude: float, longitude: float, k: int = 3,
+                kinds: Optional[Iterable[str]] = None) -> List[Nearby]:
+        point = np.radians([[latitude, longitude]])
+        found: List[Nearby] = []
+        for kind in (list(kinds) if kinds else [None]):
+            if kind not in self._trees:
+                continue
+            tree, members = self._trees[kind]
+            distances, indexes = tree.query(point, k=min(k, len(members)))
+            found += [Nearby(self.stations[members[i]], float(d) * EARTH_RADIUS_KM)
+                      for d, i in zip(distances[0], indexes[0])]
+        found.sort(key=lambda n: (n.km, n.station.id))
+        return found[:k]

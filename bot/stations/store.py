@@ -1,0 +1,43 @@
+"""Stations in the database: replaced in one transaction, read whole into memory."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.cases.models import StationRow
+from bot.stations.model import Station
+
+DEMO_FILE = Path(__file__).parent / "data" / "demo_stations.csv"
+
+
+def replace_all(engine: Engine, stations: List[Station]) -> None:
+    """The new list, or (on any error) the old one: never half of each."""
+    with Session(engine) as session, session.begin():
+        session.execute(delete(StationRow))
+        session.add_all(StationRow(id=s.id, name=s.name, kind=s.kind, address=s.address,
+                                   district_code=s.district_code, latitude=s.latitude, longitude=s.longitude,
+                                   phone=s.phone or None, hours=s.hours, services=";".join(s.services))
+                        for s in stations)
+
+
+def load_all(engine: Engine) -> List[Station]:
+    with Session(engine) as session:
+        rows = session.execute(select(StationRow).order_by(StationRow.id)).scalars().all()
+        return [Station(r.id, r.name, r.kind, r.address, r.district_code or "", r.latitude, r.longitude,
+                        r.phone or "", r.hours or "", tuple(x for x in (r.services or "").split(";") if x))
+                for r in rows]
+
+
+def ensure_some(engine: Engine) -> int:
+    """A fresh installation gets the demo list, so `make run` has stations to show."""
+    if load_all(engine):
+        return 0
+    from bot.stations.importer import parse
+
+    stations = parse(DEMO_FILE)
+    replace_all(engine, stations)
+    return len(stations)
