@@ -67,11 +67,13 @@ class Stack:
         return requests.request(kwargs.pop("method", "GET"), self.web + path, headers=headers, timeout=30, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+WECHAT = {"WECHAT_TOKEN": "gongyou-test-token", "WECHAT_APPID": "wx0123456789abcdef",
+          "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "WECHAT_SECRET": "test-secret"}
+
+
+def start_stack(workdir, extra_env):
     """GongYou started as `make run` starts it, on free ports, with its own database."""
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
-    workdir = tmp_path_factory.mktemp("servers")
     env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL")}
     env["GONGYOU_RASA_PORT"] = str(free_port())
     env["GONGYOU_ACTIONS_PORT"] = str(free_port())
@@ -80,11 +82,12 @@ def stack(tmp_path_factory):
     env["GONGYOU_OPERATOR_TOKEN"] = OPERATOR_TOKEN
     env["DATABASE_URL"] = f"sqlite:///{workdir / 'cases.sqlite3'}"
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
+    env["WECHAT_TOKEN_FILE"] = str(workdir / "wechat_token.json")
+    env.update(extra_env)
     log = workdir / "launcher.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot.launcher", "--model", str(MODEL)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    sys.path.insert(0, str(ROOT))
     from bot import launcher
 
     for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
@@ -93,13 +96,32 @@ def stack(tmp_path_factory):
     if not up:
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])
-    yield Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
-                OPERATOR_TOKEN)
+    return proc, Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
+                       OPERATOR_TOKEN)
+
+
+def stop_stack(proc):
     proc.terminate()
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def fake_wechat():
+    from tests.fake_wechat import FakeWeChat
+
+    server = FakeWeChat()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, fake_wechat):
+    proc, running = start_stack(tmp_path_factory.mktemp("servers"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url})
+    yield running
+    stop_stack(proc)
 
 
 @pytest.fixture(scope="session")

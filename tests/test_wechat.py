@@ -1,0 +1,144 @@
+"""The WeChat channel over real HTTP: the real Rasa server, a fake WeChat API server."""
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from bot.channels.wechat_sim import Simulator, message_xml, sign
+from bot.channels.wechat_support import TYPE_PLEASE, VOICE_UNCLEAR, WELCOME
+from tests.conftest import WECHAT, start_stack, stop_stack
+
+
+@pytest.fixture(scope="module")
+def url(stack):
+    return f"{stack.rasa}/webhooks/wechat/webhook"
+
+
+@pytest.fixture(scope="module")
+def plain(url):
+    return Simulator(WECHAT["WECHAT_TOKEN"], url)
+
+
+@pytest.fixture(scope="module")
+def safe(url):
+    return Simulator(WECHAT["WECHAT_TOKEN"], url, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APPID"])
+
+
+def openid():
+    return f"o_{uuid.uuid4().hex[:12]}"
+
+
+def msg_id():
+    return int(time.time() * 1000) * 1000 + int(uuid.uuid4().int % 1000)
+
+
+def test_url_verification(url):
+    ts, nonce = str(int(time.time())), "12345"
+    ok = requests.get(url, params={"signature": sign(WECHAT["WECHAT_TOKEN"], ts, nonce), "timestamp": ts,
+                                   "nonce": nonce, "echostr": "hello"}, timeout=10)
+    assert ok.status_code == 200 and ok.text == "hello"
+    forged = requests.get(url, params={"signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": "x"}, timeout=10)
+    assert forged.status_code == 403
+
+
+def test_text_gets_a_passive_reply_with_guidance(plain):
+    reply = plain.say(openid(), "老板欠我两个月工资，一共八千")
+    assert "拖欠工资" in reply and "8000元" in reply and "可以回复" in reply
+
+
+def test_encrypted_round_trip(safe):
+    reply = safe.say(openid(), "老板欠我两个月工资")
+    assert "拖欠工资" in reply
+
+
+def test_conversation_continues_by_openid(plain):
+    user = openid()
+    plain.say(user, "老板欠我工资")
+    assert "姓名" in plain.say(user, "/open_case")
+    assert "手机号" in plain.say(user, "张三")
+
+
+@pytest.mark.parametrize("forge_aes", [False, True])
+def test_forged_signature_is_refused(plain, safe, forge_aes):
+    sim = safe if forge_aes else plain
+    assert sim.post(message_xml(openid(), "text", "你好", msg_id()), forge=True).status_code == 403
+
+
+def test_replayed_request_is_refused(plain):
+    stale = int(time.time()) - 3600
+    assert plain.post(message_xml(openid(), "text", "你好", msg_id()), timestamp=stale).status_code == 403
+
+
+def test_malformed_and_oversized_xml(plain):
+    params, _ = plain.signed("")
+    assert requests.post(plain.url, params=params, data=b"<xml><broken", timeout=10).status_code == 400
+    assert requests.post(plain.url, params=params, data=b"not xml at all", timeout=10).status_code == 400
+    huge = message_xml(openid(), "text", "欠" * 40_000, msg_id())
+    assert plain.post(huge).status_code == 413
+
+
+def test_other_message_kinds(plain):
+    user = openid()
+    assert plain.reply_text(plain.post(message_xml(user, "image", PicUrl="http://x/y.jpg", MediaId="m",
+                                                   msg_id=msg_id()))) == TYPE_PLEASE
+    assert plain.reply_text(plain.post(message_xml(user, "voice", MediaId="m", Format="amr",
+                                                   msg_id=msg_id()))) == VOICE_UNCLEAR
+    heard = plain.reply_text(plain.post(message_xml(user, "voice", MediaId="m", Format="amr",
+                                                    Recognition="老板欠我工资", msg_id=msg_id())))
+    assert "拖欠工资" in heard
+    assert plain.reply_text(plain.post(message_xml(user, "event", Event="subscribe"))) == WELCOME
+    near = plain.reply_text(plain.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
+                                                   Scale="15", Label="解放碑", msg_id=msg_id())))
+    assert "渝中区" in near and "公里" in near
+
+
+def test_retry_storm_is_processed_once(plain, stack):
+    user, mid = openid(), msg_id()
+    xml = message_xml(user, "text", "公司不给交社保", mid)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        replies = list(pool.map(lambda _: plain.post(xml), range(10)))
+    assert all(r.status_code == 200 for r in replies)
+    assert sum("社保" in plain.reply_text(r) for r in replies) == 1
+    events = requests.get(f"{stack.rasa}/conversations/{user}/tracker", timeout=10).json()["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["公司不给交社保"]
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory, fake_wechat):
+    """A second GongYou whose reply deadline is shorter than any real answer."""
+    proc, running = start_stack(tmp_path_factory.mktemp("slow"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url,
+                                                                   "WECHAT_REPLY_DEADLINE": "0.001"})
+    yield Simulator(WECHAT["WECHAT_TOKEN"], f"{running.rasa}/webhooks/wechat/webhook")
+    stop_stack(proc)
+
+
+def wait_for(check, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_slow_answer_goes_through_the_customer_service_api(slow, fake_wechat):
+    user = openid()
+    reply = slow.post(message_xml(user, "text", "老板欠我两个月工资", msg_id()))
+    assert reply.status_code == 200 and reply.text == "success"
+    assert wait_for(lambda: fake_wechat.messages_for(user))
+    assert "拖欠工资" in fake_wechat.messages_for(user)[0]
+
+
+def test_expired_token_is_refreshed(slow, fake_wechat):
+    first = openid()
+    slow.post(message_xml(first, "text", "公司不给交社保", msg_id()))
+    assert wait_for(lambda: fake_wechat.messages_for(first))
+    current = fake_wechat.sent[-1][2]
+    issued = len(fake_wechat.tokens_issued)
+    fake_wechat.expired.add(current)
+    second = openid()
+    slow.post(message_xml(second, "text", "加班不给加班费", msg_id()))
+    assert wait_for(lambda: fake_wechat.messages_for(second))
+    assert len(fake_wechat.tokens_issued) == issued + 1 and fake_wechat.sent[-1][2] != current
