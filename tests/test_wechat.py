@@ -142,3 +142,34 @@ def test_expired_token_is_refreshed(slow, fake_wechat):
     slow.post(message_xml(second, "text", "加班不给加班费", msg_id()))
     assert wait_for(lambda: fake_wechat.messages_for(second))
     assert len(fake_wechat.tokens_issued) == issued + 1 and fake_wechat.sent[-1][2] != current
+
+
+def test_whole_draft_case_over_encrypted_xml(safe, stack):
+    user = openid()
+    assert "拖欠工资" in safe.say(user, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
+    assert "姓名" in safe.say(user, "登记求助")
+    assert "手机号" in safe.say(user, "孙芳")
+    assert "经过" in safe.say(user, "13812345678")
+    assert "请核对" in safe.say(user, "老板跑了，有工资条")
+    done = safe.say(user, "确认提交")
+    case_no = __import__("re").search(r"GY\d{8}-\d{4,}", done).group(0)
+    case = stack.api(f"/api/cases/{case_no}").json()
+    assert case["worker_count"] == 16 and case["amount"] == 80000
+
+
+def test_token_and_dedupe_are_shared_through_redis(fake_wechat, monkeypatch, tmp_path):
+    """Requires Redis on localhost:6379 (fails, does not skip, without it)."""
+    from bot.channels.wechat_support import Dedupe, WeChatApi
+
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/15")
+    monkeypatch.setenv("WECHAT_TOKEN_FILE", str(tmp_path / "unused.json"))
+    import redis
+
+    redis.Redis.from_url("redis://localhost:6379/15").flushdb()
+    issued = len(fake_wechat.tokens_issued)
+    first, second = (WeChatApi("wx_shared", "s", fake_wechat.url) for _ in range(2))
+    assert first.token() == second.token()
+    assert len(fake_wechat.tokens_issued) == issued + 1
+    assert not (tmp_path / "unused.json").exists()
+    a, b = Dedupe(), Dedupe()
+    assert a.claim("msg:42") and not b.claim("msg:42")
