@@ -7,7 +7,6 @@ Each user sends signed XML with think time and waits for the passive reply; a `s
 """
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.channels.wechat_sim import DEFAULT_URL, Simulator, message_xml  # noqa: E402
+from bot.channels.wechat_sim import Simulator, message_xml, simulator_from, simulator_parser  # noqa: E402
 
 TURNS = ["老板欠我两个月工资，一共八千", "我们16个工人被拖了三个月工资", "公司不给交社保怎么办", "工伤认定要多久",
          "被辞退了有补偿吗", "最近的服务站在哪", "我在渝中区", "加班费怎么算", "谢谢"]
@@ -47,15 +46,11 @@ def user(sim: Simulator, turns: int, seed: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--token", required=True)
-    parser.add_argument("--aes-key", default="")
-    parser.add_argument("--appid", default="")
+    parser = simulator_parser(__doc__)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--turns", type=int, default=5)
     args = parser.parse_args()
-    sim = Simulator(args.token, args.url, args.aes_key, args.appid)
+    sim = simulator_from(args)
     with ThreadPoolExecutor(max_workers=args.users) as pool:
         results = list(pool.map(lambda i: user(sim, args.turns, i), range(args.users)))
     times = sorted(t for r in results for t in r[0])

@@ -86,16 +86,26 @@ class Simulator:
         return self.reply_text(self.post(message_xml(openid, "text", text, msg_id)))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def simulator_parser(description: str) -> argparse.ArgumentParser:
+    """Where GongYou's WeChat webhook is and how to sign for it (shared with bench/wechat.py)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--token", required=True)
     parser.add_argument("--aes-key", default="")
     parser.add_argument("--appid", default="")
+    return parser
+
+
+def simulator_from(args: argparse.Namespace) -> Simulator:
+    return Simulator(args.token, args.url, args.aes_key, args.appid)
+
+
+def main() -> None:
+    parser = simulator_parser(__doc__)
     parser.add_argument("--openid", default="o_simulated_user")
     parser.add_argument("text", nargs="*")
     args = parser.parse_args()
-    sim = Simulator(args.token, args.url, args.aes_key, args.appid)
+    sim = simulator_from(args)
     lines = [" ".join(args.text)] if args.text else iter(lambda: input("你> "), "")
     for line in lines:
         print("工友>", sim.say(args.openid, line) or "(稍后通过客服消息回复)")
