@@ -1,8 +1,8 @@
 """Start every part of GongYou on embedded defaults and stop them together (`make run`).
 
 Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055),
-GONGYOU_WEB_PORT (8000). The bot's service token is made up for this run unless
-GONGYOU_SERVICE_TOKEN is set.
+GONGYOU_WEB_PORT (8000). The bot's service token (GONGYOU_SERVICE_TOKEN) and Rasa's HTTP API
+token (RASA_AUTH_TOKEN) are made up for this run unless set.
 """
 from __future__ import annotations
 
@@ -28,13 +28,14 @@ def ports() -> Dict[str, int]:
     }
 
 
-def commands(model: str) -> Dict[str, List[str]]:
+def commands(model: str, rasa_token: str) -> Dict[str, List[str]]:
     p = ports()
     bin_dir = Path(sys.executable).parent
     return {
         "actions": [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(p["actions"])],
-        "rasa": [str(bin_dir / "rasa"), "run", "--model", model, "--enable-api",
+        # The HTTP API shows whole conversations (personal data): never without a token.
+        "rasa": [str(bin_dir / "rasa"), "run", "--model", model, "--enable-api", "--auth-token", rasa_token,
                  "--port", str(p["rasa"]), "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml", "--cors", "*"],
         "web": [str(bin_dir / "python"), "-m", "bot.web.app"],
@@ -50,13 +51,15 @@ def environment() -> Dict[str, str]:
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("CASES_API_URL", f"http://localhost:{ports()['web']}")
     env.setdefault("GONGYOU_SERVICE_TOKEN", secrets.token_urlsafe(24))
+    env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
     return env
 
 
 def health_urls() -> Dict[str, str]:
     """The parts the web side's /healthz checks besides its database."""
     p = ports()
-    return {"rasa": f"http://localhost:{p['rasa']}/status", "actions": f"http://localhost:{p['actions']}/health"}
+    # Rasa's root answers without the API token; /status would need it.
+    return {"rasa": f"http://localhost:{p['rasa']}/", "actions": f"http://localhost:{p['actions']}/health"}
 
 
 def all_health_urls() -> Dict[str, str]:
@@ -91,7 +94,8 @@ def main() -> int:
     parser.add_argument("--model", default="models/gongyou.tar.gz")
     args = parser.parse_args()
     env = environment()
-    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands(args.model).items()}
+    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env)
+             for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"]).items()}
 
     def stop(*_: object) -> None:
         for proc in procs.values():

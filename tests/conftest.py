@@ -51,6 +51,7 @@ def parse(agent):
 
 
 OPERATOR_TOKEN = "test-operator-token"
+RASA_TOKEN = "test-rasa-api-token"
 
 
 @dataclass
@@ -58,6 +59,14 @@ class Stack:
     rasa: str
     web: str
     operator_token: str
+
+    def tracker_events(self, sender: str):
+        """A conversation through Rasa's HTTP API, which refuses requests without its token."""
+        import requests
+
+        reply = requests.get(f"{self.rasa}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30)
+        assert reply.status_code == 200
+        return reply.json()["events"]
 
     def api(self, path: str, token: Optional[str] = "operator", **kwargs):
         import requests
@@ -80,6 +89,7 @@ def start_stack(workdir, extra_env):
     env["GONGYOU_WEB_PORT"] = str(free_port())
     env["ACTION_SERVER_URL"] = f"http://localhost:{env['GONGYOU_ACTIONS_PORT']}/webhook"
     env["GONGYOU_OPERATOR_TOKEN"] = OPERATOR_TOKEN
+    env["RASA_AUTH_TOKEN"] = RASA_TOKEN
     env["DATABASE_URL"] = f"sqlite:///{workdir / 'cases.sqlite3'}"
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["WECHAT_TOKEN_FILE"] = str(workdir / "wechat_token.json")

@@ -68,12 +68,16 @@ def test_empty_message_gets_a_polite_prompt(webhook, message):
     assert status == 200 and "还没有输入内容" in texts(messages)
 
 
-def test_empty_message_changes_nothing(webhook, servers):
+def test_empty_message_changes_nothing(webhook, stack):
     say(webhook, "你好", sender="worker-5")
-    before = requests.get(f"{servers}/conversations/worker-5/tracker", timeout=TIMEOUT).json()["events"]
+    before = stack.tracker_events("worker-5")
     say(webhook, "", sender="worker-5")
-    after = requests.get(f"{servers}/conversations/worker-5/tracker", timeout=TIMEOUT).json()["events"]
-    assert len(after) == len(before)
+    assert len(stack.tracker_events("worker-5")) == len(before)
+
+
+def test_rasa_http_api_needs_its_token(stack):
+    reply = requests.get(f"{stack.rasa}/conversations/worker-5/tracker", timeout=TIMEOUT)
+    assert reply.status_code == 401
 
 
 def test_100kb_message_is_cut_with_a_note(webhook):

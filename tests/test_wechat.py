@@ -101,7 +101,7 @@ def test_retry_storm_is_processed_once(plain, stack):
         replies = list(pool.map(lambda _: plain.post(xml), range(10)))
     assert all(r.status_code == 200 for r in replies)
     assert sum("社保" in plain.reply_text(r) for r in replies) == 1
-    events = requests.get(f"{stack.rasa}/conversations/{user}/tracker", timeout=10).json()["events"]
+    events = stack.tracker_events(user)
     assert [e["text"] for e in events if e["event"] == "user"] == ["公司不给交社保"]
 
 
