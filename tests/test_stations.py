@@ -141,3 +141,20 @@ def test_case_goes_to_the_workplace_not_the_worker():
     station, reason = finder().for_case("巫溪县", "wage_arrears")
     assert station.id.startswith("cq-wuxi") and "第二十一条" in reason
     assert finder().for_case("火星", "wage_arrears") is None
+
+
+def test_place_table_resolves():
+    """bench/data/place_phrasings.csv: 123 messages naming districts, short forms, city + district,
+    landmarks, and ambiguous or unknown places."""
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader((Path(__file__).resolve().parents[1] / "bench" / "data" / "place_phrasings.csv")
+                               .open(encoding="utf-8")))
+    assert len(rows) >= 100
+    right = 0
+    for row in rows:
+        where = locate_text(row["text"])
+        got = {AMBIGUOUS: "AMBIGUOUS", UNKNOWN: "UNKNOWN"}.get(where.status, where.code)
+        right += got == row["expected"]
+    assert right / len(rows) >= 0.95

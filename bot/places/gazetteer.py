@@ -58,7 +58,7 @@ class Place:
     kind: str          # province | city | county | zone | street | landmark
     latitude: Optional[float] = None
     longitude: Optional[float] = None
-    parent: str = ""
+    parent: str = ""   # an extra place's parent area, by administrative code
 
 
 def _kind_of(code: str) -> str:
@@ -87,7 +87,10 @@ def extra_places() -> List[Place]:
 
 
 def all_places() -> List[Place]:
-    return admin_places() + extra_places()
+    admin = admin_places()
+    names = {p.name for p in admin}
+    # Where the administrative table already knows a name (滨海新区), it wins over our list.
+    return admin + [p for p in extra_places() if p.name not in names]
 
 
 def aliases(place: Place) -> Iterator[str]:

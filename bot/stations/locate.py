@@ -34,17 +34,13 @@ def _table() -> Tuple[Dict[str, List[Place]], int]:
     return table, max(len(alias) for alias in table)
 
 
-def _by_name(name: str) -> List[Place]:
-    return [p for p in _table()[0].get(name, []) if p.name == name]
-
-
 def _placed(place: Place) -> Optional[Place]:
     """An extra place (street, zone, landmark) stands where its parent area is."""
     if place.latitude is not None:
         return place
-    for parent in _by_name(place.parent):
-        if parent.latitude is not None:
-            return Place(place.name, parent.code, place.kind, parent.latitude, parent.longitude, place.parent)
+    parent = _by_code().get(place.parent)
+    if parent is not None and parent.latitude is not None:
+        return Place(place.name, parent.code, place.kind, parent.latitude, parent.longitude, place.parent)
     return None
 
 
@@ -86,8 +82,16 @@ def locate_text(text: str) -> Where:
         return Where(UNKNOWN)
     table, _ = _table()
     candidates = [[c for c in (_placed(p) for p in table[alias]) if c is not None] for _, alias in mentions]
-    # The most specific mention says where; the others (重庆, 北京) pick among its places.
-    order = sorted(range(len(mentions)), key=lambda m: -max((_KIND_RANK[p.kind] for p in candidates[m]), default=-1))
+    # The most specific mention says where; the others (重庆, 北京) pick among its places. A short
+    # form counts as its least specific reading (南昌 is the city before it is 南昌县), and on a
+    # tie the later mention wins (长沙岳麓区: 岳麓区).
+    def specificity(m: int) -> Tuple[int, int]:
+        alias = mentions[m][1]
+        exact = [_KIND_RANK[p.kind] for p in candidates[m] if p.name == alias]
+        ranks = exact or [_KIND_RANK[p.kind] for p in candidates[m]] or [-1]
+        return (max(ranks) if exact else min(ranks), m)
+
+    order = sorted(range(len(mentions)), key=specificity, reverse=True)
     target = candidates[order[0]]
     context = {p.code for m in order[1:] for p in candidates[m] if p.code}
     if len(target) > 1 and context:
