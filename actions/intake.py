@@ -1,5 +1,5 @@
 """The draft-case form: validation, the confirmation summary, submission and cancelling."""
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet

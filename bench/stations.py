@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_text  # noqa: E402
+from bot.stations.locate import AMBIGUOUS, UNKNOWN, locate_text  # noqa: E402
 from bot.stations.model import KINDS, Station  # noqa: E402
 from bot.stations.nearest import StationIndex  # noqa: E402
 

@@ -8,7 +8,6 @@ from typing import Optional
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 KINDS = ("劳动关系公共服务站", "劳动争议调解中心", "劳动人事争议仲裁院", "工会服务站", "法律援助中心",
          "人社局/劳动保障监察", "社保经办机构")
