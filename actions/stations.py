@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import station_finder
 from bot.stations.finder import describe
-from bot.stations.locate import AMBIGUOUS, FOUND, locate_position
+from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
 
 FAR_KM = 50
 ASK_PLACE = "您在哪个区县或街道？也可以点“发送位置”。"
@@ -27,7 +27,6 @@ class ActionFindStation(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         finder = station_finder()
         metadata = tracker.latest_message.get("metadata") or {}
-        where = None
         if "location" in metadata:
             where, problem = locate_position(metadata["location"])
             if problem:
@@ -36,14 +35,16 @@ class ActionFindStation(Action):
         else:
             text = tracker.latest_message.get("text") or ""
             answering = (tracker.latest_message.get("intent") or {}).get("name") == "inform"
-            # A place in this message wins; an earlier one only when this is not the answer to
-            # "where are you?" (then an unknown place must be said so, not silently replaced).
-            place = _entity(tracker, "location") or (text if answering else None) or \
-                (text if finder.where(text).status != "unknown" else None) or tracker.get_slot("location")
-            if not place:
-                dispatcher.utter_message(text=ASK_PLACE)
-                return []
-            where = finder.where(place)
+            entity = _entity(tracker, "location")
+            # A place in this message wins; an earlier one only when this message is not the answer
+            # to "where are you?" (then an unknown place must be said so, not silently replaced).
+            where = finder.where(entity or text)
+            if where.status == UNKNOWN and not entity and not answering:
+                earlier = tracker.get_slot("location")
+                if not earlier:
+                    dispatcher.utter_message(text=ASK_PLACE)
+                    return []
+                where = finder.where(earlier)
             if where.status == AMBIGUOUS:
                 dispatcher.utter_message(text=f"有好几个“{where.name}”，您说的是哪一个？",
                                          buttons=[{"title": c, "payload": c} for c in where.choices])

@@ -50,22 +50,25 @@ def check_phone(value: Any) -> Tuple[Optional[str], Optional[str]]:
     return None, "电话号码好像不对。手机号是11位数字，座机请带区号，比如023-63801234。"
 
 
-def check_employer(value: Any) -> Tuple[Optional[str], Optional[str]]:
-    text = _EMPLOYER_PREFIX.sub("", str(value or "").strip()).strip("。.，, ")
+def _named(value: Any, problem: str, prefix: Optional[re.Pattern] = None) -> Tuple[Optional[str], Optional[str]]:
+    """A name as written (an employer, a place): "不清楚" is an answer, one character is not."""
+    text = str(value or "").strip()
+    if prefix is not None:
+        text = prefix.sub("", text)
+    text = text.strip("。.，, ")
     if is_skip(text):
         return UNKNOWN, None
     if len(text) < 2:
-        return None, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。"
+        return None, problem
     return text[:200], None
+
+
+def check_employer(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    return _named(value, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。", _EMPLOYER_PREFIX)
 
 
 def check_location(value: Any) -> Tuple[Optional[str], Optional[str]]:
-    text = str(value or "").strip().strip("。.，, ")
-    if is_skip(text):
-        return UNKNOWN, None
-    if len(text) < 2:
-        return None, "请说一下在哪里干活，区县或者街道都可以，比如“渝中区解放碑”。"
-    return text[:200], None
+    return _named(value, "请说一下在哪里干活，区县或者街道都可以，比如“渝中区解放碑”。")
 
 
 def check_amount(value: Any) -> Tuple[Optional[Any], Optional[str]]:

@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.wechat_support import Dedupe, WeChatApi, dedupe_key, render, to_bot
+from bot.channels.wechat_support import BUSY, Dedupe, WeChatApi, dedupe_key, render, to_bot
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class WeChatInput(InputChannel):
             return response.text(SUCCESS)
         except Exception:
             logger.exception("wechat: a message could not be handled")
-            return self._reply(message, "系统有点忙，请稍后再发一次。", args)
+            return self._reply(message, BUSY, args)
         reply = render(collector.messages)
         return self._reply(message, reply, args) if reply else response.text(SUCCESS)
 
@@ -170,7 +170,7 @@ class WeChatInput(InputChannel):
             await task
         except Exception:
             logger.exception("wechat: a slow message failed")
-            collector.messages.append({"text": "系统有点忙，请稍后再发一次。"})
+            collector.messages.append({"text": BUSY})
         reply = render(collector.messages)
         if reply:
             await asyncio.get_running_loop().run_in_executor(None, self.api.send_text, openid, reply)
