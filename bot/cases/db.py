@@ -46,7 +46,7 @@ def upgrade(engine: Engine) -> None:
     config.set_main_option("sqlalchemy.url", str(engine.url).replace("%", "%%"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 def session_factory(engine: Engine) -> sessionmaker:
