@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
 
-.PHONY: help install gazetteer train run test bench bench-compare clean
+.PHONY: help install gazetteer train assets browser run test bench bench-compare clean
 
 help:
 	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055)"
@@ -49,10 +49,31 @@ $(MODEL): build/.gazetteer $(NLU_SOURCES)
 
 train: $(MODEL)
 
-run: $(MODEL)
+# The pages' libraries come from the npm registry at build time and are served by GongYou
+# itself: kiosks and many workers' networks cannot reach a CDN.
+ASSETS_DIR := bot/web/assets
+VENDOR     := build/static/vendor
+$(VENDOR)/.done: $(ASSETS_DIR)/package.json $(ASSETS_DIR)/package-lock.json
+	cd $(ASSETS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(ASSETS_DIR)/node_modules/socket.io-client/dist/socket.io.min.js $(VENDOR)/
+	cp $(ASSETS_DIR)/node_modules/chart.js/dist/chart.umd.js $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.done
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download), with a
+# Chinese font so screenshots show what a worker sees.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if ! test -x /usr/bin/chromium || test -z "$$(fc-list :lang=zh 2>/dev/null)"; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			chromium chromium-driver fonts-wqy-zenhei; fi
+
+run: $(MODEL) assets
 	$(PY) -m bot.launcher --model $(MODEL)
 
-test: $(MODEL)
+test: $(MODEL) assets browser
 	$(PY) -m pytest -q tests
 
 bench: $(MODEL)
@@ -64,4 +85,4 @@ bench-compare: $(MODEL)
 	$(PY) bench/nlu.py --model $(MODEL) --model models/bench/diet.tar.gz
 
 clean:
-	rm -rf build models .pytest_cache
+	rm -rf build models .pytest_cache $(ASSETS_DIR)/node_modules

@@ -137,3 +137,54 @@ def stack(tmp_path_factory, fake_wechat):
 def servers(stack):
     """The Rasa server's base URL."""
     return stack.rasa
+
+
+# --- Real browser: Debian's Chromium driven by Playwright -------------------------------------
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("GONGYOU_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+KIOSK = {"width": 1080, "height": 1920}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run the tests through `make test`"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--no-first-run", "--disable-extensions"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Pages in a fresh browser context each; a failing test leaves a screenshot in tests/artifacts."""
+    contexts = []
+
+    def open_page(viewport=PHONE, **options):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            for m, page in enumerate(context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}-{m}.png"), full_page=True)
+        context.close()

@@ -15,6 +15,7 @@ from bot.cases.service import CaseService
 from bot.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
+from bot.web.static_files import register_static
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
             return refused
         return response.json({"handoffs": await run(service.handoffs)})
 
+    register_static(app)
     return app
 
 
