@@ -15,6 +15,7 @@ from bot.cases.service import CaseService
 from bot.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
+from bot.web.console_routes import console_blueprint
 from bot.web.static_files import register_static
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
             return refused
         return response.json({"handoffs": await run(service.handoffs)})
 
+    app.blueprint(console_blueprint(service, engine, tokens))
     register_static(app)
     return app
 

@@ -1,0 +1,17 @@
+"""Handoff requests as the hotline works them: open ones to call back, marked done once called."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from bot.cases.models import Handoff
+
+
+def mark_done(sessions: sessionmaker, handoff_id: int) -> bool:
+    with sessions() as session:
+        handoff = session.execute(select(Handoff).where(Handoff.id == handoff_id)).scalar_one_or_none()
+        if handoff is None or handoff.status != "open":
+            return False
+        handoff.status = "done"
+        session.commit()
+        return True

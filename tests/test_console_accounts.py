@@ -1,0 +1,176 @@
+"""Console accounts, sessions, audit, queue scope, exports and dashboard on real databases.
+
+SQLite and PostgreSQL on localhost:5432 (required: these tests fail without it, they do not skip).
+"""
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cases.service import CaseService
+from bot.console.accounts import AccountError, Accounts
+from bot.console.audit import Audit
+from bot.console.exports import to_csv, to_xlsx
+from bot.console.queue import Filters, Queue
+from bot.console.ratelimit import PER_ACCOUNT, LoginThrottle
+from bot.console.sessions import IDLE, LIFETIME, Sessions
+from bot.console.stats import Dashboard
+from bot.cases.db import session_factory, upgrade
+from tests.test_case_service import engine  # noqa: F401  (the sqlite/postgresql fixture)
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def db(engine):  # noqa: F811
+    upgrade(engine)
+    upgrade(engine)
+    return session_factory(engine)
+
+
+def test_passwords_are_argon2_hashes_and_verify(db):
+    accounts = Accounts(db)
+    made = accounts.add("lead", "a long password", "supervisor", display_name="王主管")
+    assert made.supervisor and made.display_name == "王主管"
+    with db() as session:
+        stored = session.execute(__import__("sqlalchemy").text("SELECT password_hash FROM operators")).scalar_one()
+    assert stored.startswith("$argon2id$") and "a long password" not in stored
+    assert accounts.verify("lead", "a long password").username == "lead"
+    assert accounts.verify("lead", "a long passwore") is None
+    assert accounts.verify("nobody", "a long password") is None
+    accounts.set_active("lead", False)
+    assert accounts.verify("lead", "a long password") is None
+
+
+def test_account_rules(db):
+    accounts = Accounts(db)
+    with pytest.raises(AccountError):
+        accounts.add("x y", "a long password", "supervisor")
+    with pytest.raises(AccountError):
+        accounts.add("short", "short", "supervisor")
+    with pytest.raises(AccountError):
+        accounts.add("nostation", "a long password", "station")
+    with pytest.raises(AccountError):
+        accounts.add("who", "a long password", "admin")
+    accounts.add("twice", "a long password", "station", "cq-wuxi")
+    with pytest.raises(AccountError):
+        accounts.add("twice", "another long one", "supervisor")
+
+
+def test_sessions_expire_when_idle_and_in_all(db):
+    clock = Clock()
+    principal = Accounts(db).add("op", "a long password", "station", "jdz-taoxichuan")
+    sessions = Sessions(db, clock)
+    token, csrf = sessions.start(principal)
+    assert sessions.resolve(token).principal.station_id == "jdz-taoxichuan"
+    assert sessions.resolve(token).csrf_token == csrf
+    assert sessions.resolve("forged") is None and sessions.resolve(None) is None
+    clock.now += IDLE - timedelta(minutes=2)
+    assert sessions.resolve(token) is not None      # activity slides the idle deadline
+    clock.now += IDLE - timedelta(minutes=2)
+    assert sessions.resolve(token) is not None
+    clock.now += IDLE + timedelta(seconds=1)
+    assert sessions.resolve(token) is None           # idle too long
+
+    token, _ = sessions.start(principal)
+    end = clock.now + LIFETIME
+    while clock.now < end - timedelta(minutes=10):
+        clock.now += IDLE / 2
+        sessions.resolve(token)
+    clock.now = end + timedelta(seconds=1)
+    assert sessions.resolve(token) is None           # busy all day, still ends
+
+    token, _ = sessions.start(principal)
+    sessions.end(token)
+    assert sessions.resolve(token) is None
+
+
+def test_throttle_pauses_an_account_after_failures():
+    now = [0.0]
+    throttle = LoginThrottle(lambda: now[0])
+    for _ in range(PER_ACCOUNT):
+        assert throttle.retry_after("op", "1.2.3.4") is None
+        throttle.failed("op", "1.2.3.4")
+    assert throttle.retry_after("op", "1.2.3.4") > 0
+    assert throttle.retry_after("OP", "5.6.7.8") > 0     # per account, whatever the address
+    assert throttle.retry_after("other", "1.2.3.4") is None
+    now[0] += 16 * 60
+    assert throttle.retry_after("op", "1.2.3.4") is None
+
+
+CASE = {"category": "wage_arrears", "name": "孙芳", "phone": "13812345678", "employer": "=HYPERLINK(\"x\")鞋业公司",
+        "location": "巫溪县", "amount": 8000, "worker_count": 2, "description": "电话13812345678，三个月没发"}
+
+
+def test_station_operators_see_their_station_only(db):
+    service, accounts, queue = CaseService(db), Accounts(db), Queue(db)
+    service.open_draft({**CASE, "station_id": "a", "station_name": "甲站"}, None)
+    service.open_draft({**CASE, "station_id": "b", "station_name": "乙站", "worker_count": 12}, None)
+    boss = accounts.add("boss", "a long password", "supervisor")
+    station_a = accounts.add("opa", "a long password", "station", "a")
+    assert {r["station"]["id"] for r in queue.rows(boss, Filters())} == {"a", "b"}
+    assert queue.rows(boss, Filters())[0]["collective"]  # collective disputes first
+    assert [r["station"]["id"] for r in queue.rows(station_a, Filters())] == ["a"]
+    assert [r["station"]["id"] for r in queue.rows(station_a, Filters(station="b"))] == ["a"]
+    assert [r["station"]["id"] for r in queue.rows(boss, Filters(station="b"))] == ["b"]
+    rows = queue.rows(boss, Filters())
+    assert all(r["phone"] == "138****5678" and r["name"] == "孙*" and "13812345678" not in r["description"] for r in rows)
+
+
+def test_exports_mask_and_defuse_formulas(db):
+    service, queue = CaseService(db), Queue(db)
+    service.open_draft(CASE, None)
+    boss = Accounts(db).add("boss", "a long password", "supervisor")
+    cases = queue.cases(boss, Filters())
+    raw = to_csv(cases)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "案件编号" and rows[1][2] == "被拖欠工资"
+    assert "13812345678" not in raw.decode("utf-8-sig") and "138****5678" in rows[1][11]
+    assert rows[1][5].startswith("'=")
+    full = list(csv.reader(io.StringIO(to_csv(cases, unmasked=True).decode("utf-8-sig"))))
+    assert full[1][11] == "13812345678" and full[1][10] == "孙芳"
+    sheet = load_workbook(io.BytesIO(to_xlsx(cases))).active
+    assert sheet["A1"].value == "案件编号" and sheet["L2"].value == "138****5678"
+    assert sheet["F2"].data_type == "s" and sheet["F2"].value.startswith("'=")
+
+
+def test_dashboard_counts_what_the_database_holds(db, engine):  # noqa: F811
+    from bot.stations.store import ensure_some
+
+    ensure_some(engine)  # the demo stations, whose district codes name the districts
+    clock = Clock()
+    service = CaseService(db, clock)
+    first, _ = service.open_draft({**CASE, "station_id": "jdz-taoxichuan"}, None)
+    service.open_draft({**CASE, "category": "work_injury", "worker_count": 15, "employer": "某瓷厂"}, None)
+    clock.now += timedelta(weeks=1)
+    service.open_draft({**CASE, "category": "work_injury", "employer": "别的厂"}, None)
+    clock.now += timedelta(hours=6)
+    service.change_status(first["case_no"], "accepted", "op", "已联系")
+    boss = Accounts(db).add("boss", "a long password", "supervisor")
+    figures = Dashboard(db, clock).figures(boss)
+    assert figures["total"] == 3 and figures["by_status"] == {"draft": 2, "accepted": 1}
+    assert {c["category"]: c["count"] for c in figures["by_category"]} == {"work_injury": 2, "wage_arrears": 1}
+    assert {d["district"]: d["count"] for d in figures["by_district"]} == {"未分配服务站": 2, "珠山区": 1}
+    assert [w["count"] for w in figures["by_week"]][-2:] == [2, 1]
+    assert figures["collective"]["cases"] == 1 and figures["collective"]["employers"][0]["workers"] == 15
+    assert figures["draft_to_accepted"] == {"cases": 1, "median_hours": 174.0}
+
+
+def test_audit_log_keeps_who_what_when(db):
+    clock = Clock()
+    audit = Audit(db, clock)
+    audit.record("boss", "export.unmasked", None, {"rows": 3})
+    audit.record("op", "case.status", "GY20261102-0001", {"to": "accepted"})
+    latest = audit.entries()
+    assert [e["action"] for e in latest] == ["case.status", "export.unmasked"]
+    assert latest[1]["actor"] == "boss" and latest[1]["detail"] == {"rows": 3} and latest[1]["at"].startswith("2026-11-02")
+    assert [e["actor"] for e in audit.entries(case_no="GY20261102-0001")] == ["op"]
