@@ -50,6 +50,7 @@ def parse(agent):
 
 
 OPERATOR_TOKEN = "test-operator-token"
+SERVICE_TOKEN = "test-service-token"  # the bot's own token, known so tests can check what it may not do
 RASA_TOKEN = "test-rasa-api-token"
 
 
@@ -128,7 +129,8 @@ def fake_wechat():
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, fake_wechat):
-    proc, running = start_stack(tmp_path_factory.mktemp("servers"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url})
+    proc, running = start_stack(tmp_path_factory.mktemp("servers"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url,
+                                                                "GONGYOU_SERVICE_TOKEN": SERVICE_TOKEN})
     yield running
     stop_stack(proc)
 

@@ -70,6 +70,7 @@ def assist(text: str, station: Optional[Dict[str, str]] = None) -> Dict[str, Any
         "category": category,
         "category_title": guidance.title if guidance else None,
         "facts": facts,
-        "guidance": reply.text if reply else None,
+        # The bot's closing question ("接下来您想怎么办？") is for the worker's buttons, not a hotline.
+        "guidance": "\n".join(reply.text.split("\n")[:-1]) if reply else None,
         "draft": draft,
     }

@@ -28,6 +28,19 @@ def _params() -> Dict[str, str]:
     return {"token": token} if token else {}
 
 
+# A worker's button press reaches Rasa as its payload; operators read what the button said.
+BUTTONS = {"/open_case": "登记求助", "/find_station": "找最近的服务站", "/human_handoff": "转人工",
+           "/affirm": "确认提交", "/deny": "取消登记"}
+
+
+def readable(line: Dict[str, Any]) -> Dict[str, Any]:
+    text = line["text"]
+    if line["who"] == "worker" and text.startswith("/"):
+        name = text.split("{", 1)[0]
+        return {**line, "text": f"（点了按钮：{BUTTONS.get(name, name.lstrip('/'))}）"}
+    return line
+
+
 def conversation(sender_id: Optional[str]) -> Optional[List[Dict[str, Any]]]:
     """Who said what, or None when Rasa does not know the conversation (or cannot be reached)."""
     if not sender_id:
@@ -36,7 +49,7 @@ def conversation(sender_id: Optional[str]) -> Optional[List[Dict[str, Any]]]:
         reply = requests.get(f"{rasa_url()}/conversations/{quote(sender_id, safe='')}/tracker",
                              params={**_params(), "include_events": "ALL"}, timeout=TIMEOUT)
         reply.raise_for_status()
-        lines = transcript(reply.json().get("events") or [])
+        lines = [readable(line) for line in transcript(reply.json().get("events") or [])]
     except (requests.RequestException, ValueError) as problem:
         logger.warning("transcript unavailable: %s", type(problem).__name__)
         return None

@@ -32,6 +32,7 @@ from bot.web.console_guard import Guard, refusal
 from bot.web.static_files import html_page
 
 logger = logging.getLogger(__name__)
+HOTLINE = "hotline:"  # sender id prefix of drafts saved from the console, which have no Rasa conversation
 # Names the page shows, from the modules that own them, so the page holds no second copy.
 VOCABULARY = {
     "categories": [{"id": c, "title": guidance_for(c).title} for c in COMPLAINT_INTENTS],
@@ -184,8 +185,8 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         case = await run(service.get, case_no)
         sender = await run(_sender_of, sessions_db, case_no)
         case["same_employer"] = await run(queue.same_employer, case_no, principal)
-        case["transcript"] = await run(transcripts.conversation, sender) if sender and not sender.startswith("hotline:") else None
-        case["opened_by"] = "hotline" if (sender or "").startswith("hotline:") else "bot"
+        case["opened_by"] = "api" if not sender else "hotline" if sender.startswith(HOTLINE) else "bot"
+        case["transcript"] = await run(transcripts.conversation, sender) if case["opened_by"] == "bot" else None
         # The one place personal data shows in full: who looked is on record.
         await run(audit.record, principal.username, "case.view", case_no)
         return response.json(case)
@@ -259,7 +260,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         data = {k: body.get(k) for k in ("category", "name", "phone", "employer", "location", "amount",
                                           "period_months", "worker_count", "description", "station_id", "station_name")}
         data.update(await run(_station_for, finder, principal, data))
-        data["sender_id"] = f"hotline:{principal.username}"
+        data["sender_id"] = HOTLINE + principal.username
         key = request.headers.get("idempotency-key") or body.get("idempotency_key")
         try:
             case, created = await run(service.open_draft, data, key)
