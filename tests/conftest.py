@@ -156,7 +156,9 @@ def pytest_runtest_makereport(item, call):
     setattr(item, "report_" + report.when, report)
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API keeps an event loop running in this thread while it is open,
+# and the in-process model's `parse` fixture cannot run its own loop until Playwright stops.
+@pytest.fixture(scope="module")
 def browser():
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run the tests through `make test`"
     from playwright.sync_api import sync_playwright

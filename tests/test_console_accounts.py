@@ -174,3 +174,20 @@ def test_audit_log_keeps_who_what_when(db):
     assert [e["action"] for e in latest] == ["case.status", "export.unmasked"]
     assert latest[1]["actor"] == "boss" and latest[1]["detail"] == {"rows": 3} and latest[1]["at"].startswith("2026-11-02")
     assert [e["actor"] for e in audit.entries(case_no="GY20261102-0001")] == ["op"]
+
+
+def test_command_line_adds_lists_and_disables(tmp_path, monkeypatch, capsys):
+    from bot.console import accounts as cli
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("GONGYOU_NEW_PASSWORD", "cli password 123")
+    assert cli.main(["add", "zhang", "--role", "station", "--station", "jdz-taoxichuan", "--display", "张站长"]) == 0
+    assert cli.main(["add", "zhang", "--role", "supervisor"]) == 2  # taken
+    assert cli.main(["list"]) == 0
+    assert "zhang\tstation\tjdz-taoxichuan\t启用" in capsys.readouterr().out
+    assert cli.main(["disable", "zhang"]) == 0
+    from bot.cases.db import make_engine
+
+    db = session_factory(make_engine())
+    assert Accounts(db).verify("zhang", "cli password 123") is None
+    assert [e["action"] for e in Audit(db).entries()] == ["account.disable", "account.add"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.accounts import Principal, principal_of
@@ -84,13 +84,3 @@ class Sessions:
         with self._sessions() as session:
             session.execute(delete(OperatorSession).where(OperatorSession.token_hash == _hash(token)))
             session.commit()
-
-    def end_all_for(self, operator_id: int) -> None:
-        with self._sessions() as session:
-            session.execute(delete(OperatorSession).where(OperatorSession.operator_id == operator_id))
-            session.commit()
-
-    def live_count(self) -> int:
-        with self._sessions() as session:
-            return len(session.execute(select(OperatorSession.token_hash)
-                                       .where(OperatorSession.expires_at > self._clock())).all())
