@@ -16,6 +16,7 @@ from bot.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
 from bot.web.static_files import register_static
+from bot.web.worker_pages import register_worker_pages, station_loader
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
         return response.json({"handoffs": await run(service.handoffs)})
 
     register_static(app)
+    register_worker_pages(app, service, station_loader(engine))
     return app
 
 
