@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import os
 import re
 import time
@@ -19,7 +20,8 @@ from bot.cases.service import CaseService
 from bot.web.static_files import SECURITY_HEADERS, html_page
 
 CASE_NO = re.compile(r"^GY\d{8}-\d{4,}$")
-FOLLOW_TRIES = 10            # wrong guesses allowed per case number and per address …
+FOLLOW_TRIES = 10            # wrong guesses allowed per case number …
+ADDRESS_TRIES = 30           # … and per address (a station's kiosks share one) …
 FOLLOW_WINDOW = 15 * 60      # … in this many seconds: 4 digits must not be guessable
 KIOSK_IDLE_SECONDS = 180
 
@@ -67,7 +69,7 @@ class Attempts:
 
 
 def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[], list]) -> None:
-    attempts = Attempts()
+    by_case, by_address = Attempts(FOLLOW_TRIES), Attempts(ADDRESS_TRIES)
 
     async def run(fn: Callable, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -116,11 +118,12 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
         if not CASE_NO.match(case_no) or not re.fullmatch(r"\d{4}", last4):
             return response.json({"error": "请填写完整的编号和电话后四位"}, status=400)
         address = "ip:" + (request.remote_addr or request.ip or "")
-        if attempts.blocked(address, case_no):
+        if by_address.blocked(address) or by_case.blocked(case_no):
             return response.json({"error": "试的次数太多了，请过一会儿再查，或打12333询问"}, status=429)
         found = await run(service.lookup, case_no, last4)
         if not found:
-            attempts.failed(address, case_no)
+            by_address.failed(address)
+            by_case.failed(case_no)
             return response.json({"error": "没查到。请核对编号和电话后四位"}, status=404)
         return response.json(found)
 
@@ -131,8 +134,9 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
             return response.text("not found", status=404)
         # The code carries only the follow address: scanning it still asks for the phone digits.
         base = os.environ.get("GONGYOU_PUBLIC_URL", "").rstrip("/") or f"{request.scheme}://{request.host}"
-        svg = segno.make(f"{base}/follow?case={case_no}", error="m").svg_inline(scale=4, border=2)
-        return response.raw(svg.encode(), content_type="image/svg+xml",
+        out = io.BytesIO()
+        segno.make(f"{base}/follow?case={case_no}", error="m").save(out, kind="svg", scale=4, border=2)
+        return response.raw(out.getvalue(), content_type="image/svg+xml",
                             headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
 
 
