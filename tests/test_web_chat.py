@@ -61,6 +61,8 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     expect(qr).to_have_attribute("src", f"/qr/{case_no}.svg")
     page.wait_for_function("document.querySelector('.card.case img.qr').naturalWidth > 0")
     assert card.locator("a", has_text="查看进度").get_attribute("href") == f"/follow?case={case_no}"
+    bot_says(page, "第二十一条")  # why this station: the last answer of the turn
+    expect(page.locator("#typing")).to_be_hidden()
     keep(page, "chat-phone-case.png")
 
     case = stack.api(f"/api/cases/{case_no}").json()

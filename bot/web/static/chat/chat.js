@@ -300,7 +300,7 @@
     showStatus("正在获取位置…", "info");
     navigator.geolocation.getCurrentPosition(function (p) {
       showStatus("");
-      send("附近的服务站", "📍 发送了我的位置",
+      send("附近的服务站", "（发送了我的位置）",
            { location: { latitude: p.coords.latitude, longitude: p.coords.longitude } });
     }, function () {
       showStatus("");
