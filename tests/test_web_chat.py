@@ -39,6 +39,8 @@ def keep(page, name):
 def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     page = new_page(PHONE)
     page.goto(stack.web + "/")
+    expect(page.locator("#status")).to_be_hidden(timeout=20_000)
+    keep(page, "chat-phone-home.png")
     phone = f"139{uuid.uuid4().int % 10 ** 8:08d}"
     type_and_send(page, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
     bot_says(page, "拖欠工资")
@@ -161,6 +163,7 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     page = new_page(KIOSK)
     page.goto(stack.web + "/kiosk?station=cq-yuzhong-union")
     expect(page.locator("h1")).to_contain_text("渝中区总工会职工服务站")
+    keep(page, "kiosk-home.png")
     page.locator(".tile", has_text="工资被拖欠").click()
     bot_says(page, "拖欠工资")
     tap(page, "登记求助")
