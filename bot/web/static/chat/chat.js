@@ -31,6 +31,8 @@
     { title: "登记求助", payload: "/open_case" },
     { title: "查进度", payload: "/case_status" }
   ];
+  // The phone page has "找人工" in its bar; at a kiosk it is a tile like the rest.
+  if (KIOSK) TOPICS.push({ title: "找工作人员", payload: "/human_handoff" });
 
   function read(key, fallback) {
     try { var v = JSON.parse(store.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; }
