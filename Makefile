@@ -24,7 +24,7 @@ export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/
 .PHONY: help install gazetteer train assets browser run test bench bench-compare clean
 
 help:
-	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055)"
+	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055, chat/kiosk/API :8000)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  print NLU accuracy and latency figures (bench-compare: against DIET)"
 

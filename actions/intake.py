@@ -94,7 +94,9 @@ class ActionSubmitCase(Action):
         key = f"{tracker.sender_id}:{tracker.latest_message.get('message_id') or len(tracker.events)}"
         slots = tracker.current_slot_values()
         payload = intake.payload(slots, tracker.sender_id)
-        routed = station_finder().for_case(payload["location"], slots.get("category"))
+        kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
+        routed = station_finder().for_case(payload["location"], slots.get("category")) or \
+            station_finder().kiosk_station(kiosk)
         if routed:
             payload["station_id"], payload["station_name"] = routed[0].id, routed[0].name
         result = case_client().submit(payload, key)
@@ -104,7 +106,8 @@ class ActionSubmitCase(Action):
         if result.queued:
             dispatcher.utter_message(text=intake.QUEUED_TEXT)
             return _reset() + [SlotSet("pending_case_key", key)]
-        dispatcher.utter_message(text=intake.submitted_text(result.case))
+        dispatcher.utter_message(text=intake.submitted_text(result.case),
+                                 json_message={"case": intake.case_card(result.case, routed[0] if routed else None)})
         if routed:
             dispatcher.utter_message(text=routed[1])
         return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]

@@ -41,10 +41,11 @@ class ActionFindStation(Action):
             where = finder.where(entity or text)
             if where.status == UNKNOWN and not entity and not answering:
                 earlier = tracker.get_slot("location")
-                if not earlier:
+                kiosk = finder.kiosk_place(metadata.get("kiosk_station"))
+                if not earlier and not kiosk:
                     dispatcher.utter_message(text=ASK_PLACE)
                     return []
-                where = finder.where(earlier)
+                where = finder.where(earlier) if earlier else kiosk
             if where.status == AMBIGUOUS:
                 dispatcher.utter_message(text=f"有好几个“{where.name}”，您说的是哪一个？",
                                          buttons=[{"title": c, "payload": c} for c in where.choices])

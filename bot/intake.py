@@ -183,6 +183,20 @@ def submitted_text(case: Dict[str, Any]) -> str:
             "快到一年的话请直接去服务站或仲裁院当面申请。查进度可以说“查进度”。")
 
 
+def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
+    """What the chat page shows and the kiosk prints: the number and where to go, nothing personal."""
+    where = case.get("station") or {}
+    return {
+        "case_no": case["case_no"],
+        "category": shown(case.get("category"), "category") if case.get("category") else "其他",
+        "created_at": case.get("created_at"),
+        "collective": bool(case.get("collective")),
+        "station": {"name": station.name, "address": station.address, "phone": station.phone_or_hotline,
+                    "hours": station.hours} if station is not None else (
+                        {"name": where["name"], "address": "", "phone": "", "hours": ""} if where.get("name") else None),
+    }
+
+
 QUEUED_TEXT = "系统繁忙，您的信息已保存，恢复后会自动提交，不用重新填写。稍后说“查进度”就能看到编号。"
 CANCELLED_TEXT = "好的，已取消登记，刚才填的信息没有提交。需要时随时说“我要登记”。"
 

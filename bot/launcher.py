@@ -113,7 +113,8 @@ def main() -> int:
         if wait_until_up(processes=list(procs.values())):
             p = ports()
             print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "
-                  f"web: http://localhost:{p['web']}  (Ctrl-C stops)", flush=True)
+                  f"chat: http://localhost:{p['web']}/  kiosk: http://localhost:{p['web']}/kiosk?station=ID  "
+                  "(Ctrl-C stops)", flush=True)
         else:
             print("GongYou did not come up in time; see the logs above.", flush=True)
         while all(proc.poll() is None for proc in procs.values()):

@@ -75,6 +75,15 @@ class StationFinder:
             cards = [card(Nearby(home, 0.0), now)] + [c for c in cards if c["id"] != home.id][: SHOWN - 1]
         return cards
 
+    def kiosk_place(self, station_id: Optional[str]) -> Optional[Where]:
+        """A kiosk's own station as the place to search from, when the worker names none."""
+        home = self.index().by_id.get(station_id or "")
+        return Where(FOUND, home.latitude, home.longitude, home.name) if home else None
+
+    def kiosk_station(self, station_id: Optional[str]) -> Optional[Tuple[Station, str]]:
+        home = self.index().by_id.get(station_id or "")
+        return (home, f"您是在「{home.name}」登记的，由这里的工作人员跟进。") if home else None
+
     def for_case(self, workplace: Optional[str], topic: Optional[str]) -> Optional[Tuple[Station, str]]:
         """The station serving the workplace, and why (劳动争议调解仲裁法 §21: place of performance)."""
         if not workplace:
