@@ -32,9 +32,10 @@ def amqp_url(env=os.environ) -> str:
             f"{env.get('RABBITMQ_HOST', '127.0.0.1')}:{env.get('RABBITMQ_PORT', '5672')}/")
 
 
-async def declare(channel: aio_pika.abc.AbstractChannel, queue_name: str) -> aio_pika.abc.AbstractQueue:
+async def declare(channel: aio_pika.abc.AbstractChannel, queue_name: str,
+                  exchange_name: str = RASA_EXCHANGE) -> aio_pika.abc.AbstractQueue:
     """The same durable queue and binding Rasa declares, so events sent before any consumer ran wait."""
-    exchange = await channel.declare_exchange(RASA_EXCHANGE, aio_pika.ExchangeType.FANOUT)
+    exchange = await channel.declare_exchange(exchange_name, aio_pika.ExchangeType.FANOUT)
     queue = await channel.declare_queue(queue_name, durable=True)
     await queue.bind(exchange, "")
     return queue
@@ -54,13 +55,14 @@ async def handle(engine: Engine, message: aio_pika.abc.AbstractIncomingMessage) 
     await message.ack()
 
 
-async def consume(engine: Engine, url: str, queue_name: str, stop: Optional[asyncio.Event] = None) -> None:
+async def consume(engine: Engine, url: str, queue_name: str, stop: Optional[asyncio.Event] = None,
+                  exchange_name: str = RASA_EXCHANGE) -> None:
     stop = stop or asyncio.Event()
     connection = await aio_pika.connect_robust(url, timeout=10)
     async with connection:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=PREFETCH)
-        queue = await declare(channel, queue_name)
+        queue = await declare(channel, queue_name, exchange_name)
 
         async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             await handle(engine, message)
