@@ -93,6 +93,7 @@ class Results:
     errors: Dict[str, int] = field(default_factory=dict)
     conversations: int = 0
     cases: List[str] = field(default_factory=list)
+    turns: List[Tuple[str, float, float]] = field(default_factory=list)  # sender, sent, answered
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -107,6 +108,7 @@ async def say(client: httpx.AsyncClient, url: str, sender: str, text: str, res: 
         res.error(type(exc).__name__)
         return None
     res.latencies.append(time.perf_counter() - start)
+    res.turns.append((sender, start, time.perf_counter()))
     if reply.status_code != 200:
         res.error(f"HTTP {reply.status_code}")
         return None
