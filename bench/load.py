@@ -224,6 +224,16 @@ def start_stock() -> Tuple[subprocess.Popen, subprocess.Popen, str]:
 
 def tree_rss(root_pids: List[int]) -> Dict[str, float]:
     """Resident memory (MB) of each process under these pids, by a readable name."""
+    return tree_measure(root_pids, lambda proc: proc.memory_info().rss / 2 ** 20)
+
+
+def tree_cpu(root_pids: List[int]) -> Dict[str, float]:
+    """CPU seconds (user + system) used so far by each process under these pids. The difference
+    over a run, per turn, says where the time goes whatever else the machine is doing."""
+    return tree_measure(root_pids, lambda proc: sum(proc.cpu_times()[:2]))
+
+
+def tree_measure(root_pids: List[int], measure) -> Dict[str, float]:
     out: Dict[str, float] = {}
     for pid in root_pids:
         try:
@@ -233,7 +243,7 @@ def tree_rss(root_pids: List[int]) -> Dict[str, float]:
         for proc in [root] + root.children(recursive=True):
             try:
                 cmd = proc.cmdline()
-                rss = proc.memory_info().rss / 2 ** 20
+                value = measure(proc)
             except psutil.Error:
                 continue
             name = describe(cmd)
@@ -241,8 +251,14 @@ def tree_rss(root_pids: List[int]) -> Dict[str, float]:
                 key, n = name, 2
                 while key in out:
                     key, n = f"{name} #{n}", n + 1
-                out[key] = rss
+                out[key] = value
     return out
+
+
+def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], turns: int) -> None:
+    parts = ", ".join(f"{name} {(after[name] - before.get(name, 0)) * 1000 / max(turns, 1):.0f}"
+                      for name in after)
+    print(f"CPU ms per turn {title}: {parts}")
 
 
 def describe(cmd: List[str]) -> str:
@@ -312,10 +328,13 @@ def main() -> int:
     if not args.stock_only:
         workdir = Path(tempfile.mkdtemp(prefix="gongyou-load-"))
         proc, url = (None, args.url.rstrip("/")) if args.url else start_gongyou(workdir)
+        pids = [proc.pid] if proc else args.pids
         try:
+            cpu = tree_cpu(pids)
             res, elapsed = asyncio.run(drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think,
                                              gongyou_conversation))
-            rss = tree_rss([proc.pid] if proc else args.pids)
+            cpu_after = tree_cpu(pids)
+            rss = tree_rss(pids)
         finally:
             if proc:
                 stop(proc)
@@ -324,18 +343,22 @@ def main() -> int:
         print(f"GongYou: {len(res.cases)} cases opened, {dup} case numbers shown twice; errors: {res.errors or 'none'}",
               flush=True)
         print_rss("GongYou", rss)
+        print_cpu("GongYou", cpu, cpu_after, len(res.latencies))
 
     if not args.no_stock:
         server, actions, url = start_stock()
         try:
+            cpu = tree_cpu([server.pid, actions.pid])
             res, elapsed = asyncio.run(drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think,
                                              stock_conversation))
+            cpu_after = tree_cpu([server.pid, actions.pid])
             rss = tree_rss([server.pid, actions.pid])
         finally:
             stop(server, actions)
         rows["stock rasa init"] = figures(res, elapsed)
         print(f"stock: errors: {res.errors or 'none'}")
         print_rss("stock rasa init", rss)
+        print_cpu("stock rasa init", cpu, cpu_after, len(res.latencies))
 
     print()
     print_table(rows)

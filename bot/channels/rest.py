@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.nlu.text_cleaning import clean_for_parse
+from bot import rasa_speedups
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class GongYouRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         install_log_masking()
+        rasa_speedups.install()
         webhook = Blueprint("gongyou_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
