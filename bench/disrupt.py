@@ -78,6 +78,17 @@ class PrivateRedis:
         self.proc.wait(timeout=10)
 
 
+async def delete_queue(name: str) -> None:
+    """Nothing consumes this run's events (no consumer here): the queue and exchange go with it."""
+    import aio_pika
+
+    connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/", timeout=10)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(name)
+        await channel.exchange_delete(name)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=10)
@@ -91,7 +102,8 @@ def main() -> int:
     pg, rd = PrivatePostgres(workdir), PrivateRedis()
     env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
     env.update({"TRACKER_DB_PORT": str(pg.port), "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/gongyou",
-                "REDIS_PORT": str(rd.port), "RABBITMQ_QUEUE": f"gongyou_disrupt_{pg.port}", "TICKET_LOCK_LIFETIME": "10"})
+                "REDIS_PORT": str(rd.port), "RABBITMQ_QUEUE": f"gongyou_disrupt_{pg.port}",
+                "RABBITMQ_EXCHANGE": f"gongyou_disrupt_{pg.port}", "TICKET_LOCK_LIFETIME": "10"})
     deployment = Deployment(ROOT / "models" / "gongyou.tar.gz", workdir / "run", replicas=2, actions=1, web=1,
                             public_port=load.free_port(), env=env, consumer=False, restart=False)
     events = []
@@ -128,6 +140,9 @@ def main() -> int:
               f"p95 {figures['p95 ms']:.0f} ms, p99 {figures['p99 ms']:.0f} ms, "
               f"{res.conversations} conversations completed")
         print(f"errors the workers saw: {res.errors or 'none'}")
+        if res.error_times:
+            seconds = sorted({int(t - start) for t in res.error_times})
+            print(f"seconds of the run with errors: {seconds}")
         slow = [(s, round(b - a, 1)) for s, a, b in res.turns if b - a > 2]
         print(f"turns slower than 2 s: {len(slow)}")
         engine = create_engine(env["DATABASE_URL"])
@@ -142,6 +157,8 @@ def main() -> int:
         deployment.stop()
         rd.stop()
         pg.stop()
+        asyncio.run(delete_queue(env["RABBITMQ_QUEUE"]))
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

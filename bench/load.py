@@ -94,9 +94,11 @@ class Results:
     conversations: int = 0
     cases: List[str] = field(default_factory=list)
     turns: List[Tuple[str, float, float]] = field(default_factory=list)  # sender, sent, answered
+    error_times: List[float] = field(default_factory=list)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.error_times.append(time.perf_counter())
 
 
 async def say(client: httpx.AsyncClient, url: str, sender: str, text: str, res: Results) -> Optional[str]:
@@ -151,6 +153,8 @@ async def drive(url: str, users: int, duration: float, think: Sequence[float], c
             await asyncio.sleep(rng.uniform(0, think[1] * 2))  # workers do not all arrive in the same millisecond
             while time.monotonic() < deadline:
                 await conversation(client, url, rng, think, res, deadline)
+                # A worker whose conversation failed tries again after a pause, not at once.
+                await asyncio.sleep(rng.uniform(*think))
 
         await asyncio.gather(*(worker(i) for i in range(users)))
         return res, time.monotonic() - start
@@ -269,6 +273,12 @@ def describe(cmd: List[str]) -> str:
         return "action server"
     if "bot.web.app" in text:
         return "web"
+    if "bot.events.consumer" in text:
+        return "events consumer"
+    if "bot.deploy.production" in text:
+        return "supervisor"
+    if "nginx" in text:
+        return "nginx"
     if " run" in text and "rasa" in text:
         return "rasa"
     return Path(cmd[0]).name if cmd else ""
@@ -338,6 +348,7 @@ def main() -> int:
         finally:
             if proc:
                 stop(proc)
+            shutil.rmtree(workdir, ignore_errors=True)
         rows["GongYou"] = figures(res, elapsed)
         dup = len(res.cases) - len(set(res.cases))
         print(f"GongYou: {len(res.cases)} cases opened, {dup} case numbers shown twice; errors: {res.errors or 'none'}",

@@ -39,7 +39,7 @@ def production(tmp_path_factory):
     name = unique()
     env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
     env.update({
-        "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker", "RABBITMQ_QUEUE": name,
+        "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker", "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name,
         "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN,
         # A conversation whose replica died waits this long for the dead one's lock.
         "TICKET_LOCK_LIFETIME": "10",
@@ -65,6 +65,7 @@ async def _delete_queue(name: str) -> None:
     async with connection:
         channel = await connection.channel()
         await channel.queue_delete(name)
+        await channel.exchange_delete(name)
 
 
 def test_replica_killed_under_load_loses_and_duplicates_no_case(production):

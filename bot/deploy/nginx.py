@@ -26,9 +26,9 @@ class Ports:
 
 
 def _upstream(name: str, ports: List[int]) -> str:
-    # max_fails/fail_timeout: a dead replica is skipped for 5 s after one failure instead of
+    # max_fails/fail_timeout: a dead replica is skipped for 2 s after two failures instead of
     # being retried on every request; keepalive saves a TCP handshake per hop.
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=2s;" for p in ports)
     return f"  upstream {name} {{\n    least_conn;\n{servers}\n    keepalive 64;\n  }}\n"
 
 
@@ -61,7 +61,9 @@ http {{
   fastcgi_temp_path {tmp}/fastcgi;
   uwsgi_temp_path {tmp}/uwsgi;
   scgi_temp_path {tmp}/scgi;
-  client_max_body_size 1m;
+  # The action-server hop carries the whole tracker; kept in memory, not in temp files.
+  client_body_buffer_size 512k;
+  client_max_body_size 32m;
   proxy_connect_timeout 2s;
   # A message may wait for a dead replica's conversation lock (TICKET_LOCK_LIFETIME) before it runs.
   proxy_read_timeout 120s;
@@ -73,6 +75,8 @@ http {{
 {_upstream('gongyou_rasa', rasa)}{_upstream('gongyou_actions', actions)}{_upstream('gongyou_web', web)}
   server {{
     listen 127.0.0.1:{ports.public};
+    # What the outside may send (the REST channel reads 2,000 characters of a message).
+    client_max_body_size 1m;
 {rasa_locations}    location / {{
 {_proxy('gongyou_web')}    }}
   }}

@@ -24,6 +24,7 @@ DEFAULTS = {
     "RABBITMQ_USER": "guest",
     "RABBITMQ_PASSWORD": "guest",
     "RABBITMQ_QUEUE": "gongyou_events",
+    "RABBITMQ_EXCHANGE": "rasa-exchange",
     "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/gongyou",
     # A replica that dies holding a conversation's lock blocks that conversation this long. Longer
     # than the slowest message (case client: 3 tries with a 10 s read timeout) would be safer; 30 s

@@ -1,7 +1,8 @@
 """Keeps the dashboard statistics current from Rasa's events on RabbitMQ (`python -m bot.events.consumer`).
 
 Reads the queue Rasa's PikaEventBroker publishes to (RABBITMQ_QUEUE, bound to Rasa's fanout
-exchange), counts each event in the case database (DATABASE_URL) and only then acknowledges it.
+exchange RABBITMQ_EXCHANGE), counts each event in the case database (DATABASE_URL) and only then
+acknowledges it.
 A consumer that dies between the two gets the message again; bot/events/counting.py skips it.
 A database that is down: the message goes back to the queue and is tried again a little later.
 """
@@ -90,7 +91,8 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await consume(engine, amqp_url(), os.environ.get("RABBITMQ_QUEUE", "gongyou_events"), stop)
+        await consume(engine, amqp_url(), os.environ.get("RABBITMQ_QUEUE", "gongyou_events"), stop,
+                      os.environ.get("RABBITMQ_EXCHANGE", RASA_EXCHANGE))
 
     asyncio.run(run())
 
