@@ -21,12 +21,14 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
 
-.PHONY: help install gazetteer train assets browser run test bench bench-compare clean
+.PHONY: help install gazetteer train assets browser run run-production nginx test bench bench-compare bench-load clean
 
 help:
 	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055, chat/kiosk/API :8000)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  print NLU accuracy and latency figures (bench-compare: against DIET)"
+	@echo "make run-production  PostgreSQL, Redis, RabbitMQ; 2 Rasa replicas behind nginx on :8080"
+	@echo "make bench-load      load benchmark: GongYou against a stock rasa init assistant"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (python3.10 or pyenv 3.10.x)"; exit 1; }
@@ -73,7 +75,17 @@ browser:
 run: $(MODEL) assets
 	$(PY) -m bot.launcher --model $(MODEL)
 
-test: $(MODEL) assets browser
+# The production entry point (bot/deploy/nginx.py writes its own config; the system one is untouched).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "installing nginx-light (Debian)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light; }
+
+# GONGYOU_RASA_REPLICAS, GONGYOU_ACTION_SERVERS, GONGYOU_WEB_PROCESSES, GONGYOU_ENTRY_PORT and the
+# store addresses of endpoints.production.yml (bot/deploy/stores.py) come from the environment.
+run-production: $(MODEL) assets nginx
+	$(PY) -m bot.deploy.production --model $(MODEL)
+
+test: $(MODEL) assets browser nginx
 	$(PY) -m pytest -q tests
 
 bench: $(MODEL)
@@ -83,6 +95,10 @@ bench: $(MODEL)
 bench-compare: $(MODEL)
 	$(RASA) train --config bench/configs/diet.yml --fixed-model-name diet --out models/bench --quiet
 	$(PY) bench/nlu.py --model $(MODEL) --model models/bench/diet.tar.gz
+
+# LOAD_ARGS e.g. "--users 50 --duration 60"; the stock assistant is trained once into build/stock-rasa.
+bench-load: $(MODEL)
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf build models .pytest_cache $(ASSETS_DIR)/node_modules

@@ -191,3 +191,21 @@ def test_command_line_adds_lists_and_disables(tmp_path, monkeypatch, capsys):
     db = session_factory(make_engine())
     assert Accounts(db).verify("zhang", "cli password 123") is None
     assert [e["action"] for e in Audit(db).entries()] == ["account.disable", "account.add"]
+
+
+def test_dashboard_shows_conversation_figures_once_the_consumer_counted_some(db, engine):  # noqa: F811
+    import json
+    import time as clock_time
+
+    from bot.events.counting import count_event
+
+    boss = Accounts(db).add("chief", "a long password", "supervisor")
+    clerk = Accounts(db).add("clerk", "a long password", "station", station_id="jdz-taoxichuan")
+    assert Dashboard(db).figures(boss)["conversations"] is None  # no consumer ran: nothing, not zeros
+    said = {"event": "user", "sender_id": "web-" + "a" * 32, "timestamp": clock_time.time(), "text": "老板欠我工资",
+            "parse_data": {"intent": {"name": "wage_arrears", "confidence": 0.9}}}
+    assert count_event(engine, json.dumps(said).encode())
+    assert not count_event(engine, json.dumps(said).encode())  # redelivered: counted once
+    shown = Dashboard(db).figures(boss)["conversations"]
+    assert shown["对话"] == 1 and shown["消息"] == 1 and shown["转人工"] == 0
+    assert Dashboard(db).figures(clerk)["conversations"] is None  # events name no station

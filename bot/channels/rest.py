@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.nlu.text_cleaning import clean_for_parse
+from bot import rasa_speedups
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 # What the tracker keeps of one message; the NLU reads fewer still (bot/nlu/text_cleaning.py).
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
+MAX_MESSAGE_ID_CHARS = 64
 
 MALFORMED = "抱歉，消息格式不对，请重新发送。"
 EMPTY = "您好像还没有输入内容。请说说遇到了什么事，比如“老板欠我两个月工资”。"
@@ -54,7 +56,12 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str
     metadata = body.get("metadata")
     if not isinstance(metadata, dict):
         metadata = None
-    return {"sender": sender.strip(), "message": message, "metadata": metadata,
+    # A client's own id for the message, sent again unchanged when it retries: the intake then
+    # opens one case even if the retry lands on another Rasa replica (the idempotency key).
+    message_id = body.get("message_id")
+    if not isinstance(message_id, str) or not message_id.strip() or len(message_id) > MAX_MESSAGE_ID_CHARS:
+        message_id = None
+    return {"sender": sender.strip(), "message": message, "metadata": metadata, "message_id": message_id,
             "input_channel": body.get("input_channel") if isinstance(body.get("input_channel"), str) else None}, None
 
 
@@ -65,6 +72,7 @@ class GongYouRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         install_log_masking()
+        rasa_speedups.install()
         webhook = Blueprint("gongyou_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -90,7 +98,7 @@ class GongYouRestInput(RestInput):
                 await on_new_message(UserMessage(
                     text, collector, fields["sender"],
                     input_channel=fields["input_channel"] or self.name(),
-                    metadata=fields["metadata"],
+                    metadata=fields["metadata"], message_id=fields["message_id"],
                 ))
             except Exception:
                 logger.exception("rest: a message could not be handled")

@@ -43,14 +43,19 @@ def district_name(code: Optional[str]) -> Optional[str]:
     return _district_names().get((code or "")[:6]) if code else None
 
 
-def conversation_stats() -> Optional[Dict[str, Any]]:
-    """Conversation figures from the event consumer (bot/events/stats.py) once it exists; None until then."""
-    try:
-        from bot.events import stats as events_stats  # type: ignore[import-not-found]
-    except ImportError:
+CONVERSATION_LABELS = (("conversations", "对话"), ("messages", "消息"), ("handoffs", "转人工"),
+                       ("fallbacks", "没听懂"), ("cases_confirmed", "确认登记"), ("cases_queued", "暂存待提交"))
+
+
+def conversation_stats(session: Any) -> Optional[Dict[str, int]]:
+    """Last 30 days of conversation figures kept by the RabbitMQ event consumer (bot/events), or
+    None where no consumer runs (embedded mode): zeros there would read as "nobody came"."""
+    from bot.events.stats import conversation_stats as from_events
+
+    totals = from_events(session.get_bind())["totals"]
+    if not totals.get("messages"):
         return None
-    summary = getattr(events_stats, "summary", None)
-    return summary() if callable(summary) else None
+    return {label: int(totals.get(key, 0)) for key, label in CONVERSATION_LABELS}
 
 
 class Dashboard:
@@ -78,6 +83,8 @@ class Dashboard:
             accepted = session.execute(scoped(
                 select(Case.created_at, func.min(CaseEvent.at)).join(CaseEvent, CaseEvent.case_id == Case.id)
                 .where(CaseEvent.to_status == "accepted").group_by(Case.id, Case.created_at))).all()
+            # The events carry no station: only supervisors see them.
+            conversations = conversation_stats(session) if who.supervisor else None
 
         districts: Counter = Counter()
         for station_id, station_name, code, count in by_station:
@@ -105,5 +112,5 @@ class Dashboard:
                            "employers": sorted(employers.values(), key=lambda e: -e["cases"])[:10]},
             "draft_to_accepted": {"cases": len(hours),
                                   "median_hours": round(statistics.median(hours), 1) if hours else None},
-            "conversations": conversation_stats(),
+            "conversations": conversations,
         }

@@ -29,9 +29,12 @@ KIOSK_IDLE_SECONDS = 180
 def socket_origin(request: Request) -> str:
     """Where the page's socket.io client connects: GONGYOU_SOCKET_URL, else Rasa's port on this host.
 
-    Behind one entry point (nginx in production) GONGYOU_SOCKET_URL is the page's own origin.
+    Behind one entry point (nginx in production) GONGYOU_SOCKET_URL=same-origin: the page connects
+    to the address it was loaded from.
     """
     configured = os.environ.get("GONGYOU_SOCKET_URL", "").strip().rstrip("/")
+    if configured == "same-origin":
+        return ""
     if configured:
         return configured
     host = request.host or "localhost"
@@ -41,6 +44,8 @@ def socket_origin(request: Request) -> str:
 
 
 def _socket_sources(origin: str) -> list:
+    if not origin:
+        return []  # the page's own origin: 'self' covers it
     parts = urlsplit(origin)
     ws = {"https": "wss", "http": "ws"}.get(parts.scheme, "ws")
     return [f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"]

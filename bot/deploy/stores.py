@@ -1,0 +1,82 @@
+"""The production stores' addresses (PostgreSQL, Redis, RabbitMQ) and their preparation.
+
+Every variable endpoints.production.yml names gets a value here: the environment's own, else the
+standard local port. Rasa's ${VAR} has no defaults, so none may be left unset.
+"""
+from __future__ import annotations
+
+import os
+from typing import Dict
+
+from sqlalchemy.engine import make_url
+
+DEFAULTS = {
+    "TRACKER_DB_HOST": "127.0.0.1",
+    "TRACKER_DB_PORT": "5432",
+    "TRACKER_DB_NAME": "gongyou_tracker",
+    "TRACKER_DB_USER": "postgres",
+    "TRACKER_DB_PASSWORD": "",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_LOCK_DB": "1",
+    "RABBITMQ_HOST": "127.0.0.1",
+    "RABBITMQ_PORT": "5672",
+    "RABBITMQ_USER": "guest",
+    "RABBITMQ_PASSWORD": "guest",
+    "RABBITMQ_QUEUE": "gongyou_events",
+    "RABBITMQ_EXCHANGE": "rasa-exchange",
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/gongyou",
+    # A replica that dies holding a conversation's lock blocks that conversation this long. Longer
+    # than the slowest message (case client: 3 tries with a 10 s read timeout) would be safer; 30 s
+    # is the compromise, so a worker whose replica died waits half a minute at most.
+    "TICKET_LOCK_LIFETIME": "30",
+}
+
+
+def production_env(base: Dict[str, str] | None = None) -> Dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    for name, value in DEFAULTS.items():
+        env.setdefault(name, value)
+    return env
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it does not exist yet."""
+    import psycopg2
+
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    admin = psycopg2.connect(host=target.host or "127.0.0.1", port=target.port or 5432,
+                             user=target.username or "postgres", password=target.password or "",
+                             dbname="postgres", connect_timeout=10)
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        admin.close()
+
+
+def tracker_url(env: Dict[str, str]) -> str:
+    password = f":{env['TRACKER_DB_PASSWORD']}" if env["TRACKER_DB_PASSWORD"] else ""
+    return (f"postgresql://{env['TRACKER_DB_USER']}{password}@{env['TRACKER_DB_HOST']}:"
+            f"{env['TRACKER_DB_PORT']}/{env['TRACKER_DB_NAME']}")
+
+
+def prepare(env: Dict[str, str]) -> None:
+    """Databases exist and the case schema is current before any process starts, so that
+    several web processes do not race to migrate it."""
+    from bot.cases.db import make_engine, upgrade
+    from bot.stations.store import ensure_some
+
+    ensure_database(tracker_url(env))
+    ensure_database(env["DATABASE_URL"])
+    engine = make_engine(env["DATABASE_URL"])
+    try:
+        upgrade(engine)
+        ensure_some(engine)
+    finally:
+        engine.dispose()

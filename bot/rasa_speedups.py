@@ -1,0 +1,65 @@
+"""Rasa 3.6 costs that profiling found in GongYou's own Rasa process, removed without changing
+what Rasa does. Installed by the REST channel (bot/channels/rest.py), which every Rasa process of
+GongYou loads.
+
+- Every action-server reply is checked with `jsonschema.validate(result, schema)`, which first
+  checks the schema itself against the JSON-Schema meta-schema: under load that was about half
+  of the Rasa process's CPU time (py-spy, 30 simulated workers). The schema never changes, so it
+  is checked once and its validator kept; each reply is still validated in full.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Dict
+
+_installed = False
+
+
+def _rasa_validate_action_result():
+    """Rasa's own method, kept to compare against (tests)."""
+    from rasa.core.actions.action import RemoteAction
+
+    return _ORIGINAL.get("validate", RemoteAction._validate_action_result)
+
+
+_ORIGINAL: Dict[str, Any] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def _action_result_validator():
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _validate_action_result(self, result: Dict[str, Any]) -> bool:
+    from jsonschema import ValidationError
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    try:
+        # best_match: the same error jsonschema.validate would raise.
+        from jsonschema.exceptions import best_match
+
+        error = best_match(_action_result_validator().iter_errors(result))
+        if error is not None:
+            raise error
+        return True
+    except ValidationError as e:
+        e.message += (". Failed to validate Action server response from API, make sure your response from the "
+                      f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+        raise e
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from rasa.core.actions.action import RemoteAction
+
+    _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
+    RemoteAction._validate_action_result = _validate_action_result
+    _installed = True
