@@ -21,7 +21,6 @@ import asyncio
 import os
 import random
 import re
-import secrets
 import shutil
 import socket
 import subprocess

@@ -3,7 +3,6 @@ ticket expired gets the conversation instead of waiting forever, and a live hold
 import asyncio
 import uuid
 
-import pytest
 
 from bot.deploy.lock_store import GongYouRedisLockStore
 from rasa.utils.endpoints import EndpointConfig

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
