@@ -31,6 +31,16 @@ def tap(page, title):
     page.locator(".msg.bot button:not([disabled])", has_text=title).last.click()
 
 
+def confirm(page):
+    """Taps "确认提交" and returns the case card and the number it shows."""
+    tap(page, "确认提交")
+    card = page.locator(".card.case")
+    expect(card).to_be_visible(timeout=REPLY)
+    case_no = card.locator(".case-no").inner_text()
+    assert CASE_NO.fullmatch(case_no)
+    return card, case_no
+
+
 def keep(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=False)
@@ -53,11 +63,7 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     bot_says(page, "经过")
     type_and_send(page, "老板跑了，厂里找不到人，有工资条")
     bot_says(page, "请核对")
-    tap(page, "确认提交")
-    card = page.locator(".card.case")
-    expect(card).to_be_visible(timeout=REPLY)
-    case_no = card.locator(".case-no").inner_text()
-    assert CASE_NO.fullmatch(case_no)
+    card, case_no = confirm(page)
     # The QR code is a real image the browser could draw, pointing at the follow page.
     qr = card.locator("img.qr")
     expect(qr).to_have_attribute("src", f"/qr/{case_no}.svg")
@@ -189,11 +195,7 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     bot_says(page, "经过")
     type_and_send(page, "干了半年，工头说等结账")
     bot_says(page, "请核对")
-    tap(page, "确认提交")
-    card = page.locator(".card.case")
-    expect(card).to_be_visible(timeout=REPLY)
-    case_no = card.locator(".case-no").inner_text()
-    assert CASE_NO.fullmatch(case_no)
+    card, case_no = confirm(page)
     keep(page, "kiosk-case.png")
     case = stack.api(f"/api/cases/{case_no}").json()
     assert case["phone"] == phone and case["station"]["id"].startswith("cq-yuzhong")

@@ -16,6 +16,7 @@ from bot.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
 from bot.web.console_routes import console_blueprint
+from bot.web.request_body import json_object
 from bot.web.static_files import register_static
 from bot.web.worker_pages import register_worker_pages, station_loader
 
@@ -26,14 +27,6 @@ MAX_BODY = 64 * 1024
 
 def _error(message: str, status: int) -> response.HTTPResponse:
     return response.json({"error": message}, status=status)
-
-
-def _body(request: Request) -> Optional[Dict[str, Any]]:
-    try:
-        body = request.json
-    except Exception:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens: Optional[dict] = None,
@@ -56,7 +49,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
         refused = allowed(request, *roles)
         if refused:
             return None, refused
-        body = _body(request)
+        body = json_object(request)
         return (body, None) if body is not None else (None, _error("请求格式不对", 400))
 
     async def run(fn: Callable, *args: Any) -> Any:

@@ -16,11 +16,11 @@ from sanic.request import Request
 from bot.cases.db import session_factory
 from bot.cases.rules import STATUSES, TRANSITIONS, InvalidCase
 from bot.cases.service import CaseService
+from bot.complaints import COMPLAINT_INTENTS
 from bot.console import transcripts
 from bot.console.accounts import AccountError, Accounts, Principal
 from bot.console.assist import AssistUnavailable, assist
 from bot.console.audit import Audit
-from bot.complaints import COMPLAINT_INTENTS
 from bot.console.exports import STATUS_NAMES, to_csv, to_xlsx
 from bot.console.handoffs import mark_done
 from bot.console.queue import EXPORT_LIMIT, Filters, Queue
@@ -29,6 +29,7 @@ from bot.console.sessions import COOKIE, IDLE, LIFETIME, Sessions
 from bot.console.stats import Dashboard
 from bot.law.guidance import guidance_for
 from bot.web.console_guard import Guard, refusal
+from bot.web.request_body import json_object
 from bot.web.static_files import html_page
 
 logger = logging.getLogger(__name__)
@@ -39,14 +40,6 @@ VOCABULARY = {
     "statuses": [{"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)}
                  for s in STATUSES],
 }
-
-
-def _body(request: Request) -> Optional[Dict[str, Any]]:
-    try:
-        body = request.json
-    except Exception:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
@@ -82,7 +75,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         # JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
         if not (request.headers.get("content-type") or "").startswith("application/json"):
             return refusal(415, "请求格式不对")
-        body = _body(request) or {}
+        body = json_object(request) or {}
         username, password = str(body.get("username") or "")[:64], str(body.get("password") or "")[:256]
         address = request.ip or "?"
         wait = throttle.retry_after(username, address)
@@ -138,7 +131,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         principal, refused = await who(request, supervisor=True)
         if refused:
             return refused
-        body = _body(request)
+        body = json_object(request)
         if body is None:
             return refusal(400, "请求格式不对")
         try:
@@ -199,7 +192,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         refused = await own_case(request, case_no, principal)
         if refused:
             return refused
-        body = _body(request)
+        body = json_object(request)
         if body is None or not isinstance(body.get("status"), str):
             return refusal(400, "请求格式不对")
         note = str(body.get("note") or "").strip()
@@ -238,7 +231,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         principal, refused = await who(request)
         if refused:
             return refused
-        body = _body(request)
+        body = json_object(request)
         text = str((body or {}).get("text") or "").strip()
         if not text:
             return refusal(400, "请先输入来电人说的话。")
@@ -254,7 +247,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         principal, refused = await who(request)
         if refused:
             return refused
-        body = _body(request)
+        body = json_object(request)
         if body is None:
             return refusal(400, "请求格式不对")
         data = {k: body.get(k) for k in ("category", "name", "phone", "employer", "location", "amount",

@@ -17,6 +17,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.cases.service import CaseService
+from bot.web.request_body import json_object
 from bot.web.static_files import SECURITY_HEADERS, html_page
 
 CASE_NO = re.compile(r"^GY\d{8}-\d{4,}$")
@@ -112,11 +113,8 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
     @app.post("/api/follow")
     async def follow(request: Request) -> response.HTTPResponse:
         """A worker's own view of a case: the number and the phone's last four digits, nothing personal."""
-        try:
-            body = request.json
-        except Exception:
-            body = None
-        if not isinstance(body, dict):
+        body = json_object(request)
+        if body is None:
             return response.json({"error": "请求格式不对"}, status=400)
         case_no = str(body.get("case_no") or "").strip().upper()
         last4 = str(body.get("phone_last4") or "").strip()
