@@ -78,15 +78,11 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     assert case["worker_count"] == 16 and case["station"]["id"].startswith("cq-wuxi")
 
     # The worker scans the code later and follows the case with the phone's last four digits.
-    page.goto(stack.web + card_href(case_no))
+    page.goto(stack.web + f"/follow?case={case_no}")
     page.fill("#last4", phone[-4:])
     page.click("button[type=submit]")
     expect(page.locator("#result")).to_contain_text("受理", timeout=10_000)
     expect(page.locator("#result")).to_contain_text(case_no)
-
-
-def card_href(case_no):
-    return f"/follow?case={case_no}"
 
 
 def test_reload_keeps_the_conversation_and_its_session(stack, new_page):

@@ -4,7 +4,7 @@ import uuid
 
 import requests
 
-from bot.web.worker_pages import Attempts
+from bot.throttle import Throttle
 
 
 def get(stack, path, **kwargs):
@@ -93,9 +93,12 @@ def test_follow_cannot_be_guessed(stack):
 
 def test_failed_attempts_are_forgotten_after_the_window():
     now = [0.0]
-    attempts = Attempts(limit=2, window=60, clock=lambda: now[0])
-    attempts.failed("ip:1", "GY20261123-0001")
-    attempts.failed("ip:1", "GY20261123-0001")
-    assert attempts.blocked("ip:1") and attempts.blocked("GY20261123-0001") and not attempts.blocked("ip:2")
+    guesses = Throttle({"case": 2, "address": 3}, window=60, clock=lambda: now[0])
+    guesses.failed(case="GY20261123-0001", address="1.2.3.4")
+    guesses.failed(case="GY20261123-0001", address="1.2.3.4")
+    assert guesses.retry_after(case="GY20261123-0001") == 61
+    assert guesses.retry_after(address="1.2.3.4") is None  # the address may try another case
+    guesses.failed(case="GY20261123-0002", address="1.2.3.4")
+    assert guesses.retry_after(case="GY20261123-0003", address="1.2.3.4")
     now[0] = 61
-    assert not attempts.blocked("ip:1", "GY20261123-0001")
+    assert guesses.retry_after(case="GY20261123-0001", address="1.2.3.4") is None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
@@ -24,12 +24,20 @@ def replace_all(engine: Engine, stations: List[Station]) -> None:
                         for s in stations)
 
 
+def _station(r: StationRow) -> Station:
+    return Station(r.id, r.name, r.kind, r.address, r.district_code or "", r.latitude, r.longitude,
+                   r.phone or "", r.hours or "", tuple(x for x in (r.services or "").split(";") if x))
+
+
 def load_all(engine: Engine) -> List[Station]:
     with Session(engine) as session:
-        rows = session.execute(select(StationRow).order_by(StationRow.id)).scalars().all()
-        return [Station(r.id, r.name, r.kind, r.address, r.district_code or "", r.latitude, r.longitude,
-                        r.phone or "", r.hours or "", tuple(x for x in (r.services or "").split(";") if x))
-                for r in rows]
+        return [_station(r) for r in session.execute(select(StationRow).order_by(StationRow.id)).scalars()]
+
+
+def find(engine: Engine, station_id: str) -> Optional[Station]:
+    with Session(engine) as session:
+        row = session.get(StationRow, station_id)
+        return _station(row) if row else None
 
 
 def ensure_some(engine: Engine) -> int:

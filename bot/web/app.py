@@ -18,7 +18,7 @@ from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
 from bot.web.console_routes import console_blueprint
 from bot.web.request_body import json_object
 from bot.web.static_files import register_static
-from bot.web.worker_pages import register_worker_pages, station_loader
+from bot.web.worker_pages import register_worker_pages
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
     app.blueprint(console_blueprint(service, engine, tokens))
     register_static(app)
-    register_worker_pages(app, service, station_loader(engine))
+    register_worker_pages(app, service, engine)
     return app
 
 

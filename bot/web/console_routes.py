@@ -56,13 +56,17 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
     async def who(request: Request, supervisor: bool = False):
         return await run(guard.require, request, supervisor)
 
-    async def own_case(request: Request, case_no: str, principal: Principal) -> Optional[response.HTTPResponse]:
+    async def who_on_case(request: Request, case_no: str):
+        """(principal, None) for someone allowed to see this case, else (None, 401/403/404)."""
+        principal, refused = await who(request)
+        if refused:
+            return None, refused
         exists, station_id = await run(queue.station_of, case_no)
         if not exists:
-            return refusal(404, "not found")
+            return None, refusal(404, "not found")
         if not principal.sees_station(station_id):
-            return refusal(403, "forbidden")
-        return None
+            return None, refusal(403, "forbidden")
+        return principal, None
 
     # -- the page -------------------------------------------------------------------------
     @bp.get("/console")
@@ -169,10 +173,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
 
     @bp.get("/api/console/cases/<case_no:str>")
     async def case_detail(request: Request, case_no: str) -> response.HTTPResponse:
-        principal, refused = await who(request)
-        if refused:
-            return refused
-        refused = await own_case(request, case_no, principal)
+        principal, refused = await who_on_case(request, case_no)
         if refused:
             return refused
         case = await run(service.get, case_no)
@@ -186,10 +187,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
 
     @bp.post("/api/console/cases/<case_no:str>/status")
     async def case_status(request: Request, case_no: str) -> response.HTTPResponse:
-        principal, refused = await who(request)
-        if refused:
-            return refused
-        refused = await own_case(request, case_no, principal)
+        principal, refused = await who_on_case(request, case_no)
         if refused:
             return refused
         body = json_object(request)

@@ -7,9 +7,7 @@ import html
 import io
 import os
 import re
-import time
-from collections import defaultdict, deque
-from typing import Any, Callable, Deque, Dict
+from typing import Any, Callable, Dict
 from urllib.parse import urlsplit
 
 import segno
@@ -17,6 +15,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.cases.service import CaseService
+from bot.stations.store import find as find_station
+from bot.throttle import Throttle
 from bot.web.request_body import json_object
 from bot.web.static_files import SECURITY_HEADERS, html_page
 
@@ -52,30 +52,8 @@ def _socket_sources(origin: str) -> list:
     return [f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"]
 
 
-class Attempts:
-    """Failed case lookups remembered for a while, so the last four digits cannot be guessed."""
-
-    def __init__(self, limit: int = FOLLOW_TRIES, window: float = FOLLOW_WINDOW,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self.failures: Dict[str, Deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str) -> Deque[float]:
-        seen = self.failures[key]
-        while seen and self.clock() - seen[0] > self.window:
-            seen.popleft()
-        return seen
-
-    def blocked(self, *keys: str) -> bool:
-        return any(len(self._recent(k)) >= self.limit for k in keys)
-
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self._recent(key).append(self.clock())
-
-
-def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[], list]) -> None:
-    by_case, by_address = Attempts(FOLLOW_TRIES), Attempts(ADDRESS_TRIES)
+def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
+    guesses = Throttle({"case": FOLLOW_TRIES, "address": ADDRESS_TRIES}, FOLLOW_WINDOW)
 
     async def run(fn: Callable, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -92,8 +70,7 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
     @app.get("/kiosk")
     async def kiosk(request: Request) -> response.HTTPResponse:
         wanted = request.args.get("station", "")
-        known = {s.id: s for s in await run(stations)}
-        station = known.get(wanted)
+        station = await run(find_station, engine, wanted[:64]) if wanted else None
         try:
             idle = max(2, min(3600, int(request.args.get("idle", KIOSK_IDLE_SECONDS))))
         except ValueError:
@@ -120,13 +97,12 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
         last4 = str(body.get("phone_last4") or "").strip()
         if not CASE_NO.match(case_no) or not re.fullmatch(r"\d{4}", last4):
             return response.json({"error": "请填写完整的编号和电话后四位"}, status=400)
-        address = "ip:" + (request.remote_addr or request.ip or "")
-        if by_address.blocked(address) or by_case.blocked(case_no):
+        address = request.remote_addr or request.ip or ""
+        if guesses.retry_after(case=case_no, address=address):
             return response.json({"error": "试的次数太多了，请过一会儿再查，或打12333询问"}, status=429)
         found = await run(service.lookup, case_no, last4)
         if not found:
-            by_address.failed(address)
-            by_case.failed(case_no)
+            guesses.failed(case=case_no, address=address)
             return response.json({"error": "没查到。请核对编号和电话后四位"}, status=404)
         return response.json(found)
 
@@ -141,17 +117,3 @@ def register_worker_pages(app: Sanic, service: CaseService, stations: Callable[[
         segno.make(f"{base}/follow?case={case_no}", error="m").save(out, kind="svg", scale=4, border=2)
         return response.raw(out.getvalue(), content_type="image/svg+xml",
                             headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
-
-
-def station_loader(engine) -> Callable[[], list]:
-    from bot.stations.store import load_all
-
-    cache: Dict[str, Any] = {"at": 0.0, "stations": []}
-
-    def load() -> list:
-        # Kiosk pages are opened often; the station list changes rarely.
-        if time.monotonic() - cache["at"] > 60:
-            cache["stations"], cache["at"] = load_all(engine), time.monotonic()
-        return cache["stations"]
-
-    return load

@@ -9,7 +9,8 @@
   var KEEP_MESSAGES = 200;
   // A kiosk is shared: its conversation lives only as long as the tab and the idle timer allow.
   var store = KIOSK ? window.sessionStorage : window.localStorage;
-  var KEYS = { session: "gongyou.session", log: "gongyou.log", pending: "gongyou.pending", prefs: "gongyou.prefs" };
+  var KEYS = { session: "gongyou.session", log: "gongyou.log", pending: "gongyou.pending", prefs: "gongyou.prefs",
+              draft: "gongyou.draft" };
 
   var log = document.getElementById("log");
   var statusBar = document.getElementById("status");
@@ -261,7 +262,10 @@
       if (!socket.active) socket.connect();
       return;
     }
-    if (send(text)) { input.value = ""; resize(); }
+    if (send(text)) {
+      input.value = ""; resize();
+      try { store.removeItem(KEYS.draft); } catch (e) { /* ignore */ }
+    }
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); submitText(); });
@@ -279,12 +283,12 @@
       showStatus("内容太长，只保留了前" + MAX_CHARS + "个字。", "info");
     }
     resize();
-    try { store.setItem("gongyou.draft", input.value); } catch (err) { /* ignore */ }
+    try { store.setItem(KEYS.draft, input.value); } catch (err) { /* ignore */ }
   });
 
   // ---- restore what this device already shows ----
   read(KEYS.log, []).forEach(function (item) { render(item); });
-  if (!KIOSK) { try { input.value = store.getItem("gongyou.draft") || ""; } catch (e) { /* ignore */ } }
+  if (!KIOSK) { try { input.value = store.getItem(KEYS.draft) || ""; } catch (e) { /* ignore */ } }
   var topics = document.getElementById("topics");
   TOPICS.forEach(function (t) {
     var b = el("button", KIOSK ? "tile" : "chip", t.title);
@@ -293,7 +297,6 @@
     topics.appendChild(b);
   });
   if (read(KEYS.log, []).length) welcome.hidden = true;
-  form.addEventListener("submit", function () { try { store.removeItem("gongyou.draft"); } catch (e) { /* ignore */ } });
 
   // ---- "share my location" (phone page) ----
   var locate = document.getElementById("locate");
@@ -356,7 +359,7 @@
     };
     var wipe = function () {
       // The next person must see nothing of this one: screen, storage and conversation all go.
-      [KEYS.log, KEYS.pending, KEYS.session, "gongyou.draft"].forEach(function (k) { store.removeItem(k); });
+      [KEYS.log, KEYS.pending, KEYS.session, KEYS.draft].forEach(function (k) { store.removeItem(k); });
       Array.prototype.slice.call(log.children).forEach(function (c) { if (c !== welcome) log.removeChild(c); });
       welcome.hidden = false;
       input.value = ""; keypad.hidden = true;
