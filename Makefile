@@ -12,7 +12,7 @@ PYTHON310 ?= $(shell for p in $$(command -v python3.10) $$(ls -d $$HOME/.pyenv/v
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
 NLU_SOURCES := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
-               $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/dictionary/*)
+               $(wildcard bot/nlu/*.py) $(wildcard bot/text/*.py) bot/topics.py $(wildcard bot/nlu/dictionary/*)
 GAZETTEER_SOURCES := $(wildcard bot/places/*.py) $(wildcard bot/places/data/*) $(wildcard bot/nlu/dictionary/*)
 
 export PYTHONPATH := $(CURDIR)
@@ -73,17 +73,17 @@ browser:
 			chromium chromium-driver fonts-wqy-zenhei; fi
 
 run: $(MODEL) assets
-	$(PY) -m bot.launcher --model $(MODEL)
+	$(PY) -m bot.runtime.launcher --model $(MODEL)
 
-# The production entry point (bot/deploy/nginx.py writes its own config; the system one is untouched).
+# The production entry point (bot/runtime/nginx.py writes its own config; the system one is untouched).
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 		echo "installing nginx-light (Debian)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light; }
 
 # GONGYOU_RASA_REPLICAS, GONGYOU_ACTION_SERVERS, GONGYOU_WEB_PROCESSES, GONGYOU_ENTRY_PORT and the
-# store addresses of endpoints.production.yml (bot/deploy/stores.py) come from the environment.
+# store addresses of endpoints.production.yml (bot/runtime/stores.py) come from the environment.
 run-production: $(MODEL) assets nginx
-	$(PY) -m bot.deploy.production --model $(MODEL)
+	$(PY) -m bot.runtime.production --model $(MODEL)
 
 test: $(MODEL) assets browser nginx
 	$(PY) -m pytest -q tests

@@ -6,7 +6,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.law import calculation_flow as flow
+from bot.dialogue import calculation_flow as flow
 
 CALC_SLOTS = ["calculator", "calc_wage", "calc_months", "calc_start", "calc_signed"]
 
@@ -35,7 +35,7 @@ class ValidateCalcForm(FormValidationAction):
 
 
 def _ask_action(slot: str) -> type:
-    """An action_ask_<slot> saying the question from bot/law/calculation_flow.py."""
+    """An action_ask_<slot> saying the question from bot/dialogue/calculation_flow.py."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=flow.QUESTIONS[slot])

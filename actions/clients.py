@@ -38,7 +38,7 @@ def station_finder():
     global _finder
     with _lock:
         if _finder is None:
-            from bot.cases.db import make_engine, upgrade
+            from bot.storage.engine import make_engine, upgrade
             from bot.stations.finder import StationFinder
             from bot.stations.store import ensure_some, load_all
 

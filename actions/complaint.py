@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.complaints import Facts, complaint_reply
+from bot.dialogue.complaints import Facts, complaint_reply
 
 
 class ActionComplaintReply(Action):

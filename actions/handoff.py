@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import case_client
-from bot import conversation
+from bot.dialogue import conversation
 
 
 def _handoff(tracker: Tracker, reason: str) -> bool:

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import case_client, station_finder
-from bot import intake
+from bot.dialogue import intake
 
 FORM_SLOTS = list(intake.FIELDS) + ["confirmed"]
 

@@ -5,12 +5,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import station_finder
+from bot.dialogue import stations as say
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
-
-FAR_KM = 50
-ASK_PLACE = "您在哪个区县或街道？也可以点“发送位置”。"
-UNKNOWN_PLACE = "没找到这个地方。请告诉我在哪个区县，比如“渝中区”或“景德镇珠山区”。"
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -43,24 +40,20 @@ class ActionFindStation(Action):
                 earlier = tracker.get_slot("location")
                 kiosk = finder.kiosk_place(metadata.get("kiosk_station"))
                 if not earlier and not kiosk:
-                    dispatcher.utter_message(text=ASK_PLACE)
+                    dispatcher.utter_message(text=say.ASK_PLACE)
                     return []
                 where = finder.where(earlier) if earlier else kiosk
             if where.status == AMBIGUOUS:
-                dispatcher.utter_message(text=f"有好几个“{where.name}”，您说的是哪一个？",
-                                         buttons=[{"title": c, "payload": c} for c in where.choices])
+                dispatcher.utter_message(**say.which_one(where.name, where.choices))
                 return []
             if where.status != FOUND:
-                dispatcher.utter_message(text=UNKNOWN_PLACE)
+                dispatcher.utter_message(text=say.UNKNOWN_PLACE)
                 return []
         cards = finder.nearby(where, tracker.get_slot("category"), metadata.get("kiosk_station"),
                               asked=tracker.latest_message.get("text") or "")
         if not cards:
-            dispatcher.utter_message(text="附近还没有登记的服务站。可以拨打12333（人社）或12351（工会）询问。")
+            dispatcher.utter_message(text=say.NO_STATION)
             return []
-        intro = f"离{where.name}最近的服务站："
-        if cards[0]["km"] > FAR_KM:
-            intro = (f"{where.name}附近{FAR_KM}公里内还没有登记的服务站，可以先打12333（人社）或12351（工会）"
-                     f"问当地的地址。已登记的最近的是：")
+        intro = say.introduction(where.name, cards[0]["km"])
         dispatcher.utter_message(text=f"{intro}\n{describe(cards)}", json_message={"stations": cards})
         return []

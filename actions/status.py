@@ -6,7 +6,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import case_client
-from bot import conversation
+from bot.cases.numbers import find_case_no
+from bot.dialogue import conversation
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -14,7 +15,7 @@ class ValidateStatusForm(FormValidationAction):
         return "validate_status_form"
 
     def validate_lookup_case_no(self, value, dispatcher, tracker, domain):
-        found = conversation.find_case_no(str(value or ""))
+        found = find_case_no(str(value or ""))
         if not found:
             dispatcher.utter_message(text="编号好像不对，应该像 GY20261123-0042 这样。")
         return {"lookup_case_no": found}

@@ -94,7 +94,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--duration", type=float, default=60)
     args = parser.parse_args()
-    from bot.deploy.production import Deployment
+    from bot.runtime.production import Deployment
     from sqlalchemy import create_engine, text
 
     workdir = Path(tempfile.mkdtemp(prefix="gongyou-disrupt-"))

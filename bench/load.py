@@ -8,7 +8,7 @@ confirmation that opens a case, then a status query with the phone's last four d
 reply is checked (it must be the answer to that turn, in order); a wrong or missing one is an
 error. Think time between turns is drawn uniformly from --think (seconds).
 
-Without --url, GongYou is started here in embedded mode (bot/launcher.py: in-memory tracker,
+Without --url, GongYou is started here in embedded mode (bot/runtime/launcher.py: in-memory tracker,
 SQLite cases), which is what `make run` starts. The stock assistant (`rasa init --no-prompt`,
 trained once into build/stock-rasa/) is then started with its own action server and driven by the
 same number of users with its own seven-turn script. Prints turns/s, p50/p95/p99, errors, the
@@ -37,8 +37,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bot.cases.numbers import PATTERN as CASE_NUMBER  # noqa: E402
 
-CASE_NO = re.compile(r"GY\d{8}-\d{4,}")
+CASE_NO = re.compile(CASE_NUMBER)
 # (complaint, whether it names how many workers): a complaint without a number gets the extra
 # "一共几个人" question of the intake form.
 COMPLAINTS = [
@@ -167,7 +168,7 @@ def free_port() -> int:
 
 
 def wait_for(urls: List[str], proc: subprocess.Popen, timeout: float = 420) -> None:
-    from bot.launcher import is_up
+    from bot.runtime.launcher import is_up
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -189,7 +190,7 @@ def start_gongyou(workdir: Path) -> Tuple[subprocess.Popen, str]:
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["PYTHONPATH"] = str(ROOT)
     log = open(workdir / "gongyou.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.launcher", "--model", str(ROOT / "models" / "gongyou.tar.gz")],
+    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher", "--model", str(ROOT / "models" / "gongyou.tar.gz")],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_for([f"http://localhost:{ports['GONGYOU_WEB_PORT']}/healthz"], proc)
     return proc, f"http://localhost:{ports['GONGYOU_RASA_PORT']}"
@@ -266,7 +267,7 @@ def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], tur
 
 def describe(cmd: List[str]) -> str:
     text = " ".join(cmd)
-    if "bot.launcher" in text:
+    if "bot.runtime.launcher" in text:
         return "launcher"
     if "rasa_sdk" in text or " actions" in text:
         return "action server"
@@ -274,7 +275,7 @@ def describe(cmd: List[str]) -> str:
         return "web"
     if "bot.events.consumer" in text:
         return "events consumer"
-    if "bot.deploy.production" in text:
+    if "bot.runtime.production" in text:
         return "supervisor"
     if "nginx" in text:
         return "nginx"

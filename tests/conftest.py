@@ -96,9 +96,9 @@ def start_stack(workdir, extra_env):
     env.update(extra_env)
     log = workdir / "launcher.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.launcher", "--model", str(MODEL)],
+        proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    from bot import launcher
+    from bot.runtime import launcher
 
     for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
         os.environ[var] = env[var]

@@ -13,7 +13,7 @@ def unique(prefix: str = "gongyou_test") -> str:
 
 
 def create_database(name: str) -> str:
-    from bot.deploy.stores import ensure_database
+    from bot.runtime.stores import ensure_database
 
     url = f"{PG}/{name}"
     ensure_database(url)

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.cases.db import make_engine, session_factory, upgrade
+from bot.storage.engine import make_engine, session_factory, upgrade
 from bot.cases.employer import employer_key
-from bot.cases.rules import InvalidCase
+from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService, masked
 
 PG_ADMIN = os.environ.get("GONGYOU_TEST_PG", "postgresql://postgres@localhost:5432/postgres")

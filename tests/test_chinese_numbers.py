@@ -1,6 +1,6 @@
 import pytest
 
-from bot.nlu.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, parse_number
+from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, parse_number
 
 
 @pytest.mark.parametrize("text,value", [

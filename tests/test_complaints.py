@@ -1,7 +1,8 @@
-"""The first reply to a complaint, composed without Rasa (bot/complaints.py)."""
+"""The first reply to a complaint, composed without Rasa (bot/dialogue/complaints.py)."""
 import pytest
 
-from bot.complaints import COMPLAINT_INTENTS, Facts, complaint_reply, summarise
+from bot.topics import TOPICS
+from bot.dialogue.complaints import Facts, complaint_reply, summarise
 
 
 def test_reply_uses_the_workers_facts():
@@ -20,7 +21,7 @@ def test_ten_or_more_workers_is_collective():
     assert "群体性" not in complaint_reply("wage_arrears", Facts(worker_count=3)).text
 
 
-@pytest.mark.parametrize("intent", COMPLAINT_INTENTS)
+@pytest.mark.parametrize("intent", TOPICS)
 def test_every_complaint_has_guidance(intent):
     reply = complaint_reply(intent, Facts())
     assert reply and "《" in reply.text

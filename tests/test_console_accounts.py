@@ -17,7 +17,7 @@ from bot.console.queue import Filters, Queue
 from bot.console.ratelimit import PER_ACCOUNT, LoginThrottle
 from bot.console.sessions import IDLE, LIFETIME, Sessions
 from bot.console.stats import Dashboard
-from bot.cases.db import session_factory, upgrade
+from bot.storage.engine import session_factory, upgrade
 from tests.test_case_service import engine  # noqa: F401  (the sqlite/postgresql fixture)
 
 
@@ -186,7 +186,7 @@ def test_command_line_adds_lists_and_disables(tmp_path, monkeypatch, capsys):
     assert cli.main(["list"]) == 0
     assert "zhang\tstation\tjdz-taoxichuan\t启用" in capsys.readouterr().out
     assert cli.main(["disable", "zhang"]) == 0
-    from bot.cases.db import make_engine
+    from bot.storage.engine import make_engine
 
     db = session_factory(make_engine())
     assert Accounts(db).verify("zhang", "cli password 123") is None

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.conftest import ARTIFACTS
 from tests.test_console_api import PASSWORD, add_operator, draft
 from tests.test_intake_e2e import CASE_NO, say
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 
 DESKTOP = {"width": 1366, "height": 900}
 XSS = '<img src=x onerror="window.__xss=1;alert(1)">'
@@ -163,7 +164,7 @@ def test_hotline_assist_prefills_a_draft_the_operator_saves(stack, new_page):
     page.screenshot(path=str(ARTIFACTS / "console-assist.png"), full_page=True)
     page.click("#draft-form button[type=submit]")
     expect(page.locator("#draft-ok")).to_contain_text("GY")
-    case_no = re.search(r"GY\d{8}-\d{4,}", page.text_content("#draft-ok")).group(0)
+    case_no = re.search(CASE_NUMBER, page.text_content("#draft-ok")).group(0)
     case = stack.api(f"/api/cases/{case_no}").json()
     assert case["name"] == "郑师傅" and case["amount"] == 12000 and case["status"] == "draft"
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.law.dates import parse_date
+from bot.text.dates import parse_date
 
 TODAY = date(2026, 11, 23)
 

@@ -80,7 +80,7 @@ def test_registered_company_names_are_employers():
 
 
 def test_places_are_given_back_as_the_user_wrote_them():
-    from bot.nlu.text_cleaning import clean_with_offsets
+    from bot.text.cleaning import clean_with_offsets
 
     source = "我在 沙坪壩 上班"
     text, offsets = clean_with_offsets(source)

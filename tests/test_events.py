@@ -35,7 +35,7 @@ EVENTS = [
 
 @pytest.fixture()
 def engine():
-    from bot.cases.db import make_engine, upgrade
+    from bot.storage.engine import make_engine, upgrade
 
     name = unique()
     engine = make_engine(create_database(name))

@@ -4,13 +4,14 @@ from collections import Counter
 
 import pytest
 
-from bot.complaints import COMPLAINT_INTENTS, Facts, complaint_reply
+from bot.topics import TOPICS
+from bot.dialogue.complaints import Facts, complaint_reply
 from bot.law import faq
 
 
 def test_every_topic_has_at_least_five_answers():
     per_topic = Counter(entry.topic for entry in faq.entries())
-    assert set(per_topic) == set(COMPLAINT_INTENTS)
+    assert set(per_topic) == set(TOPICS)
     assert min(per_topic.values()) >= 5
 
 

@@ -3,8 +3,9 @@ import re
 import uuid
 
 import requests
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 
-CASE_NO = re.compile(r"GY\d{8}-\d{4,}")
+CASE_NO = re.compile(CASE_NUMBER)
 
 
 def say(stack, sender, message):

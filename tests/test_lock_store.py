@@ -4,13 +4,13 @@ import asyncio
 import uuid
 
 
-from bot.deploy.lock_store import GongYouRedisLockStore
+from bot.runtime.lock_store import GongYouRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 
 def store():
     config = EndpointConfig(url="127.0.0.1", port=6379, db=1, key_prefix="gongyoutest",
-                            type="bot.deploy.lock_store.GongYouRedisLockStore")
+                            type="bot.runtime.lock_store.GongYouRedisLockStore")
     lock_store = GongYouRedisLockStore(endpoint_config=config)
     lock_store.red.ping()  # no Redis: the test fails here
     return lock_store

@@ -33,7 +33,7 @@ def bench_load():
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
-    from bot.deploy.production import Deployment
+    from bot.runtime.production import Deployment
 
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
     redis.Redis(host="127.0.0.1", port=6379, socket_timeout=5).ping()

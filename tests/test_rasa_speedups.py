@@ -3,7 +3,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot.runtime import rasa_speedups
 
 GOOD = {"events": [{"event": "slot", "name": "case_no", "value": "GY20261123-0001"}],
         "responses": [{"text": "登记好了"}]}

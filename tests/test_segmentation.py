@@ -5,7 +5,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bot.nlu.text_cleaning import clean_for_training
+from bot.text.cleaning import normalise_script
 from tests.conftest import BUILD, ROOT
 
 DICTIONARY = BUILD / "jieba"
@@ -41,7 +41,7 @@ def misaligned(path: Path):
 
     problems = []
     for message in load_data(str(path)).training_examples:
-        text = clean_for_training(message.get("text"))
+        text = normalise_script(message.get("text"))
         edges = set()
         for _, start, end in jieba.tokenize(text):
             edges.update((start, end))

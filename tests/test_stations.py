@@ -6,12 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from bot.cases.db import make_engine, upgrade
+from bot.storage.engine import make_engine, upgrade
 from bot.stations.finder import StationFinder
 from bot.stations.hours import open_now
-from bot.stations.importer import ImportFailed, main as import_main, parse
+from bot.stations.importer import main as import_main
+from bot.stations.parsing import ImportFailed, parse
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position, locate_text
-from bot.stations.model import Station
+from bot.stations.station import Station
 from bot.stations.nearest import EARTH_RADIUS_KM, StationIndex
 from bot.stations.store import DEMO_FILE, load_all, replace_all
 

@@ -1,15 +1,15 @@
-from bot.nlu.text_cleaning import DEFAULT_MAX_CHARS, clean_for_parse, clean_for_training
+from bot.text.cleaning import DEFAULT_MAX_CHARS, clean_for_parse, normalise_script
 
 
 def test_traditional_becomes_simplified_in_place():
     text = "老闆欠我兩個月薪資，勞動合同也沒簽"
-    cleaned = clean_for_training(text)
+    cleaned = normalise_script(text)
     assert cleaned == "老板欠我两个月薪资,劳动合同也没签"  # full-width punctuation → ASCII
     assert len(cleaned) == len(text)
 
 
 def test_full_width_digits_become_ascii():
-    assert clean_for_training("欠我８０００块") == "欠我8000块"
+    assert normalise_script("欠我８０００块") == "欠我8000块"
 
 
 def test_control_characters_and_zero_width_go():
@@ -36,7 +36,7 @@ def test_empty_stays_empty():
 
 
 def test_offsets_point_back_into_the_original():
-    from bot.nlu.text_cleaning import clean_with_offsets
+    from bot.text.cleaning import clean_with_offsets
 
     source = "  老闆 欠我\x00 8000 塊  "
     text, offsets = clean_with_offsets(source)

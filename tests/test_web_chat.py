@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, KIOSK, PHONE
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 
-CASE_NO = re.compile(r"GY\d{8}-\d{4,}")
+CASE_NO = re.compile(CASE_NUMBER)
 REPLY = 60_000  # ms: the first turn of a fresh stack can be slow on a 2-core machine
 
 

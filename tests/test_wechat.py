@@ -9,6 +9,8 @@ import requests
 from bot.channels.wechat_sim import Simulator, message_xml, sign
 from bot.channels.wechat_support import TYPE_PLEASE, VOICE_UNCLEAR, WELCOME
 from tests.conftest import WECHAT, start_stack, stop_stack
+import re
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,7 @@ def test_whole_draft_case_over_encrypted_xml(safe, stack):
     assert "经过" in safe.say(user, "13812345678")
     assert "请核对" in safe.say(user, "老板跑了，有工资条")
     done = safe.say(user, "确认提交")
-    case_no = __import__("re").search(r"GY\d{8}-\d{4,}", done).group(0)
+    case_no = re.search(CASE_NUMBER, done).group(0)
     case = stack.api(f"/api/cases/{case_no}").json()
     assert case["worker_count"] == 16 and case["amount"] == 80000
 

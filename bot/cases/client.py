@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -17,10 +16,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import requests
+from bot import settings
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = (3.05, 10)  # connect, read
 RETRIES = 3
 BACKOFF = 0.5
@@ -75,13 +74,13 @@ class Outbox:
 class CaseClient:
     def __init__(self, base_url: Optional[str] = None, token: Optional[str] = None,
                  outbox: Optional[Outbox] = None) -> None:
-        self.base_url = (base_url or os.environ.get("CASES_API_URL") or "http://localhost:8000").rstrip("/")
-        self.token = token if token is not None else os.environ.get("GONGYOU_SERVICE_TOKEN", "")
-        self.outbox = outbox or Outbox(Path(os.environ.get("GONGYOU_OUTBOX", ROOT / "var" / "outbox.sqlite3")))
+        self.base_url = (base_url or settings.cases_api_url()).rstrip("/")
+        self.token = token if token is not None else settings.service_token()
+        self.outbox = outbox or Outbox(settings.outbox_path())
         self._local = None
         self._session = requests.Session()
         if self.base_url == "local":
-            from bot.cases.db import make_engine, session_factory, upgrade
+            from bot.storage.engine import make_engine, session_factory, upgrade
             from bot.cases.service import CaseService
 
             engine = make_engine()
@@ -111,7 +110,7 @@ class CaseClient:
     def submit(self, payload: Dict[str, Any], key: str) -> Submission:
         """Open a draft once, whatever happens: the outbox keeps it until the service has it."""
         if self._local is not None:
-            from bot.cases.rules import InvalidCase
+            from bot.cases.lifecycle import InvalidCase
 
             try:
                 case, _ = self._local.open_draft(payload, key)

@@ -11,10 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases.employer import employer_key
-from bot.cases.models import Case, CaseCounter, CaseEvent, Handoff
-from bot.cases.rules import (COLLECTIVE_LINKED, COLLECTIVE_WORKERS, LINK_WINDOW_DAYS, PRIORITY_COLLECTIVE,
+from bot.cases.numbers import format_case_no
+from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
+from bot.cases.lifecycle import (COLLECTIVE_LINKED, LINK_WINDOW_DAYS, PRIORITY_COLLECTIVE,
                              PRIORITY_NORMAL, STATUS_WORDS, InvalidCase, can_move, validate_draft)
 from bot.privacy import mask_text
+from bot.topics import COLLECTIVE_WORKERS
 
 BOT = "gongyou-bot"
 
@@ -78,7 +80,7 @@ class CaseService:
             session.add(CaseCounter(day=day, last=1))
             session.flush()
         last = session.execute(select(CaseCounter.last).where(CaseCounter.day == day)).scalar_one()
-        return f"GY{day:%Y%m%d}-{last:04d}"
+        return format_case_no(day, last)
 
     def _link(self, session: Session, case: Case, now: datetime) -> None:
         """Drafts naming the same employer within 30 days form one group; a big group or a

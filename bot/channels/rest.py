@@ -14,13 +14,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.nlu.text_cleaning import clean_for_parse
-from bot import rasa_speedups
+from bot.text.cleaning import clean_for_parse
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
 
-# What the tracker keeps of one message; the NLU reads fewer still (bot/nlu/text_cleaning.py).
+# What the tracker keeps of one message; the NLU reads fewer still (bot/text/cleaning.py).
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
 MAX_MESSAGE_ID_CHARS = 64
@@ -72,7 +71,6 @@ class GongYouRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         install_log_masking()
-        rasa_speedups.install()
         webhook = Blueprint("gongyou_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

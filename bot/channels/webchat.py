@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.rest import BUSY, EMPTY, MALFORMED, MAX_MESSAGE_CHARS, TOO_LONG
-from bot.nlu.text_cleaning import clean_for_parse
+from bot.text.cleaning import clean_for_parse
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
+from bot import settings
 
 logger = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = (3.05, 5)
 DEDUPE_SECONDS = 300
 TOKEN_MARGIN_SECONDS = 300
@@ -30,7 +28,7 @@ VOICE_UNCLEAR = "抱歉，这条语音没听清，请打字告诉我，或者再
 
 
 def _redis():
-    url = os.environ.get("REDIS_URL")
+    url = settings.redis_url()
     if not url:
         return None
     import redis
@@ -68,7 +66,7 @@ class WeChatApi:
     def __init__(self, appid: str, secret: str, base: str) -> None:
         self.appid, self.secret, self.base = appid, secret, base.rstrip("/")
         self._redis = _redis()
-        self._file = Path(os.environ.get("WECHAT_TOKEN_FILE", ROOT / "var" / "wechat_token.json"))
+        self._file = settings.wechat_token_file()
         self._lock = threading.Lock()
 
     def _cached(self) -> Optional[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.models import ROLES, STATION, SUPERVISOR, Operator
+from bot.storage.operators import ROLES, STATION, SUPERVISOR, Operator
+from bot import settings
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -127,7 +127,7 @@ class Accounts:
 
 
 def _password() -> str:
-    given = os.environ.get("GONGYOU_NEW_PASSWORD")
+    given = settings.new_operator_password()
     if given:
         return given
     first = getpass.getpass("密码：")
@@ -137,7 +137,7 @@ def _password() -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from bot.cases.db import make_engine, session_factory, upgrade
+    from bot.storage.engine import make_engine, session_factory, upgrade
     from bot.console.audit import Audit
 
     parser = argparse.ArgumentParser(prog="python -m bot.console.accounts", description="GongYou console accounts")

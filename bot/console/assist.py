@@ -7,14 +7,15 @@ memory rather than a second copy loaded into the web process.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, Optional
 
 import requests
 
-from bot.complaints import COMPLAINT_INTENTS, Facts, complaint_reply
+from bot.topics import TOPICS
+from bot.dialogue.complaints import Facts, complaint_reply
 from bot.console.transcripts import rasa_url
 from bot.law.guidance import guidance_for
+from bot import settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10
@@ -27,7 +28,7 @@ class AssistUnavailable(RuntimeError):
 
 
 def parse(text: str) -> Dict[str, Any]:
-    params = {"token": os.environ["RASA_AUTH_TOKEN"]} if os.environ.get("RASA_AUTH_TOKEN") else {}
+    params = {"token": settings.rasa_auth_token()} if settings.rasa_auth_token() else {}
     try:
         reply = requests.post(f"{rasa_url()}/model/parse", params=params, json={"text": text}, timeout=TIMEOUT)
         reply.raise_for_status()
@@ -54,7 +55,7 @@ def assist(text: str, station: Optional[Dict[str, str]] = None) -> Dict[str, Any
     ranking = [{"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 3)}
                for r in (parsed.get("intent_ranking") or [])[:3]]
     facts = facts_of(parsed)
-    category = intent.get("name") if intent.get("name") in COMPLAINT_INTENTS else None
+    category = intent.get("name") if intent.get("name") in TOPICS else None
     guidance = guidance_for(category) if category else None
     reply = complaint_reply(category, Facts.from_slots(facts), text) if category else None
     draft = {

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.models import AuditEntry
+from bot.storage.operators import AuditEntry
 
 
 def _iso(moment: datetime) -> str:

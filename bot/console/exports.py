@@ -13,8 +13,8 @@ from typing import Any, Dict, Iterable, List
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from bot.cases.models import Case
-from bot.cases.rules import STATUSES
+from bot.storage.tables import Case
+from bot.cases.lifecycle import STATUSES
 from bot.cases.service import masked
 from bot.law.guidance import guidance_for
 from bot.privacy import mask_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.cases.models import Handoff
+from bot.storage.tables import Handoff
 
 
 def mark_done(sessions: sessionmaker, handoff_id: int) -> bool:

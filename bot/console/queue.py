@@ -7,10 +7,10 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.cases.models import Case
-from bot.cases.rules import STATUSES
+from bot.storage.tables import Case
+from bot.cases.lifecycle import STATUSES
 from bot.cases.service import _iso, masked
-from bot.complaints import COMPLAINT_INTENTS
+from bot.topics import TOPICS
 from bot.console.accounts import Principal
 from bot.privacy import mask_text
 
@@ -36,7 +36,7 @@ class Filters:
         status, category, priority = one("status"), one("category"), one("priority")
         return cls(station=one("station"),
                    status=status if status in STATUSES else None,
-                   category=category if category in COMPLAINT_INTENTS else None,
+                   category=category if category in TOPICS else None,
                    priority=int(priority) if priority and priority.isdigit() else None,
                    collective={"1": True, "0": False}.get(one("collective") or ""))
 

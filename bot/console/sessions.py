@@ -6,7 +6,6 @@ Each session has its own CSRF token, which cookie-authenticated POSTs must echo 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,11 +15,12 @@ from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.accounts import Principal, principal_of
-from bot.console.models import Operator, OperatorSession
+from bot.storage.operators import Operator, OperatorSession
+from bot import settings
 
 COOKIE = "gy_console"
-IDLE = timedelta(minutes=int(os.environ.get("GONGYOU_CONSOLE_IDLE_MINUTES", "30")))
-LIFETIME = timedelta(hours=int(os.environ.get("GONGYOU_CONSOLE_SESSION_HOURS", "10")))
+IDLE = settings.console_idle()
+LIFETIME = settings.console_lifetime()
 # Sliding the idle deadline on every poll would write every few seconds; once a minute is enough.
 SLIDE_EVERY = timedelta(minutes=1)
 

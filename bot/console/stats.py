@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.cases.models import Case, CaseEvent, StationRow
+from bot.storage.tables import Case, CaseEvent, StationRow
 from bot.console.accounts import Principal
 from bot.law.guidance import guidance_for
 

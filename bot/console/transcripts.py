@@ -6,25 +6,24 @@ nor a case opened by hand; the console then says so instead of showing nothing.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import requests
 
-from bot.conversation import transcript
-from bot.launcher import ports
+from bot.dialogue.conversation import transcript
+from bot import settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 5
 
 
 def rasa_url() -> str:
-    return os.environ.get("GONGYOU_RASA_URL") or f"http://localhost:{ports()['rasa']}"
+    return settings.rasa_url()
 
 
 def _params() -> Dict[str, str]:
-    token = os.environ.get("RASA_AUTH_TOKEN", "")
+    token = settings.rasa_auth_token()
     return {"token": token} if token else {}
 
 

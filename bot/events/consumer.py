@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from bot.events.counting import count_event, prune_keys
 from bot.privacy import install_log_masking
+from bot import settings
 
 logger = logging.getLogger("gongyou.events")
 
@@ -79,7 +80,7 @@ async def consume(engine: Engine, url: str, queue_name: str, stop: Optional[asyn
 
 
 def main() -> None:
-    from bot.cases.db import make_engine, upgrade
+    from bot.storage.engine import make_engine, upgrade
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     install_log_masking()
@@ -91,7 +92,7 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await consume(engine, amqp_url(), os.environ.get("RABBITMQ_QUEUE", "gongyou_events"), stop,
+        await consume(engine, amqp_url(), settings.rabbitmq_queue(), stop,
                       os.environ.get("RABBITMQ_EXCHANGE", RASA_EXCHANGE))
 
     asyncio.run(run())

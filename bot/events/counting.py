@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy.engine import Engine
 
-from bot.events.tables import event_conversations, event_keys, event_stats
+from bot.storage.events import event_conversations, event_keys, event_stats
 
 # China has one time zone and no daylight saving: a day on the dashboard is a Beijing day.
 BEIJING = timezone(timedelta(hours=8))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.events.counting import BEIJING
-from bot.events.tables import event_conversations, event_stats
+from bot.storage.events import event_conversations, event_stats
 
 DAILY = ("messages", "sessions", "handoffs", "fallbacks", "cases_confirmed", "cases_queued")
 

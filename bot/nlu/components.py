@@ -14,9 +14,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import resolve_entities
-from bot.nlu.text_cleaning import DEFAULT_MAX_CHARS, clean_for_training, clean_with_offsets
+from bot.topics import FALLBACK_INTENT
+from bot.text.cleaning import DEFAULT_MAX_CHARS, normalise_script, clean_with_offsets
 
-FALLBACK_INTENT = "nlu_fallback"
 # Where TextNormaliser leaves the user's own text for EntityNormaliser (not part of the output).
 SOURCE = "gongyou_source"
 
@@ -46,7 +46,7 @@ class TextNormaliser(GraphComponent):
         for message in training_data.training_examples:
             text = message.get(TEXT)
             if text:
-                message.set(TEXT, clean_for_training(text))
+                message.set(TEXT, normalise_script(text))
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

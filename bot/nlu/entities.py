@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
-from bot.nlu.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
+from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
 
 RULES = "GongYouRules"
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from bot.stations.geocoder import geocode
 from bot.stations.hours import open_now
 from bot.stations.locate import AMBIGUOUS, FOUND, Where, locate_text
-from bot.stations.model import Station, kinds_asked, kinds_for
+from bot.stations.station import Station, kinds_asked, kinds_for
 from bot.stations.nearest import Nearby, StationIndex
 
 REFRESH_SECONDS = 60

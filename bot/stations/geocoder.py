@@ -7,10 +7,10 @@ to rank stations, and said so nowhere as exact.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Optional, Tuple
 
 import requests
+from bot import settings
 
 logger = logging.getLogger(__name__)
 URL = "https://restapi.amap.com/v3/geocode/geo"
@@ -18,7 +18,7 @@ TIMEOUT = (2, 3)
 
 
 def geocode(address: str, key: Optional[str] = None) -> Optional[Tuple[float, float]]:
-    key = key or os.environ.get("AMAP_KEY")
+    key = key or settings.amap_key()
     if not key or not address:
         return None
     try:

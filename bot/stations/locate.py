@@ -11,8 +11,8 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from bot.places.gazetteer import Place, alias_table
-from bot.stations.importer import check_position
-from bot.nlu.text_cleaning import clean_for_training
+from bot.stations.parsing import check_position
+from bot.text.cleaning import normalise_script
 
 FOUND, AMBIGUOUS, UNKNOWN = "found", "ambiguous", "unknown"
 _KIND_RANK = {"province": 0, "city": 1, "zone": 2, "county": 3, "street": 4, "landmark": 4}
@@ -76,7 +76,7 @@ def _full_name(place: Place) -> str:
 
 
 def locate_text(text: str) -> Where:
-    text = clean_for_training(text or "")
+    text = normalise_script(text or "")
     mentions = _mentions(text)
     if not mentions:
         return Where(UNKNOWN)

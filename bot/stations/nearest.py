@@ -8,7 +8,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 import numpy as np
 from sklearn.neighbors import BallTree
 
-from bot.stations.model import Station
+from bot.stations.station import Station
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -8,8 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.cases.models import StationRow
-from bot.stations.model import Station
+from bot.storage.tables import StationRow
+from bot.stations.station import Station
+from bot.stations.parsing import parse
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_stations.csv"
 
@@ -44,7 +45,6 @@ def ensure_some(engine: Engine) -> int:
     """A fresh installation gets the demo list, so `make run` has stations to show."""
     if load_all(engine):
         return 0
-    from bot.stations.importer import parse
 
     stations = parse(DEMO_FILE)
     replace_all(engine, stations)

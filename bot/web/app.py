@@ -3,22 +3,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sqlalchemy import text
 
-from bot.cases.rules import InvalidCase
+from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService
-from bot.launcher import is_up
+from bot.runtime.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
 from bot.web.console_routes import console_blueprint
 from bot.web.request_body import json_object
 from bot.web.static_files import register_static
 from bot.web.worker_pages import register_worker_pages
+from bot import settings
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +154,8 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
 
 def main() -> None:
-    from bot.cases.db import make_engine, session_factory, upgrade
-    from bot.launcher import health_urls
+    from bot.storage.engine import make_engine, session_factory, upgrade
+    from bot.runtime.launcher import health_urls
     from bot.stations.store import ensure_some
 
     install_log_masking()
@@ -163,8 +163,8 @@ def main() -> None:
     upgrade(engine)
     ensure_some(engine)
     app = create_app(CaseService(session_factory(engine)), engine, health_urls())
-    port = int(os.environ.get("GONGYOU_WEB_PORT", "8000"))
-    app.run(host=os.environ.get("GONGYOU_WEB_HOST", "0.0.0.0"), port=port, access_log=False, workers=1)
+    port = settings.ports().web
+    app.run(host=settings.web_host(), port=port, access_log=False, workers=1)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from sanic import response
 from sanic.request import Request
 
 from bot.console.accounts import Principal
-from bot.console.models import SUPERVISOR
+from bot.storage.operators import SUPERVISOR
 from bot.console.sessions import COOKIE, Sessions
 from bot.web.auth import OPERATOR, role_of
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Optional
 
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.cases.db import session_factory
-from bot.cases.rules import STATUSES, TRANSITIONS, InvalidCase
+from bot.storage.engine import session_factory
+from bot.cases.lifecycle import STATUSES, TRANSITIONS, InvalidCase
 from bot.cases.service import CaseService
-from bot.complaints import COMPLAINT_INTENTS
+from bot.topics import TOPICS
 from bot.console import transcripts
 from bot.console.accounts import AccountError, Accounts, Principal
 from bot.console.assist import AssistUnavailable, assist
@@ -31,12 +30,13 @@ from bot.law.guidance import guidance_for
 from bot.web.console_guard import Guard, refusal
 from bot.web.request_body import json_object
 from bot.web.static_files import html_page
+from bot import settings
 
 logger = logging.getLogger(__name__)
 HOTLINE = "hotline:"  # sender id prefix of drafts saved from the console, which have no Rasa conversation
 # Names the page shows, from the modules that own them, so the page holds no second copy.
 VOCABULARY = {
-    "categories": [{"id": c, "title": guidance_for(c).title} for c in COMPLAINT_INTENTS],
+    "categories": [{"id": c, "title": guidance_for(c).title} for c in TOPICS],
     "statuses": [{"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)}
                  for s in STATUSES],
 }
@@ -100,7 +100,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
         cookie["samesite"] = "Strict"
         cookie["path"] = "/"
         cookie["max-age"] = int(LIFETIME.total_seconds())
-        if request.scheme == "https" or os.environ.get("GONGYOU_COOKIE_SECURE") == "1":
+        if request.scheme == "https" or settings.cookie_secure():
             cookie["secure"] = True
         return reply
 
@@ -302,7 +302,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
 def _sender_of(sessions_db, case_no: str) -> Optional[str]:
     from sqlalchemy import select
 
-    from bot.cases.models import Case
+    from bot.storage.tables import Case
 
     with sessions_db() as session:
         return session.execute(select(Case.sender_id).where(Case.case_no == case_no)).scalar_one_or_none()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 import io
-import os
 import re
 from typing import Any, Callable, Dict
 from urllib.parse import urlsplit
@@ -14,13 +13,15 @@ import segno
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot import hotlines
+from bot.cases.numbers import is_case_no
 from bot.cases.service import CaseService
 from bot.stations.store import find as find_station
 from bot.throttle import Throttle
 from bot.web.request_body import json_object
 from bot.web.static_files import SECURITY_HEADERS, html_page
+from bot import settings
 
-CASE_NO = re.compile(r"^GY\d{8}-\d{4,}$")
 FOLLOW_TRIES = 10            # wrong guesses allowed per case number …
 ADDRESS_TRIES = 30           # … and per address (a station's kiosks share one) …
 FOLLOW_WINDOW = 15 * 60      # … in this many seconds: 4 digits must not be guessable
@@ -33,7 +34,7 @@ def socket_origin(request: Request) -> str:
     Behind one entry point (nginx in production) GONGYOU_SOCKET_URL=same-origin: the page connects
     to the address it was loaded from.
     """
-    configured = os.environ.get("GONGYOU_SOCKET_URL", "").strip().rstrip("/")
+    configured = settings.socket_url()
     if configured == "same-origin":
         return ""
     if configured:
@@ -41,7 +42,7 @@ def socket_origin(request: Request) -> str:
     host = request.host or "localhost"
     host = host.split("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
     scheme = "https" if request.scheme in ("https", "wss") else "http"
-    return f"{scheme}://{host}:{os.environ.get('GONGYOU_RASA_PORT', '5005')}"
+    return f"{scheme}://{host}:{settings.ports().rasa}"
 
 
 def _socket_sources(origin: str) -> list:
@@ -85,7 +86,7 @@ def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
     async def follow_page(request: Request) -> response.HTTPResponse:
         case_no = request.args.get("case", "")
         return html_page("follow.html", replacements={
-            "case_no": html.escape(case_no if CASE_NO.match(case_no) else "", quote=True)})
+            "case_no": html.escape(case_no if is_case_no(case_no) else "", quote=True)})
 
     @app.post("/api/follow")
     async def follow(request: Request) -> response.HTTPResponse:
@@ -95,11 +96,11 @@ def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
             return response.json({"error": "请求格式不对"}, status=400)
         case_no = str(body.get("case_no") or "").strip().upper()
         last4 = str(body.get("phone_last4") or "").strip()
-        if not CASE_NO.match(case_no) or not re.fullmatch(r"\d{4}", last4):
+        if not is_case_no(case_no) or not re.fullmatch(r"\d{4}", last4):
             return response.json({"error": "请填写完整的编号和电话后四位"}, status=400)
         address = request.remote_addr or request.ip or ""
         if guesses.retry_after(case=case_no, address=address):
-            return response.json({"error": "试的次数太多了，请过一会儿再查，或打12333询问"}, status=429)
+            return response.json({"error": f"试的次数太多了，请过一会儿再查，或打{hotlines.RENSHE}询问"}, status=429)
         found = await run(service.lookup, case_no, last4)
         if not found:
             guesses.failed(case=case_no, address=address)
@@ -109,10 +110,10 @@ def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
     @app.get("/qr/<case_no:str>")
     async def follow_qr(request: Request, case_no: str) -> response.HTTPResponse:
         case_no = case_no[:-4] if case_no.endswith(".svg") else case_no
-        if not CASE_NO.match(case_no):
+        if not is_case_no(case_no):
             return response.text("not found", status=404)
         # The code carries only the follow address: scanning it still asks for the phone digits.
-        base = os.environ.get("GONGYOU_PUBLIC_URL", "").rstrip("/") or f"{request.scheme}://{request.host}"
+        base = settings.public_url() or f"{request.scheme}://{request.host}"
         out = io.BytesIO()
         segno.make(f"{base}/follow?case={case_no}", error="m").save(out, kind="svg", scale=4, border=2)
         return response.raw(out.getvalue(), content_type="image/svg+xml",

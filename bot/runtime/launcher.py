@@ -16,16 +16,14 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Dict, List
+from bot import settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ports() -> Dict[str, int]:
-    return {
-        "rasa": int(os.environ.get("GONGYOU_RASA_PORT", "5005")),
-        "actions": int(os.environ.get("GONGYOU_ACTIONS_PORT", "5055")),
-        "web": int(os.environ.get("GONGYOU_WEB_PORT", "8000")),
-    }
+    p = settings.ports()
+    return {"rasa": p.rasa, "actions": p.actions, "web": p.web}
 
 
 def commands(model: str, rasa_token: str = "") -> Dict[str, List[str]]:
@@ -34,7 +32,7 @@ def commands(model: str, rasa_token: str = "") -> Dict[str, List[str]]:
     return {
         "actions": [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(p["actions"])],
-        "rasa": [str(bin_dir / "rasa"), "run", "--model", model, "--enable-api",
+        "rasa": [str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", model, "--enable-api",
                  "--port", str(p["rasa"]), "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml", "--cors", "*"]
         # The HTTP API shows whole conversations (personal data): a deployment sets a token. The

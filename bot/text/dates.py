@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
-from bot.nlu.chinese_numbers import parse_number
+from bot.text.chinese_numbers import parse_number
 
 _NUM = r"(\d{1,4}|[零〇一二两三四五六七八九十]{1,4})"
 _FULL = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]?\s*(?:(\d{1,2})\s*[日号]?)?")

@@ -2,13 +2,13 @@
 has counted, so a message RabbitMQ delivers again is not counted twice.
 
 Revision ID: 0003_events
-Revises: 0002
+Revises: 0003_console
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_events"
-down_revision = "0002"
+down_revision = "0003_console"
 branch_labels = None
 depends_on = None
 

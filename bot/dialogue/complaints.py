@@ -4,17 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from bot.law.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
-from bot.law.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
+from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
+from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
 from bot.law.faq import answer_for
 from bot.law.guidance import guidance_for
+from bot.topics import COLLECTIVE_WORKERS
 
-COMPLAINT_INTENTS = (
-    "wage_arrears", "pension_adjustment", "social_insurance", "labor_contract",
-    "dismissal", "work_injury", "overtime", "platform_work",
-)
-# Ten or more workers owed together is a collective dispute: stations treat it first.
-COLLECTIVE_THRESHOLD = 10
 
 NEXT_STEPS = [
     {"title": "找最近的服务站", "payload": "/find_station"},
@@ -84,7 +79,7 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     summary = summarise(facts)
     if summary:
         lines.append(f"我记下了：{summary}。")
-    if facts.worker_count and facts.worker_count >= COLLECTIVE_THRESHOLD:
+    if facts.worker_count and facts.worker_count >= COLLECTIVE_WORKERS:
         lines.append("这么多人一起被侵权，属于群体性纠纷，服务站会优先处理，请尽快登记。")
     # The question's title goes first so a worker sees at once if we understood another one.
     lines.append(f"关于「{faq.title}」：{faq.answer}" if faq else guidance.text)

@@ -1,7 +1,6 @@
 """The case database: SQLite file by default, PostgreSQL (or any SQLAlchemy URL) by DATABASE_URL."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
@@ -9,18 +8,13 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+from bot import settings
 
-ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'gongyou.sqlite3'}"
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    url = url or settings.database_url()
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
@@ -46,7 +40,7 @@ def upgrade(engine: Engine) -> None:
     config.set_main_option("sqlalchemy.url", str(engine.url).replace("%", "%%"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
 
 
 def session_factory(engine: Engine) -> sessionmaker:

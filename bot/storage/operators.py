@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
-from bot.cases.models import Base, utcnow
+from bot.storage.tables import Base, utcnow
 
 SUPERVISOR, STATION = "supervisor", "station"
 ROLES = (SUPERVISOR, STATION)

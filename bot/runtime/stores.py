@@ -69,7 +69,7 @@ def tracker_url(env: Dict[str, str]) -> str:
 def prepare(env: Dict[str, str]) -> None:
     """Databases exist and the case schema is current before any process starts, so that
     several web processes do not race to migrate it."""
-    from bot.cases.db import make_engine, upgrade
+    from bot.storage.engine import make_engine, upgrade
     from bot.stations.store import ensure_some
 
     ensure_database(tracker_url(env))

@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.law import calculators
-from bot.law.dates import parse_date
-from bot.nlu.chinese_numbers import parse_amount, parse_duration
+from bot.text.dates import parse_date
+from bot.text.chinese_numbers import parse_amount, parse_duration
 
 CALCULATORS = {
     "compensation": ["calc_wage", "calc_months"],

@@ -5,7 +5,7 @@ store, RabbitMQ event broker), M action servers, W web processes (case database 
 DATABASE_URL), the event consumer, and nginx in front of them all. A process that dies is
 started again, as Kubernetes would; Ctrl-C or SIGTERM stops everything.
 
-    python -m bot.deploy.production --replicas 2 --actions 2 --web 1 --port 8080
+    python -m bot.runtime.production --replicas 2 --actions 2 --web 1 --port 8080
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.deploy import nginx, stores
-from bot.launcher import is_up
+from bot.runtime import nginx, stores
+from bot.runtime.launcher import is_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ class Deployment:
         token = env.get("RASA_AUTH_TOKEN", "")
         out: Dict[str, tuple] = {}
         for i, port in enumerate(self.ports["rasa"], 1):
-            out[f"rasa-{i}"] = ([str(bin_dir / "rasa"), "run", "--model", self.model, "--enable-api",
+            out[f"rasa-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", self.model, "--enable-api",
                                  "--port", str(port), "--credentials", "credentials.yml",
                                  "--endpoints", "endpoints.production.yml", "--cors", "*"]
                                 + (["--auth-token", token] if token else []), env)

@@ -1,6 +1,6 @@
 """Rasa 3.6 costs that profiling found in GongYou's own Rasa process, removed without changing
-what Rasa does. Installed by the REST channel (bot/channels/rest.py), which every Rasa process of
-GongYou loads.
+what Rasa does. Installed by `bot/runtime/rasa_server.py`, through which every GongYou Rasa
+process starts.
 
 - Every action-server reply is checked with `jsonschema.validate(result, schema)`, which first
   checks the schema itself against the JSON-Schema meta-schema: under load that was about half

@@ -8,7 +8,7 @@ replica-kill test: a retried message never answered). Tickets expire in the orde
 issued, so once a waiter's own ticket has expired every ticket ahead of it has too: the
 conversation is free and the waiter takes it.
 
-endpoints.production.yml: `lock_store: type: bot.deploy.lock_store.GongYouRedisLockStore`.
+endpoints.production.yml: `lock_store: type: bot.runtime.lock_store.GongYouRedisLockStore`.
 """
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Tuple
 
-from bot.cases.rules import AMOUNT_CEILING, DESCRIPTION_LIMIT
-from bot.complaints import COMPLAINT_INTENTS
+from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
+from bot.topics import TOPICS
 from bot.law.guidance import guidance_for
-from bot.nlu.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
+from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
 
 UNKNOWN = "不清楚"
 FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
@@ -115,7 +115,7 @@ def check_description(value: Any) -> Tuple[Optional[str], Optional[str], bool]:
 
 
 def check_category(value: Any) -> Tuple[Optional[str], Optional[str]]:
-    if value in COMPLAINT_INTENTS:
+    if value in TOPICS:
         return value, None
     return None, "请选一下是哪类问题。"
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+from bot import hotlines
+
 KINDS = ("劳动关系公共服务站", "劳动争议调解中心", "劳动人事争议仲裁院", "工会服务站", "法律援助中心",
          "人社局/劳动保障监察", "社保经办机构")
-HOTLINE = {"工会服务站": "12351"}  # every other kind: 12333 (人社)
-DEFAULT_HOTLINE = "12333"
+HOTLINE = {"工会服务站": hotlines.UNION}  # every other kind: 人社
+DEFAULT_HOTLINE = hotlines.RENSHE
 
 # Where each problem is handled. Pension benefits are decided by the social-insurance agency
 # (then administrative review), not by mediation or arbitration; 工伤认定 by the 人社 department.

@@ -1,7 +1,8 @@
 """Make any text the NLU can read: one script, no control characters, a bounded length.
 
-Plain Python (no Rasa). `clean_for_training` only does what keeps every character's position,
-so annotated entity offsets stay valid; `clean_for_parse` may also drop and cut.
+Plain Python (no Rasa). `normalise_script` only does what keeps every character's position, so
+annotated entity offsets stay valid (it also folds names for matching: employer keys, places);
+`clean_for_parse` may also drop and cut.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def _replace_unprintable(text: str) -> str:
     return "".join(out)
 
 
-def clean_for_training(text: str) -> str:
+def normalise_script(text: str) -> str:
     """Simplified script, half-width digits; same length as the input."""
     if not text:
         return ""
@@ -61,14 +62,14 @@ def clean_for_training(text: str) -> str:
 def clean_with_offsets(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Tuple[str, List[int]]:
     """What the NLU reads of a user's message, and where each of its characters came from.
 
-    Cleaned as `clean_for_training`, spaces inside Chinese dropped, other runs of spaces made
+    Cleaned as `normalise_script`, spaces inside Chinese dropped, other runs of spaces made
     one, cut to `max_chars`. `offsets[i]` is the index in `text` of the cleaned text's i-th
     character, so an entity found in the cleaned text can be given back as the user wrote it.
     """
     if not text:
         return "", []
     text = str(text)[: max_chars * 4]
-    converted = clean_for_training(text)
+    converted = normalise_script(text)
     chars: List[str] = []
     offsets: List[int] = []
     i, n = 0, len(converted)

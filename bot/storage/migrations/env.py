@@ -1,8 +1,10 @@
-"""Alembic environment: runs GongYou's case-database migrations (see bot/cases/db.py)."""
+"""Alembic environment: runs GongYou's case-database migrations (see bot/storage/engine.py)."""
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.cases.models import Base
+# Every table module, so the one metadata is complete.
+from bot.storage import events, operators  # noqa: F401
+from bot.storage.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

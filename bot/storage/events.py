@@ -1,7 +1,10 @@
-"""The statistics tables (created by migration 0003_events), for SQLAlchemy Core."""
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table
+"""The statistics tables (migration 0003_events), for SQLAlchemy Core, on the one metadata of the
+case database (bot/storage/tables.py) so Alembic sees every table."""
+from sqlalchemy import Column, Date, DateTime, Integer, String, Table
 
-metadata = MetaData()
+from bot.storage.tables import Base
+
+metadata = Base.metadata
 
 event_keys = Table(
     "event_keys", metadata,

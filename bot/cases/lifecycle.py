@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
-from bot.complaints import COMPLAINT_INTENTS
-from bot.nlu.chinese_numbers import normalise_phone
+from bot.topics import TOPICS
+from bot.text.chinese_numbers import normalise_phone
 
 STATUSES = ("draft", "accepted", "mediating", "closed")
 TRANSITIONS = {
@@ -25,7 +25,6 @@ STATUS_WORDS = {
 DESCRIPTION_LIMIT = 1000
 AMOUNT_CEILING = 100_000_000  # a figure above this is a typo, not a wage claim
 WORKER_CEILING = 100_000
-COLLECTIVE_WORKERS = 10
 COLLECTIVE_LINKED = 3
 LINK_WINDOW_DAYS = 30
 PRIORITY_NORMAL, PRIORITY_COLLECTIVE = 1, 2
@@ -80,7 +79,7 @@ def _number(field: str, value: Any, ceiling: float, label: str) -> Optional[floa
 def validate_draft(data: Dict[str, Any]) -> Draft:
     """A Draft from untrusted input; text is kept verbatim (never interpreted), only bounded."""
     category = data.get("category")
-    if category not in COMPLAINT_INTENTS:
+    if category not in TOPICS:
         raise InvalidCase("category", "请先说说遇到的是什么问题。")
     phone = data.get("phone")
     if phone not in (None, ""):

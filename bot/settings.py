@@ -1,0 +1,110 @@
+"""Every environment variable GongYou reads, in one place, with its embedded default.
+
+Read when asked (not at import), so a test or the launcher can set a variable before a part
+starts. Rasa's own files (endpoints*.yml, credentials.yml) read `${VAR}` themselves; the
+production stores' variables and their defaults are in bot/runtime/stores.py.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Mapping, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+
+
+def env(name: str, default: str = "", source: Optional[Mapping[str, str]] = None) -> str:
+    value = (os.environ if source is None else source).get(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int
+    actions: int
+    web: int
+
+
+def ports() -> Ports:
+    return Ports(rasa=int(env("GONGYOU_RASA_PORT", "5005")), actions=int(env("GONGYOU_ACTIONS_PORT", "5055")),
+                 web=int(env("GONGYOU_WEB_PORT", "8000")))
+
+
+# --- the case database and the bot's way to it -------------------------------------------------
+
+def database_url() -> str:
+    return env("DATABASE_URL") or f"sqlite:///{VAR / 'gongyou.sqlite3'}"
+
+
+def cases_api_url() -> str:
+    return (env("CASES_API_URL") or f"http://localhost:{ports().web}").rstrip("/")
+
+
+def service_token() -> str:
+    return env("GONGYOU_SERVICE_TOKEN")
+
+
+def outbox_path() -> Path:
+    return Path(env("GONGYOU_OUTBOX") or VAR / "outbox.sqlite3")
+
+
+# --- Rasa, as the web side and the console reach it --------------------------------------------
+
+def rasa_url() -> str:
+    return env("GONGYOU_RASA_URL") or f"http://localhost:{ports().rasa}"
+
+
+def rasa_auth_token() -> str:
+    return env("RASA_AUTH_TOKEN")
+
+
+# --- the web side ------------------------------------------------------------------------------
+
+def web_host() -> str:
+    return env("GONGYOU_WEB_HOST", "0.0.0.0")
+
+
+def public_url() -> str:
+    """The address workers reach the web side at (QR codes), when it differs from the request's."""
+    return env("GONGYOU_PUBLIC_URL").rstrip("/")
+
+
+def socket_url() -> str:
+    return env("GONGYOU_SOCKET_URL").rstrip("/")
+
+
+def cookie_secure() -> bool:
+    return env("GONGYOU_COOKIE_SECURE") == "1"
+
+
+def console_idle() -> timedelta:
+    return timedelta(minutes=int(env("GONGYOU_CONSOLE_IDLE_MINUTES", "30")))
+
+
+def console_lifetime() -> timedelta:
+    return timedelta(hours=int(env("GONGYOU_CONSOLE_SESSION_HOURS", "10")))
+
+
+def new_operator_password() -> str:
+    return env("GONGYOU_NEW_PASSWORD")
+
+
+# --- channels and outside services -------------------------------------------------------------
+
+def redis_url() -> str:
+    return env("REDIS_URL")
+
+
+def wechat_token_file() -> Path:
+    return Path(env("WECHAT_TOKEN_FILE") or VAR / "wechat_token.json")
+
+
+def amap_key() -> str:
+    return env("AMAP_KEY")
+
+
+def rabbitmq_queue() -> str:
+    return env("RABBITMQ_QUEUE", "gongyou_events")
