@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import case_client
 from bot.dialogue import conversation
+from bot.text.language import is_foreign
 
 
 def _handoff(tracker: Tracker, reason: str) -> bool:
@@ -28,7 +29,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        if conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
+        if is_foreign(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=conversation.FOREIGN_LANGUAGE_TEXT)
+        elif conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
             _handoff(tracker, "fallback")
             dispatcher.utter_message(text=conversation.FALLBACK_HANDOFF_TEXT)
         else:

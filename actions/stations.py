@@ -51,9 +51,10 @@ class ActionFindStation(Action):
                 return []
         cards = finder.nearby(where, tracker.get_slot("category"), metadata.get("kiosk_station"),
                               asked=tracker.latest_message.get("text") or "")
-        if not cards:
-            dispatcher.utter_message(text=say.NO_STATION)
+        if not say.is_near(cards):
+            dispatcher.utter_message(text=say.none_near(where.name))
             return []
-        intro = say.introduction(where.name, cards[0]["km"])
-        dispatcher.utter_message(text=f"{intro}\n{describe(cards)}", json_message={"stations": cards})
+        channel = tracker.get_latest_input_channel() or ""
+        dispatcher.utter_message(text=say.introduction(where.name, cards, channel, describe),
+                                 json_message={"stations": cards})
         return []

@@ -92,7 +92,7 @@ def test_odd_messages_get_a_polite_chinese_answer(webhook, message):
     status, messages = say(webhook, message, sender="worker-7")
     assert status == 200 and messages
     reply = texts(messages)
-    assert any(polite in reply for polite in ("没太明白", "帮不上忙", "还没有输入内容", "转给工作人员"))
+    assert any(polite in reply for polite in ("没太明白", "帮不上忙", "还没有输入内容", "转给工作人员", "只能用中文"))
     assert "Traceback" not in reply and "<script>" not in reply.replace(message, "")
 
 

@@ -43,3 +43,6 @@ HANDOFF_TEXT = (f"好的，我已经请工作人员看我们的对话记录，�
                 f"{hotlines.UNION}（工会服务热线），也可以直接去附近的服务站。")
 FALLBACK_HANDOFF_TEXT = (f"抱歉，我两次都没听懂。我把对话转给工作人员，他们会联系您。"
                          f"着急可以直接打{hotlines.RENSHE}或{hotlines.UNION}。")
+# Not "帮不上忙": the service itself works, in Chinese; the 人社 hotline answers callers who need more help.
+FOREIGN_LANGUAGE_TEXT = (f"您好！工友助手目前只能用中文交流。可以用中文打字或发语音，也可以拨打{hotlines.RENSHE}"
+                         f"（人社服务热线）求助。")

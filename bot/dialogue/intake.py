@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional, Tuple
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
 from bot.topics import TOPICS
 from bot.law.guidance import guidance_for
-from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
+from bot.text.chinese_numbers import normalise_phone, phone_digits, parse_amount, parse_count, parse_duration
 
 UNKNOWN = "不清楚"
 FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
@@ -44,7 +44,7 @@ def check_phone(value: Any) -> Tuple[Optional[str], Optional[str]]:
     phone = normalise_phone(str(value or ""))
     if phone:
         return phone, None
-    digits = re.sub(r"\D", "", str(value or ""))
+    digits = phone_digits(str(value or ""))
     if digits.startswith("1") and len(digits) != 11:
         return None, f"手机号是11位数字，您输入的是{len(digits)}位，请再输一遍。"
     return None, "电话号码好像不对。手机号是11位数字，座机请带区号，比如023-63801234。"

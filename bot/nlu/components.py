@@ -14,6 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import resolve_entities
+from bot.text.language import is_foreign
 from bot.topics import FALLBACK_INTENT
 from bot.text.cleaning import DEFAULT_MAX_CHARS, normalise_script, clean_with_offsets
 
@@ -87,12 +88,12 @@ class EntityNormaliser(GraphComponent):
             entities = resolve_entities(text, message.get(ENTITIES, []), source, offsets)
             message.set(ENTITIES, entities, add_to_output=True)
             intent = message.get(INTENT) or {}
-            if not intent.get("name"):
-                # Empty or unreadable input still gets an answer path, never an error.
+            if not intent.get("name") or is_foreign(source):
+                # Empty or unreadable input, or another language (a Chinese model's guess at English
+                # is noise), still gets an answer path, never an error: the fallback action answers.
                 message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
-                if not message.get(INTENT_RANKING_KEY):
-                    message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}],
-                                add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}],
+                            add_to_output=True)
         return messages
 
 

@@ -31,9 +31,15 @@ _MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发|给|月�
 _BARE_FIGURE = re.compile(rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])")
 
 _DURATION = re.compile(
-    rf"(?:大半年|半年|半个月|俩月|仨月|(?:{NUM})个半月|(?:{NUM})(?:个多月|多个月|个月)"
+    rf"(?:(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:零|又)?(?:{NUM})(?:个多月|多个月|个月)"
+    rf"|大半年|半年|半个月|俩月|仨月|(?:{NUM})个半月|(?:{NUM})(?:个多月|多个月|个月)"
     rf"|(?<![去今前明后那哪每\d])(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:多|半)?(?![级代纪龄轻前后底初终度]))"
 )
+# A calendar date is not a duration: 5月20号, 2025年8月, 去年十月份, 3月1日 (a month count says 个月).
+_YEAR = rf"(?:\d{{4}}|\d{{2}}|[〇零一二三四五六七八九]{{2,4}}|[去今前明])年"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[号日]"
+_DATE = re.compile(rf"{_YEAR}(?:{_MONTH}(?:份)?(?:{_DAY})?)?|{_MONTH}份|{_MONTH}{_DAY}|(?<![\d个])\d{{1,2}}月(?!份?工资)")
 _PEOPLE = r"(?:农民工|工人|工友|员工|兄弟|师傅|职工|骑手|同事|老乡|伙计|姐妹|阿姨|大姐|人员|司机|人)"
 _WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余)?{_PEOPLE}")
 
@@ -52,7 +58,17 @@ _COMPANY = re.compile(rf"(?:那家|这家|一家|某)?[^{_NOT_NAME}（）()“�
 _ANONYMISED = re.compile(rf"(?:某某|某|XX|xx|××|\*\*)[^{_NOT_NAME}]{{0,8}}?{_WORKPLACE}")
 _BRAND = re.compile(rf"(?:(?<=[在给是诉告去到跟替帮被对]))([\u4e00-\u9fff]{{2}}){_TRADE}(?:有限公司|公司|集团)?")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+_MOBILE_SPOKEN = re.compile(r"(?<![一幺二三四五六七八九零〇洞\d])[一幺][三四五六七八九](?:[ -]?[一幺二三四五六七八九零〇洞]){9}"
+                            r"(?![一幺二三四五六七八九零〇洞\d])")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+# "不是跟美团", "没在那家厂": an employer named only to be denied is not the employer.
+_NEGATED = re.compile(r"(不是|并不是|并非|没在|不在|没有在|没给|不给)(跟|在|给|帮|替|和|为)?$")
+# "张秀英" is a person, not 海口秀英区: a two-character place alias right after a common surname.
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+                "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+_PLACE_SUFFIX = set("省市区县镇乡村街路")
+
 
 # A place name followed by one of these is a street, zone or village of that name.
 _PLACE_TAIL = re.compile(r"^(?:街道|大街|大道|路|街|巷|镇|乡|村|社区|广场|开发区|高新区|新区|工业园区|工业园|园区)")
@@ -88,7 +104,7 @@ def _rule_hits(text: str) -> List[Dict[str, Any]]:
         if m.group(1) not in _NOT_BRAND:
             add("employer", m.start(), m.end())
             hits[-1]["brand"] = m.end(1)
-    for pattern in (_MOBILE, _LANDLINE):
+    for pattern in (_MOBILE, _MOBILE_SPOKEN, _LANDLINE):
         for m in pattern.finditer(text):
             add("phone", m.start(), m.end())
     return hits
@@ -150,6 +166,19 @@ def _fit_learned_places(candidates: List[Dict[str, Any]], text: str) -> List[Dic
     return fitted
 
 
+def _misread(entity: Dict[str, Any], text: str) -> bool:
+    """A hit that the words around it show to be something else."""
+    kind, start, end = entity["entity"], entity["start"], entity["end"]
+    if kind == "duration" and "个" not in text[start:end]:
+        return any(m.start() <= start and end <= m.end() or start <= m.start() < end
+                   for m in _DATE.finditer(text))
+    if kind == "employer":
+        return bool(_NEGATED.search(text[max(0, start - 5):start]))
+    if kind == "location" and end - start == 2 and start > 0 and text[start - 1] in _SURNAMES:
+        return text[end:end + 1] not in _PLACE_SUFFIX and not (start > 1 and text[start - 2] in "在去到从住")
+    return False
+
+
 def resolve_entities(
     text: str,
     found: Iterable[Dict[str, Any]],
@@ -168,6 +197,7 @@ def resolve_entities(
             entity = _extend_place(entity, text)
         candidates.append(entity)
     candidates = _fit_learned_places(candidates, text)
+    candidates = [e for e in candidates if not _misread(e, text)]
     # 郑州电子厂: a place followed by a trade is a place, not the brand "郑州电子".
     places = {e["start"]: e["end"] for e in candidates if e["entity"] == "location"}
     candidates = [e for e in candidates if not ("brand" in e and places.get(e["start"]) == e["brand"])]

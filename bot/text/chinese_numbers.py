@@ -6,6 +6,7 @@ A figure that cannot be read returns None rather than a guess.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Optional
 
 DIGITS = {
@@ -218,11 +219,21 @@ def parse_count(text: str) -> Optional[int]:
     return int(n)
 
 
+_SPOKEN_DIGITS = str.maketrans({**{k: str(v) for k, v in DIGITS.items() if k not in "两俩仨"}, "洞": "0"})
+
+
+def phone_digits(text: str) -> str:
+    """Every digit of a typed or spoken number, as ASCII: "幺八六 2345-6789" → 18623456789."""
+    spoken = unicodedata.normalize("NFKC", str(text or "")).translate(_SPOKEN_DIGITS)
+    return re.sub(r"[^0-9]", "", spoken)
+
+
 def normalise_phone(text: str) -> Optional[str]:
     """Digits only, when they form a mainland mobile (11 digits) or a landline with area code."""
     if not text:
         return None
-    digits = re.sub(r"\D", "", str(text))
+    # Voice input writes digits as words: 一八六二三四五六七八九零 (幺 for 1, 洞 for 0 on the radio).
+    digits = phone_digits(text)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if re.fullmatch(r"1[3-9]\d{9}", digits):
