@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
 
-.PHONY: help install gazetteer train assets browser run run-production nginx test bench bench-compare bench-load clean
+.PHONY: help install gazetteer train assets browser fonts run run-production nginx test bench bench-compare bench-load clean
 
 help:
 	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055, chat/kiosk/API :8000)"
@@ -70,9 +70,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@if ! test -x /usr/bin/chromium || test -z "$$(fc-list :lang=zh 2>/dev/null)"; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			chromium chromium-driver fonts-wqy-zenhei; fi
+			chromium chromium-driver fonts-wqy-zenhei poppler-utils; fi
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
 
-run: $(MODEL) assets
+# Documents (bot/documents) embed a Chinese font: Debian's WenQuanYi Zen Hei.
+fonts:
+	@test -n "$$(fc-list :lang=zh 2>/dev/null)" || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-zenhei; }
+
+run: $(MODEL) assets fonts
 	$(PY) -m bot.runtime.launcher --model $(MODEL)
 
 # The production entry point (bot/runtime/nginx.py writes its own config; the system one is untouched).

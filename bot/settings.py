@@ -108,3 +108,7 @@ def amap_key() -> str:
 
 def rabbitmq_queue() -> str:
     return env("RABBITMQ_QUEUE", "gongyou_events")
+
+
+def document_font() -> str:
+    return env("GONGYOU_DOCUMENT_FONT")
