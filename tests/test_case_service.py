@@ -90,10 +90,22 @@ def test_status_lifecycle_is_recorded(service):
 def test_lookup_needs_the_phone_and_speaks_plainly(service):
     case, _ = service.open_draft(WAGES, "look")
     found = service.lookup(case["case_no"].lower(), "5678")
-    assert found["status"] == "draft" and "仲裁时效" in found["status_words"]
+    assert found["status"] == "draft" and "一年时效" in found["status_words"]
     assert "phone" not in found and "name" not in found
     assert service.lookup(case["case_no"], "0000") is None
     assert service.lookup("GY20990101-0001", "5678") is None
+
+
+@pytest.mark.parametrize("category,door,never", [
+    ("pension_adjustment", "行政复议", "可以申请劳动仲裁"),
+    ("work_injury", "《工伤保险条例》第五十五条", "对结果不满意，可以申请劳动仲裁"),
+    ("wage_arrears", "劳动争议仲裁委员会申请仲裁", "行政复议"),
+])
+def test_a_closed_case_names_the_door_of_its_category(service, category, door, never):
+    case, _ = service.open_draft({**WAGES, "category": category}, f"door-{category}")
+    service.change_status(case["case_no"], "closed", "op-1")
+    words = service.lookup(case["case_no"], "5678")["status_words"]
+    assert door in words and never not in words
 
 
 def test_same_employer_drafts_link_and_three_make_a_collective(service):

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from bot.cases import wording
 from bot.law import calculators, faq, guidance
 from bot.stations import finder
 from bot.law.calculators import chinese_numeral
@@ -10,7 +11,7 @@ from tests.conftest import LAW_DIR
 
 
 def all_citations():
-    cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS)
+    cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS) | set(wording.CITATIONS)
     cited |= {c for entry in faq.entries() for c in entry.citations}
     return sorted((stem, int(article)) for stem, article, *_ in cited)
 

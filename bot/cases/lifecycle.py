@@ -14,13 +14,7 @@ TRANSITIONS = {
     "mediating": {"closed"},
     "closed": set(),
 }
-# What a worker reads when they ask about their case.
-STATUS_WORDS = {
-    "draft": "已登记，正在等服务站工作人员受理。注意：受理之前，仲裁时效还在计算。",
-    "accepted": "服务站已经受理，工作人员会打电话联系您。",
-    "mediating": "正在调解中，调解员在和单位沟通。",
-    "closed": "已经办结。如果对结果不满意，可以申请劳动仲裁。",
-}
+# What a worker reads about each status depends on the case's category: bot/cases/wording.py.
 
 DESCRIPTION_LIMIT = 1000
 AMOUNT_CEILING = 100_000_000  # a figure above this is a typo, not a wage claim

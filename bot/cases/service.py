@@ -14,7 +14,8 @@ from bot.cases.employer import employer_key
 from bot.cases.numbers import format_case_no
 from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
 from bot.cases.lifecycle import (COLLECTIVE_LINKED, LINK_WINDOW_DAYS, PRIORITY_COLLECTIVE,
-                             PRIORITY_NORMAL, STATUS_WORDS, InvalidCase, can_move, validate_draft)
+                             PRIORITY_NORMAL, InvalidCase, can_move, validate_draft)
+from bot.cases.wording import status_words
 from bot.privacy import mask_text
 from bot.topics import COLLECTIVE_WORKERS
 
@@ -112,7 +113,7 @@ class CaseService:
             case = session.execute(select(Case).where(Case.case_no == (case_no or "").strip().upper())).scalar_one_or_none()
             if case is None or not case.phone or not phone_last4 or case.phone[-4:] != str(phone_last4).strip():
                 return None
-            return {"case_no": case.case_no, "status": case.status, "status_words": STATUS_WORDS[case.status],
+            return {"case_no": case.case_no, "status": case.status, "status_words": status_words(case.status, case.category),
                     "category": case.category, "station": self._station(case), "created_at": _iso(case.created_at)}
 
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:

@@ -8,6 +8,7 @@ import re
 from typing import Any, Dict, Optional, Tuple
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
+from bot.cases.wording import draft_reminder
 from bot.topics import TOPICS
 from bot.law.guidance import guidance_for
 from bot.text.chinese_numbers import normalise_phone, phone_digits, parse_amount, parse_count, parse_duration
@@ -157,7 +158,7 @@ def shown(value: Any, field: str) -> str:
 def summary(slots: Dict[str, Any]) -> str:
     lines = ["请核对一下登记信息："]
     lines += [f"· {LABELS[f]}：{shown(slots.get(f), f)}" for f in FIELDS]
-    lines.append("提醒：这只是登记草稿，还不是正式的仲裁申请。服务站受理之前，仲裁时效还在计算。")
+    lines.append(draft_reminder(slots.get("category")))
     return "\n".join(lines)
 
 
@@ -179,8 +180,7 @@ def submitted_text(case: Dict[str, Any]) -> str:
     where = f"由「{station['name']}」跟进。" if station.get("name") else "服务站工作人员会尽快联系您。"
     urgent = "涉及人数多，已标记为群体性纠纷，优先处理。" if case.get("collective") else ""
     return (f"登记好了，编号是 {case['case_no']}，请记下来。{where}{urgent}\n"
-            "注意：这只是登记草稿，不是正式的仲裁申请。服务站受理之前，仲裁时效还在计算，"
-            "快到一年的话请直接去服务站或仲裁院当面申请。查进度可以说“查进度”。")
+            f"{draft_reminder(case.get('category'))}查进度可以说“查进度”。")
 
 
 def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
@@ -191,6 +191,7 @@ def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
         "category": shown(case.get("category"), "category") if case.get("category") else "其他",
         "created_at": case.get("created_at"),
         "collective": bool(case.get("collective")),
+        "reminder": draft_reminder(case.get("category")),
         "station": {"name": station.name, "address": station.address, "phone": station.phone_or_hotline,
                     "hours": station.hours} if station is not None else (
                         {"name": where["name"], "address": "", "phone": "", "hours": ""} if where.get("name") else None),

@@ -397,7 +397,7 @@
     qr.alt = "";
     receipt.appendChild(qr);
     receipt.appendChild(el("p", null, "扫码或打开“查进度”，输入编号和登记电话后四位即可查看。"));
-    receipt.appendChild(el("p", "warn", "这只是登记草稿，不是正式的仲裁申请。服务站受理前，仲裁时效仍在计算。"));
+    receipt.appendChild(el("p", "warn", c.reminder || "这只是登记草稿，不是正式的仲裁申请。"));
     document.getElementById("print-a5").disabled = size !== "a5";
     document.getElementById("print-80mm").disabled = size !== "80mm";
     body.dataset.printing = size;
