@@ -1,6 +1,7 @@
 """Which questions each calculator asks, how answers are read, and the final explanation."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -8,10 +9,13 @@ from bot.law import calculators
 from bot.text.dates import parse_date
 from bot.text.chinese_numbers import parse_amount, parse_duration
 
+# The questions each calculator asks, in order; `required` drops those the answers make moot.
 CALCULATORS = {
-    "compensation": ["calc_wage", "calc_months"],
-    "double_wages": ["calc_wage", "calc_start", "calc_signed"],
-    "deadline": ["calc_start"],
+    "compensation": ["calc_wage", "calc_months", "calc_average"],
+    "double_wages": ["calc_wage", "calc_start", "calc_signed", "calc_left"],
+    # Wages owed while employed have no time limit, and after leaving it runs from the last
+    # day (劳动争议调解仲裁法 §27 ¶4): only other claims need the day the worker found out.
+    "deadline": ["calc_claim", "calc_left", "calc_knew"],
 }
 BUTTONS = {
     "compensation": {"title": "算算经济补偿", "payload": '/inform{"calculator": "compensation"}'},
@@ -22,10 +26,20 @@ BUTTONS = {
 BY_TOPIC = {"dismissal": ["compensation", "deadline"], "labor_contract": ["double_wages", "deadline"],
             "wage_arrears": ["deadline"], "overtime": ["deadline"], "platform_work": ["deadline"]}
 NEVER_SIGNED = ("没签", "没有签", "一直没", "没", "无", "没有")
+UNKNOWN, WORKING, WAGES, OTHER, NEVER = "unknown", "working", "wages", "other", "never"
+_SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|不晓得|不好说|跳过|没查过|查不到)[了啊呀吧。.!！]*$")
+_STILL_WORKING = re.compile(r"还在|在职|没走|没离|没有离|没辞|还没|继续干|现在还|还干着|仍在")
+_LEFT = re.compile(r"不干|走了|离职|辞职|不在|离开|辞了|开了|被辞|被开")
+# Named as claims other than wages first: "二倍工资" and "经济补偿" are not 劳动报酬 owed.
+_OTHER_CLAIM = re.compile(r"别的|其他|其它|二倍|双倍|补偿|赔偿|社保|工伤|合同|辞退|开除|解除|养老|公积金|不是工资")
+_WAGE_CLAIM = re.compile(r"工资|欠薪|薪水|薪资|工钱|加班费|劳动报酬|提成|欠钱|血汗钱|绩效|奖金")
 
 
-def required(calculator: Optional[str]) -> List[str]:
-    return CALCULATORS.get(calculator or "", [])
+def required(calculator: Optional[str], slots: Optional[Dict[str, Any]] = None) -> List[str]:
+    needed = list(CALCULATORS.get(calculator or "", []))
+    if calculator == "deadline" and (slots or {}).get("calc_claim") == WAGES:
+        needed.remove("calc_knew")
+    return needed
 
 
 def read(slot: str, value: Any, today: date) -> Tuple[Optional[Any], Optional[str]]:
@@ -41,9 +55,40 @@ def read(slot: str, value: Any, today: date) -> Tuple[Optional[Any], Optional[st
         if not months or months <= 0 or months > 600:
             return None, "请说一下在这家单位干了多久，比如“3年7个月”或“两年半”。"
         return months, None
+    if slot == "calc_average":
+        if _SKIP.match(text):
+            return UNKNOWN, None
+        average = parse_amount(text) if not isinstance(value, (int, float)) else value
+        if not average or average < 500 or average > 100_000:
+            return None, "请说当地上年度职工月平均工资，比如“9000”；不知道就说“不清楚”。"
+        return average, None
+    if slot == "calc_claim":
+        if _OTHER_CLAIM.search(text):
+            return OTHER, None
+        if _WAGE_CLAIM.search(text):
+            return WAGES, None
+        return None, "要的是工资（含加班费），还是别的（比如补偿、赔偿）？请说“工资”或“别的”。"
+    if slot == "calc_left":
+        found = parse_date(text, today)
+        if found is None and _STILL_WORKING.search(text):
+            return WORKING, None
+        if found is None and _LEFT.search(text):
+            return None, "请说哪天走的，比如“2026年3月5日”；记不清就说大概的月份，比如“去年10月”。"
+        if found is None:
+            return None, "还在干就说“还在干”；已经走了，请说哪天走的，比如“2026年3月5日”。"
+        if found > today:
+            return None, "离职日期还没到呢。还在干的话，请说“还在干”。"
+        return found.isoformat(), None
+    if slot == "calc_knew":
+        found = parse_date(text, today)
+        if found is None:
+            return None, "请说一个日期，比如“2026年3月5日”或“3月5号”。"
+        if found > today:
+            return None, "这个日期还没到呢。请说您已经知道权益受侵害的那一天，比如“2026年3月5日”。"
+        return found.isoformat(), None
     if slot in ("calc_start", "calc_signed"):
         if slot == "calc_signed" and any(word in text for word in NEVER_SIGNED) and not parse_date(text, today):
-            return "never", None
+            return NEVER, None
         found = parse_date(text, today)
         if found is None or found > today:
             return None, "请说一个日期，比如“2026年3月5日”或“3月5号”。"
@@ -51,24 +96,57 @@ def read(slot: str, value: Any, today: date) -> Tuple[Optional[Any], Optional[st
     return value, None
 
 
+def _day(value: Any) -> Optional[date]:
+    return date.fromisoformat(value) if value not in (None, "", NEVER, WORKING, UNKNOWN) else None
+
+
 def explain(calculator: str, slots: Dict[str, Any], today: date) -> str:
     try:
         if calculator == "compensation":
-            return calculators.economic_compensation(slots["calc_wage"], slots["calc_months"]).explain()
+            average = slots.get("calc_average")
+            return calculators.economic_compensation(
+                slots["calc_wage"], slots["calc_months"], None if average in (None, UNKNOWN) else average,
+                today=today).explain()
         if calculator == "double_wages":
-            signed = None if slots.get("calc_signed") in (None, "never") else date.fromisoformat(slots["calc_signed"])
-            start = date.fromisoformat(slots["calc_start"])
-            return calculators.double_wage_difference(slots["calc_wage"], start, signed, today).explain()
+            return calculators.double_wage_difference(
+                slots["calc_wage"], date.fromisoformat(slots["calc_start"]), _day(slots.get("calc_signed")),
+                today, left=_day(slots.get("calc_left"))).explain()
         if calculator == "deadline":
-            return calculators.arbitration_deadline(date.fromisoformat(slots["calc_start"])).explain()
+            return calculators.arbitration_deadline(
+                _day(slots.get("calc_knew")), wage_arrears=slots.get("calc_claim") == WAGES,
+                employment_ended=_day(slots.get("calc_left")), today=today).explain()
     except (ValueError, KeyError, TypeError) as problem:
         return f"没法计算：{problem}"
     return "请先选一个要算的项目。"
 
 
+def deny_answers(slot: Optional[str], text: str, today: date) -> Tuple[Optional[Any], Optional[str]]:
+    """A message read as "no" may still answer the question ("不清楚", "没签", "还没走"):
+    (value, None) to take it, (None, question) to ask again, (None, None) to stop the calculation."""
+    if slot not in QUESTIONS:
+        return None, None
+    value, problem = read(slot, text, today)
+    if value is not None:
+        return value, None
+    if slot == "calc_left" and _LEFT.search(text):
+        return None, "明白，您已经离开了。"
+    return None, None
+
+
 QUESTIONS = {
     "calc_wage": "您每月工资大概多少？（按离职前一年的平均工资算，包括奖金、补贴）",
     "calc_months": "在这家单位一共干了多久？比如“3年7个月”。",
-    "calc_start": "从哪天开始的？计算双倍工资请说入职日期；计算仲裁截止日请说离职或权益受侵害的日期。",
+    "calc_average": "当地上年度职工月平均工资是多少？（人社局每年公布，用来算封顶）不知道就说“不清楚”。",
+    "calc_start": "哪天入职（开始干活）的？比如“2026年3月5日”。",
     "calc_signed": "哪天签的书面劳动合同？一直没签就说“没签”。",
+    "calc_left": "现在还在这家单位干吗？还在干就说“还在干”；已经走了，请说哪天走的。",
+    "calc_claim": "要讨的是工资（含加班费），还是别的（比如补偿、赔偿）？",
+    "calc_knew": "您哪天知道自己的权益受了侵害？比如收到辞退通知、发现被克扣的那天。",
+}
+# Quick answers shown under a question.
+QUICK_ANSWERS = {
+    "calc_average": ["不清楚"],
+    "calc_signed": ["没签"],
+    "calc_left": ["还在干"],
+    "calc_claim": ["工资", "别的"],
 }

@@ -4,13 +4,14 @@ Plain Python, standard library only, no Rasa. Every rule is checked against the 
 in ../shared/law (one Markdown file per statute, articles on lines beginning 第N条):
 
 - economic compensation N: 劳动合同法 §47 (wage definition ¶3, cap ¶2), 实施条例 §27, §10,
-  劳动合同法 §46 (when it is owed), §97 ¶3 (years before 2008, not modelled);
+  劳动合同法 §46 (when it is owed), §97 ¶3 (years before 2008, not modelled: said when it applies);
 - unlawful termination 2N: 劳动合同法 §87, §48, 实施条例 §25;
-- double wages for no written contract: 劳动合同法 §10, §82, §14 ¶3, 实施条例 §6, §7;
-- arbitration time limit: 劳动争议调解仲裁法 §27.
+- double wages for no written contract: 劳动合同法 §10, §82, §14 ¶3, 实施条例 §5, §6, §7;
+- arbitration time limit: 劳动争议调解仲裁法 §27; what is left once it has passed: 劳动保障监察条例 §20.
 
 Inputs a worker could get wrong raise ValueError with a short Chinese message the caller shows
-as is. Every assumption and simplification is stated, in Chinese, in the result.
+as is. Every assumption and simplification is stated, in Chinese, in the result; the caveats that
+can change the answer for this worker (`caveats`) are part of the explanation the worker reads.
 """
 from __future__ import annotations
 
@@ -28,15 +29,21 @@ Citation = Tuple[str, int]
 LCL = "劳动合同法"
 LCL_REGS = "劳动合同法实施条例"
 LDMAL = "劳动争议调解仲裁法"
+INSPECTION = "劳动保障监察条例"
 
 # Every citation any calculator here can produce (tests check each against the statute texts).
 CITATIONS: Tuple[Citation, ...] = (
     (LCL, 10), (LCL, 14), (LCL, 46), (LCL, 47), (LCL, 48), (LCL, 82), (LCL, 87), (LCL, 97),
-    (LCL_REGS, 6), (LCL_REGS, 7), (LCL_REGS, 10), (LCL_REGS, 25), (LCL_REGS, 27),
-    (LDMAL, 27),
+    (LCL_REGS, 5), (LCL_REGS, 6), (LCL_REGS, 7), (LCL_REGS, 10), (LCL_REGS, 25), (LCL_REGS, 27),
+    (LDMAL, 27), (INSPECTION, 20),
 )
 
 LAW_IN_FORCE = date(2008, 1, 1)   # 劳动合同法 §98
+# Below this monthly wage the minimum-wage floor (实施条例 §27) may matter: every local minimum
+# wage published so far is under it. Above it the caveat cannot apply and is left out.
+MINIMUM_WAGE_CHECK_BELOW = 3000
+# A deadline this close is said with the days left.
+DEADLINE_SOON_DAYS = 60
 
 CLOSING = "以上是按您提供的信息做的估算，最终以劳动争议仲裁委员会或法院的认定为准。"
 
@@ -55,9 +62,10 @@ class Calculation:
     citations: List[Citation] = field(default_factory=list)
     summary: str = ""
     notes: List[str] = field(default_factory=list)
+    caveats: List[str] = field(default_factory=list)
 
     def explain(self) -> str:
-        return "".join([self.summary, *self.notes, CLOSING])
+        return "".join([self.summary, *self.caveats, *self.notes, CLOSING])
 
 
 @dataclass
@@ -82,9 +90,10 @@ class DeadlineResult:
     citations: List[Citation] = field(default_factory=list)
     summary: str = ""
     notes: List[str] = field(default_factory=list)
+    caveats: List[str] = field(default_factory=list)
 
     def explain(self) -> str:
-        return "".join([self.summary, *self.notes])
+        return "".join([self.summary, *self.caveats, *self.notes])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,9 +226,11 @@ class _Basis:
     assumptions: List[str]
     worked_text: str
     figure: str
+    caveats: List[str]
 
 
-def _compensation(monthly_wage, months_worked, local_average_monthly_wage) -> _Basis:
+def _compensation(monthly_wage, months_worked, local_average_monthly_wage,
+                  today: Optional[date] = None) -> _Basis:
     wage = _positive(monthly_wage, "月工资")
     worked = _positive(months_worked, "工作时间（月数）")
     average = None
@@ -256,6 +267,18 @@ def _compensation(monthly_wage, months_worked, local_average_monthly_wage) -> _B
             "您的月工资没有高于当地上年度职工月平均工资（" + _yuan(float(average)) + "）的三倍，"
             "不受封顶限制，工作年限也不受十二年的限制" + cite(LCL, 47, 2) + "。")
 
+    caveats = []
+    if average is None:
+        caveats.append(
+            "封顶规则：月工资高于当地上年度职工月平均工资三倍的，按三倍算，年限最多算十二年"
+            + cite(LCL, 47, 2) + "。您没有提供当地平均工资，上面的数没有封顶。")
+    if wage < MINIMUM_WAGE_CHECK_BELOW:
+        caveats.append("前十二个月平均工资低于当地最低工资标准的，按最低工资标准算" + cite(LCL_REGS, 27) + "。")
+    if today is not None and add_months(today, -math.ceil(worked)) < LAW_IN_FORCE:
+        caveats.append(
+            "您有2008年以前的工作年限：这部分按当时的规定算，当时不该给补偿的就没有，结果可能比上面少"
+            + cite(LCL, 97, 3) + "。")
+
     worked_text = _duration_text(worked)
     if capped:
         figure = (f"您的月工资高于当地上年度职工月平均工资{_yuan(float(average))}的三倍，"
@@ -264,13 +287,22 @@ def _compensation(monthly_wage, months_worked, local_average_monthly_wage) -> _B
     else:
         figure = f"按{_months_text(months)}工资计算"
     return _Basis(base=base, months=months, assumptions=assumptions, worked_text=worked_text,
-                  figure=figure)
+                  figure=figure, caveats=caveats)
+
+
+# When N is owed at all (劳动合同法 §46): the worker is never asked why the job ended, so say it.
+WHEN_N_IS_OWED = (
+    "要不要付经济补偿，看合同是怎么结束的" + cite(LCL, 46) + "：单位提出、双方协商解除，单位无过错辞退或裁员，"
+    "合同到期单位不按原条件续签，或者单位欠薪、不交社保您才辞职的，要付；"
+    "您自己要走、单位又没有过错的，没有经济补偿。")
 
 
 def economic_compensation(monthly_wage: float, months_worked: float,
-                          local_average_monthly_wage: Optional[float] = None) -> Calculation:
-    """经济补偿 N (劳动合同法 §47): amount = monthly base × months."""
-    basis = _compensation(monthly_wage, months_worked, local_average_monthly_wage)
+                          local_average_monthly_wage: Optional[float] = None,
+                          today: Optional[date] = None) -> Calculation:
+    """经济补偿 N (劳动合同法 §47): amount = monthly base × months. With `today`, work before
+    2008 (§97 ¶3) is recognised and said."""
+    basis = _compensation(monthly_wage, months_worked, local_average_monthly_wage, today)
     base, months, worked_text, figure = basis.base, basis.months, basis.worked_text, basis.figure
     assumptions = basis.assumptions + [
         "这里只计算金额。单位是否应当支付经济补偿，要看劳动合同是因为什么解除或者终止的"
@@ -285,7 +317,8 @@ def economic_compensation(monthly_wage: float, months_worked: float,
     notes = [f"如果单位是违法解除或者终止劳动合同，赔偿金是经济补偿的两倍{cite(LCL, 87)}。"]
     citations = [(LCL, 47), (LCL_REGS, 27), (LCL_REGS, 10), (LCL, 46), (LCL, 97), (LCL, 87)]
     return Calculation(amount=amount, months=float(months), assumptions=assumptions,
-                       citations=citations, summary=summary, notes=notes)
+                       citations=citations, summary=summary, notes=notes,
+                       caveats=[WHEN_N_IS_OWED] + basis.caveats)
 
 
 def unlawful_termination_damages(monthly_wage: float, months_worked: float,
@@ -307,8 +340,9 @@ def unlawful_termination_damages(monthly_wage: float, months_worked: float,
         f"拿了赔偿金，就不再另拿经济补偿{cite(LCL_REGS, 25)}。",
     ]
     citations = [(LCL, 87), (LCL, 47), (LCL_REGS, 27), (LCL_REGS, 10), (LCL, 48), (LCL_REGS, 25)]
+    # No `today` here: 2N counts every year from the start of work (实施条例 §25), 2008 or not.
     return Calculation(amount=amount, months=float(months), assumptions=assumptions,
-                       citations=citations, summary=summary, notes=notes)
+                       citations=citations, summary=summary, notes=notes, caveats=basis.caveats)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,46 +380,71 @@ def _double_wage_figure(wage: Fraction, months: Fraction, start: date, end: date
 
 
 def double_wage_difference(monthly_wage: float, start: date, signed: Optional[date],
-                           today: date) -> DoubleWageCalculation:
-    """The extra month's wage for each month without a written contract (二倍工资差额)."""
+                           today: date, left: Optional[date] = None) -> DoubleWageCalculation:
+    """The extra month's wage for each month without a written contract (二倍工资差额).
+
+    `left` is the worker's last day at work (None: still working there): nothing is owed for
+    days after it, and an open-ended contract is deemed only when the job lasted a full year.
+    """
     wage = _positive(monthly_wage, "月工资")
     start = _date(start, "入职（用工）日期")
     today = _date(today, "今天的日期")
     if signed is not None:
         signed = _date(signed, "签订书面劳动合同的日期")
+    if left is not None:
+        left = _date(left, "离职日期")
     if today < start:
         raise ValueError("入职日期不能晚于今天，请检查一下日期。")
     if signed is not None and signed > today:
         raise ValueError("签合同的日期不能晚于今天，请检查一下日期。")
+    if left is not None and left > today:
+        raise ValueError("离职日期不能晚于今天，请检查一下日期。")
+    if left is not None and left < start:
+        raise ValueError("离职日期不能早于入职日期，请检查一下日期。")
 
     # Work begun before the law: a contract was due within a month of 2008-01-01 (§97 ¶2).
     counted_from = max(start, LAW_IN_FORCE)
     first_day = add_months(counted_from, 1)        # 用工之日起满一个月的次日
     one_year = add_months(counted_from, 12)        # 满一年的当日: open-ended contract deemed made
     last_possible = one_year - timedelta(days=1)   # 满一年的前一日
-    end = (signed - timedelta(days=1)) if signed is not None else today
-    end = min(end, last_possible)
+    worked_until = left if left is not None else today
+    end = (signed - timedelta(days=1)) if signed is not None else worked_until
+    end = min(end, worked_until, last_possible)
     months = double_wage_months(counted_from, end) if end >= first_day else Fraction(0)
     amount = _round_yuan(wage * months)
 
     deemed = None
-    if (signed is None and today >= one_year) or (signed is not None and signed >= one_year):
+    if worked_until >= one_year and (signed is None or signed >= one_year):
         deemed = one_year
 
     assumptions = [
         f"用工之日按{_date_text(counted_from)}算。二倍工资从用工满一个月的次日算起（这里是{_date_text(first_day)}），"
         f"算到补签书面合同的前一日" + cite(LCL_REGS, 6, 2) + "；一直没签的，算到今天，"
         f"最多算到用工满一年的前一日（这里是{_date_text(last_possible)}），也就是最多11个月"
-        + cite(LCL_REGS, 7) + "。已经离职的，只算到离职为止，请把离职日期当作今天。",
+        + cite(LCL_REGS, 7) + "。已经离职的，只算到离职那天为止。",
         "不满一个月的部分按日历天数折算：这个月里没签合同的天数 ÷ 这个月的总天数。有的地方按月工资÷21.75天"
         "折算日工资再乘以计薪天数，结果会略有不同。",
         "按您说的月工资计算；各地对月工资是否包括加班费、奖金的做法不一样。这里算的是单位还应额外支付的"
         "那一倍工资，正常工资另算。",
-        "前提是没签合同的原因在单位；单位书面通知您签、您却不签的，情况不同" + cite(LCL_REGS, 6) + "。",
+        "前提是没签合同的原因在单位；单位书面通知您签、您却不签的，情况不同" + cites((LCL_REGS, 5), (LCL_REGS, 6)) + "。",
         "二倍工资差额的仲裁时效从什么时候算，各地做法不一，有的按月分别计算，时间越久能拿到的月份可能越少，"
         "请尽快申请仲裁" + cite(LDMAL, 27) + "。",
     ]
-    citations = [(LCL, 10), (LCL, 82), (LCL_REGS, 6), (LCL_REGS, 7), (LDMAL, 27)]
+    citations = [(LCL, 10), (LCL, 82), (LCL_REGS, 5), (LCL_REGS, 6), (LCL_REGS, 7), (LDMAL, 27)]
+    caveats = []
+    if months > 0:
+        caveats.append(
+            "如果是单位书面通知您签合同、您自己不签，单位可以书面通知终止劳动关系，"
+            "这种情况一般拿不到二倍工资" + cites((LCL_REGS, 5), (LCL_REGS, 6)) + "。")
+        if left is not None and add_years(left, 1) < today:
+            caveats.append(
+                f"您离职已经超过一年，这笔钱很可能已经过了一年的仲裁时效{cite(LDMAL, 27)}。"
+                f"这期间向单位讨要过、向有关部门投诉过的，时效从那时重新算{cite(LDMAL, 27, 2)}，"
+                "请带上记录尽快咨询当地仲裁委或法律援助机构。")
+        else:
+            caveats.append(
+                "二倍工资的仲裁时效是一年，各地从哪天起算不一样，有的按月分别算，拖得越久能拿的越少，"
+                "请尽快申请仲裁" + cite(LDMAL, 27) + "。")
     if start < LAW_IN_FORCE:
         assumptions.append(
             "您在2008年1月1日《劳动合同法》施行前就开始工作。施行前已建立劳动关系、还没签书面合同的，"
@@ -397,6 +456,10 @@ def double_wage_difference(monthly_wage: float, start: date, signed: Optional[da
         if signed is not None and signed <= first_day:
             summary = (f"您在用工前或者用工之日起一个月内就签了书面劳动合同{cite(LCL, 10)}，"
                        f"不涉及未签合同的二倍工资{cite(LCL, 82)}，差额为0元。")
+        elif left is not None:
+            summary = (f"单位应当自用工之日起一个月内与您订立书面劳动合同{cite(LCL, 10)}；"
+                       f"您干了不到一个月就离开了，不涉及未签合同的二倍工资{cite(LCL, 82)}，"
+                       f"干活那些天的工资单位照样要付。")
         else:
             summary = (f"单位应当自用工之日起一个月内与您订立书面劳动合同{cite(LCL, 10)}。"
                        f"到今天还没超过一个月，暂时没有二倍工资；如果到{_date_text(first_day)}还没签，"
@@ -415,7 +478,7 @@ def double_wage_difference(monthly_wage: float, start: date, signed: Optional[da
         notes.append(
             f"用工满一年还没签书面合同，依法视为从{_date_text(deemed)}起您和单位已经订立无固定期限劳动合同，"
             f"单位应当立即与您补签{cites((LCL, 14, 3), (LCL_REGS, 7))}；二倍工资只算到满一年的前一日。")
-    elif signed is None:
+    elif signed is None and left is None:
         notes.append(
             f"如果到{_date_text(one_year)}还没签书面合同，依法视为您和单位已经订立无固定期限劳动合同"
             f"{cite(LCL, 14, 3)}。")
@@ -424,7 +487,7 @@ def double_wage_difference(monthly_wage: float, start: date, signed: Optional[da
 
     return DoubleWageCalculation(
         amount=amount, months=float(months), assumptions=assumptions, citations=citations,
-        summary=summary, notes=notes, period_start=period_start, period_end=period_end,
+        summary=summary, notes=notes, caveats=caveats, period_start=period_start, period_end=period_end,
         open_ended_deemed_from=deemed)
 
 
@@ -436,13 +499,25 @@ def add_years(d: date, years: int) -> date:
     return add_months(d, 12 * years)
 
 
-def arbitration_deadline(knew: date, *, wage_arrears: bool = False,
-                         employment_ended: Optional[date] = None) -> DeadlineResult:
+URGE = "建议尽早申请，不要拖到最后一天。"
+
+
+def arbitration_deadline(knew: Optional[date], *, wage_arrears: bool = False,
+                         employment_ended: Optional[date] = None,
+                         today: Optional[date] = None) -> DeadlineResult:
     """Last day to apply for labour arbitration (§27), or None while wage arrears are claimed
-    during employment."""
-    knew = _date(knew, "知道权利受侵害的日期")
+    during employment. `knew` may be None only for wage arrears (the clock is the job's end).
+    With `today`, a date in the future is refused and a passed deadline says what is left."""
+    if knew is not None or not wage_arrears:
+        knew = _date(knew, "知道权利受侵害的日期")
     if employment_ended is not None:
         employment_ended = _date(employment_ended, "劳动关系结束的日期")
+    if today is not None:
+        today = _date(today, "今天的日期")
+        if knew is not None and knew > today:
+            raise ValueError("这个日期还没到呢。请说您已经知道权益受侵害的那一天。")
+        if employment_ended is not None and employment_ended > today:
+            raise ValueError("离职日期还没到呢。还在干的话，请说“还在干”。")
 
     counting = ("期限按日历计算：起算的当天不算，到一年后的同一天为最后一天"
                 "（没有同一天的，比如2月29日，算到那个月的最后一天）。")
@@ -465,13 +540,13 @@ def arbitration_deadline(knew: date, *, wage_arrears: bool = False,
     elif wage_arrears:
         last_day = add_years(employment_ended, 1)
         assumptions.append("这里假设欠的是在职期间的劳动报酬，一年从劳动关系终止之日起算。" + counting)
-        if knew > employment_ended:
+        if knew is not None and knew > employment_ended:
             assumptions.append(
                 "您是离职后才知道被欠薪的；稳妥起见，仍按离职之日起算一年。如果已经过了这个日期，也不要放弃，"
                 "可以先咨询当地仲裁委或法律援助机构。")
         summary = (f"在职期间被拖欠的劳动报酬，劳动关系终止后要在终止之日起一年内申请仲裁"
                    f"{cite(LDMAL, 27, 4)}。您的劳动关系在{_date_text(employment_ended)}终止，"
-                   f"最后一天是{_date_text(last_day)}，建议尽早申请，不要拖到最后一天。")
+                   f"最后一天是{_date_text(last_day)}。{URGE}")
     else:
         last_day = add_years(knew, 1)
         assumptions.append(
@@ -480,6 +555,23 @@ def arbitration_deadline(knew: date, *, wage_arrears: bool = False,
             assumptions.append("这不是在职期间追讨欠薪的情况，时效从知道权利被侵害之日起算，与离职日期无关。")
         summary = (f"申请劳动仲裁的时效是一年，从知道或者应当知道权利被侵害之日起计算{cite(LDMAL, 27)}。"
                    f"您在{_date_text(knew)}知道，最后一天是{_date_text(last_day)}，"
-                   f"建议尽早申请，不要拖到最后一天。")
-    return DeadlineResult(last_day=last_day, assumptions=assumptions, citations=[(LDMAL, 27)],
-                          summary=summary, notes=notes)
+                   f"{URGE}")
+    citations = [(LDMAL, 27)]
+    caveats = []
+    if today is not None and last_day is not None:
+        if last_day < today:
+            # Never stop at "too late": interruption may have restarted the year, and the
+            # inspection complaint has its own two years.
+            summary = summary.replace(URGE, "")
+            caveats.append(
+                f"按这个日期，一年的时效在{_date_text(last_day)}已经过了。先别放弃：这期间您向单位讨要过、"
+                f"向劳动监察等部门投诉求助过，或者单位答应过给钱的，时效从那时重新算一年{cite(LDMAL, 27, 2)}。"
+                f"欠薪等违法行为，还可以向劳动保障监察投诉：违法行为发生（持续的从结束）之日起2年内投诉的，"
+                f"劳动保障部门会查处{cite(INSPECTION, 20)}。请带上记录尽快咨询当地仲裁委或法律援助机构。")
+            citations.append((INSPECTION, 20))
+        elif last_day == today:
+            caveats.append("今天就是最后一天，请今天就去仲裁委申请。")
+        elif (last_day - today).days <= DEADLINE_SOON_DAYS:
+            caveats.append(f"离最后一天只剩{(last_day - today).days}天了，请这几天就去申请。")
+    return DeadlineResult(last_day=last_day, assumptions=assumptions, citations=citations,
+                          summary=summary, notes=notes, caveats=caveats)
