@@ -563,6 +563,7 @@ def arbitration_deadline(knew: Optional[date], *, wage_arrears: bool = False,
             # Never stop at "too late": interruption may have restarted the year, and the
             # inspection complaint has its own two years.
             summary = summary.replace(URGE, "")
+            notes = [n for n in notes if n != interrupted]  # said in the caveat, with what else is left
             caveats.append(
                 f"按这个日期，一年的时效在{_date_text(last_day)}已经过了。先别放弃：这期间您向单位讨要过、"
                 f"向劳动监察等部门投诉求助过，或者单位答应过给钱的，时效从那时重新算一年{cite(LDMAL, 27, 2)}。"
