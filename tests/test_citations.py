@@ -17,7 +17,7 @@ def all_citations():
 
 
 def statute_text(stem: str) -> str:
-    matches = [p for p in LAW_DIR.glob("*.md") if p.name.split("(")[0] == stem]
+    matches = [p for p in LAW_DIR.glob("*.md") if p.stem.split("(")[0] == stem]
     assert len(matches) == 1, f"no single statute file for {stem} in {LAW_DIR}"
     return matches[0].read_text(encoding="utf-8")
 
@@ -37,6 +37,32 @@ def test_inline_mentions_are_listed_citations():
     for entry in faq.entries():
         for stem, numeral in re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条", entry.answer):
             assert any(s == stem and chinese_numeral(a) == numeral for s, a in entry.citations), (entry.key, stem, numeral)
+
+
+def _texts_with_citations():
+    """(where, text, citations) for every text that names articles inline."""
+    for entry in faq.entries():
+        yield entry.key, entry.answer, entry.citations
+    for topic, g in guidance.GUIDANCE.items():
+        yield f"guidance/{topic}", g.text, g.citations
+    for i, text in enumerate(wording.all_texts()):
+        yield f"wording/{i}", text, wording.CITATIONS
+
+
+def test_inline_mentions_in_guidance_and_case_texts_are_listed_citations():
+    for where, text, citations in _texts_with_citations():
+        for stem, numeral in re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条", text):
+            assert any(s == stem and chinese_numeral(a) == numeral for s, a in citations), (where, stem, numeral)
+
+
+def test_an_article_of_the_form_n_zhi_yi_exists_as_named():
+    """《刑法》第二百七十六条之一 is its own article: the plain-number check would also pass on §276."""
+    found = 0
+    for where, text, _ in _texts_with_citations():
+        for stem, numeral in re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条之一", text):
+            found += 1
+            assert re.search(rf"^第{numeral}条之一 ", statute_text(stem), re.M), (where, stem, numeral)
+    assert found, "the crime answer names 《刑法》第二百七十六条之一"
 
 
 def test_numerals():

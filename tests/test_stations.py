@@ -144,6 +144,15 @@ def test_case_goes_to_the_workplace_not_the_worker():
     assert finder().for_case("火星", "wage_arrears") is None
 
 
+def test_pension_and_injury_cases_are_not_routed_by_the_arbitration_venue_rule():
+    _, pension = finder().for_case("巫溪县", "pension_adjustment")
+    assert "第二十一条" not in pension and "劳动争议" not in pension
+    assert "社保经办机构" in pension and "《社会保险法》第八条" in pension
+    _, injury = finder().for_case("巫溪县", "work_injury")
+    assert "第二十一条" not in injury
+    assert "单位所在地的社保行政部门" in injury and "《工伤保险条例》第十七条" in injury
+
+
 def test_place_table_resolves():
     """bench/data/place_phrasings.csv: 123 messages naming districts, short forms, city + district,
     landmarks, and ambiguous or unknown places."""

@@ -14,7 +14,10 @@ from bot.stations.station import Station, kinds_asked, kinds_for
 from bot.stations.nearest import Nearby, StationIndex
 
 REFRESH_SECONDS = 60
-CITATIONS = (("劳动争议调解仲裁法", 21),)  # the routing reason below
+# The routing reasons below: a labour dispute goes where the work is done (劳动争议调解仲裁法 §21),
+# a pension question to the 社保经办机构 (社会保险法 §8), a 工伤认定 to the 社会保险行政部门
+# where the employer is (工伤保险条例 §17) — not the arbitration venue rule.
+CITATIONS = (("劳动争议调解仲裁法", 21), ("社会保险法", 8), ("工伤保险条例", 17))
 SHOWN = 3
 
 
@@ -36,6 +39,18 @@ def describe(cards: List[Dict[str, Any]]) -> str:
                      f"   时间：{c['hours'] or '请电话询问'}{('，' + state) if state else ''}\n"
                      f"   电话：{c['phone']}  地图：{c['map']}")
     return "\n".join(lines)
+
+
+def venue_reason(topic: Optional[str], place: str, station: str) -> str:
+    """Why a case goes to this station, in the words of the rule that decides it for the topic."""
+    if topic == "pension_adjustment":
+        return (f"养老金由社保经办机构核定和支付（《社会保险法》第八条），不走劳动仲裁，"
+                f"所以交给离{place}最近的「{station}」，帮您对接经办机构。")
+    if topic == "work_injury":
+        return (f"工伤认定要向单位所在地的社保行政部门申请（《工伤保险条例》第十七条）。"
+                f"按您说的{place}，先交给离那里最近的「{station}」；单位注册在别处的，工作人员会告诉您去哪里申请。")
+    return (f"您在{place}干活，劳动争议由劳动合同履行地（也就是干活的地方）优先管辖"
+            f"（《劳动争议调解仲裁法》第二十一条），所以交给离那里最近的「{station}」。")
 
 
 class StationFinder:
@@ -85,7 +100,7 @@ class StationFinder:
         return (home, f"您是在「{home.name}」登记的，由这里的工作人员跟进。") if home else None
 
     def for_case(self, workplace: Optional[str], topic: Optional[str]) -> Optional[Tuple[Station, str]]:
-        """The station serving the workplace, and why (劳动争议调解仲裁法 §21: place of performance)."""
+        """The station serving the workplace, and why (`venue_reason`)."""
         if not workplace:
             return None
         where = self.where(workplace)
@@ -95,6 +110,4 @@ class StationFinder:
             self.index().nearest(where.latitude, where.longitude, 1)
         if not found:
             return None
-        reason = (f"您在{where.name}干活，劳动争议由劳动合同履行地（也就是干活的地方）优先管辖"
-                  f"（《劳动争议调解仲裁法》第二十一条），所以交给离那里最近的「{found[0].station.name}」。")
-        return found[0].station, reason
+        return found[0].station, venue_reason(topic, where.name, found[0].station.name)
