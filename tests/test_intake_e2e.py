@@ -103,8 +103,10 @@ def test_compensation_calculator_from_its_button(stack):
     say(stack, sender, "公司把我辞退了，一分钱补偿都不给")
     assert "工资" in say(stack, sender, '/inform{"calculator": "compensation"}')
     assert "干了多久" in say(stack, sender, "6000")
-    result = say(stack, sender, "3年7个月")
+    assert "平均工资" in say(stack, sender, "3年7个月")
+    result = say(stack, sender, "不清楚")  # read as "no", yet it answers the question
     assert "24,000元" in result and "劳动合同法》第四十七条" in result
+    assert "封顶规则" in result and "第四十六条" in result
 
 
 def test_unknown_answers_an_optional_question_and_the_form_goes_on(stack):

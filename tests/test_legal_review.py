@@ -56,7 +56,8 @@ def test_the_crime_answer_states_all_three_conditions_of_article_276_1():
 
 @pytest.mark.parametrize("text", [guidance.guidance_for("pension_adjustment").text,
                                   answer("pension_adjustment/dispute_route"),
-                                  answer("work_injury/disagree_decision")])
+                                  answer("work_injury/disagree_decision")],
+                         ids=["pension_guidance", "pension_faq", "injury_faq"])
 def test_review_of_a_pension_or_injury_decision_names_its_60_days(text):
     review = sentence_with(text, "60日")
     assert "行政复议" in review and "《行政复议法》第二十条" in review
