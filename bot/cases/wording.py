@@ -6,8 +6,9 @@ employed have no limit until the job ends (§27 ¶4), a pension decision of the 
 reviewed (60 days, 行政复议法 §20) or taken to court (社会保险法 §83 ¶2), never to arbitration,
 and an injury needs its 工伤认定 within a year (工伤保险条例 §17), reviewed under §55.
 
-A new status needs one line in `_STATUS` (and a place in `FINAL` when nothing follows it);
-tests/test_case_wording.py fails for a status of bot/cases/lifecycle.py without words.
+A new status needs one line in `_STATUS` (and a place in `FINAL` and `_LEAD` when the station does
+nothing more after it); tests/test_case_wording.py fails for a status of bot/cases/lifecycle.py or
+bot/cases/outcomes.py without words.
 """
 from __future__ import annotations
 
@@ -22,35 +23,50 @@ _STATUS: Dict[str, str] = {
     "accepted": "服务站已经受理，工作人员会打电话联系您。",
     "mediating": "正在调解中，调解员在和单位沟通。",
     "closed": "已经办结。",
+    # issue 16's statuses (bot/cases/outcomes.py)
+    "agreement": "已经达成调解协议，单位应当按协议付款；欠薪、工伤医疗费、经济补偿或赔偿金到期不付的，"
+                 "可以拿调解协议书向法院申请支付令（《劳动争议调解仲裁法》第十六条）。",
+    "mediation_failed": "调解没有成功。",
+    "referred": "已经转给有关部门办理，工作人员会告诉您进展。",
+    "withdrawn": "已经撤回。",
 }
 # Where the general words are wrong for a route.
 _STATUS_BY_ROUTE: Dict[Tuple[str, str], str] = {
     ("mediating", PENSION): "工作人员正在和社保经办机构沟通。",
+    ("agreement", PENSION): "已经和社保经办机构谈妥，请留意到账。",
 }
 # Statuses after which the station does nothing more: the worker reads where to go next.
-FINAL = frozenset({"closed"})
+FINAL = frozenset({"closed", "withdrawn"})
+# How the next door is introduced after a final status.
+_LEAD = {"closed": "如果对结果不满意：", "withdrawn": "以后还想追究的话："}
 
-# While a case is open: a registration is not an application, and which clock runs.
+# While a case is open: which clock runs (a station's case stops none of them).
 _CLOCK = {
-    LABOUR: "提醒：这只是登记，不是正式的仲裁申请。申请仲裁的时效一般是一年，从知道权益受侵害之日算起"
-            "（《劳动争议调解仲裁法》第二十七条），快到一年请直接去仲裁委申请。",
-    WAGES: "提醒：这只是登记，不是正式的仲裁申请。还在职的，追讨欠薪不受一年时效限制；已经离职的，要在离职之日起一年内"
-           "申请仲裁（《劳动争议调解仲裁法》第二十七条），快到一年请直接去仲裁委申请。",
-    PENSION: "提醒：养老金由社保经办机构核定，不走劳动仲裁。对它的书面决定不服的，要在知道之日起60日内"
+    LABOUR: "申请仲裁的时效一般是一年，从知道权益受侵害之日算起（《劳动争议调解仲裁法》第二十七条），"
+            "快到一年请直接去仲裁委申请。",
+    WAGES: "还在职的，追讨欠薪不受一年时效限制；已经离职的，要在离职之日起一年内申请仲裁"
+           "（《劳动争议调解仲裁法》第二十七条），快到一年请直接去仲裁委申请。",
+    PENSION: "养老金由社保经办机构核定，不走劳动仲裁。对它的书面决定不服的，要在知道之日起60日内"
              "申请行政复议（《行政复议法》第二十条），或者提起行政诉讼（《社会保险法》第八十三条）。",
-    INJURY: "提醒：这只是登记，不是工伤认定申请。单位30日内没申请的，您或家属要在事故发生之日起1年内，"
-            "向单位所在地的社保行政部门申请工伤认定（《工伤保险条例》第十七条），请别拖。",
+    INJURY: "单位30日内没申请工伤认定的，您或家属要在事故发生之日起1年内，"
+            "向单位所在地的社保行政部门申请（《工伤保险条例》第十七条），请别拖。",
+}
+# What a registration is not, said while the case is still a draft.
+_NOT_AN_APPLICATION = {
+    LABOUR: "这只是登记，不是正式的仲裁申请。",
+    WAGES: "这只是登记，不是正式的仲裁申请。",
+    PENSION: "",
+    INJURY: "这只是登记，不是工伤认定申请。",
 }
 # After the case is closed: the next door if the worker is not satisfied.
 _NEXT = {
-    LABOUR: "如果对结果不满意，可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），"
-            "时效一般是一年（同法第二十七条）。",
-    WAGES: "如果对结果不满意，可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），"
+    LABOUR: "可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），时效一般是一年（同法第二十七条）。",
+    WAGES: "可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），"
            "还在职的不受一年时效限制，离职的要在一年内（同法第二十七条）。"
            "达成了调解协议、单位到期不付钱的，也可以拿调解协议书向法院申请支付令（同法第十六条）。",
-    PENSION: "如果对结果不满意：对社保经办机构的决定，可以在知道之日起60日内申请行政复议"
-             "（《行政复议法》第二十条），也可以提起行政诉讼（《社会保险法》第八十三条）。这类问题不走劳动仲裁。",
-    INJURY: "如果对结果不满意：对工伤认定不予受理或者认定结论不服的，可以申请行政复议（一般在知道之日起60日内，"
+    PENSION: "对社保经办机构的决定，可以在知道之日起60日内申请行政复议（《行政复议法》第二十条），"
+             "也可以提起行政诉讼（《社会保险法》第八十三条）。这类问题不走劳动仲裁。",
+    INJURY: "对工伤认定不予受理或者认定结论不服的，可以申请行政复议（一般在知道之日起60日内，"
             "《行政复议法》第二十条），也可以提起行政诉讼（《工伤保险条例》第五十五条）；"
             "认定了工伤、单位不给工伤待遇的，可以申请劳动仲裁（同条例第五十四条）。",
 }
@@ -71,13 +87,17 @@ def status_words(status: str, category: Optional[str]) -> str:
     """The status in words, then the clock (open case) or the next door (final status)."""
     way = route(category)
     said = _STATUS_BY_ROUTE.get((status, way)) or _STATUS.get(status) or "正在办理中。"
-    return said + (_NEXT[way] if status in FINAL else _CLOCK[way])
+    if status in FINAL:
+        return said + _LEAD.get(status, "") + _NEXT[way]
+    return said + "提醒：" + (_NOT_AN_APPLICATION[way] if status == "draft" else "") + _CLOCK[way]
 
 
 def draft_reminder(category: Optional[str]) -> str:
-    """What the intake says when it saves a draft: the clock for this kind of case."""
-    return _CLOCK[route(category)]
+    """What the intake says when it saves a draft: what it is not, and the clock for this kind of case."""
+    way = route(category)
+    return "提醒：" + _NOT_AN_APPLICATION[way] + _CLOCK[way]
 
 
 def all_texts() -> Tuple[str, ...]:
-    return tuple(_STATUS.values()) + tuple(_STATUS_BY_ROUTE.values()) + tuple(_CLOCK.values()) + tuple(_NEXT.values())
+    return (tuple(_STATUS.values()) + tuple(_STATUS_BY_ROUTE.values()) + tuple(_CLOCK.values())
+            + tuple(_NOT_AN_APPLICATION.values()) + tuple(_LEAD.values()) + tuple(_NEXT.values()))
