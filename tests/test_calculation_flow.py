@@ -62,6 +62,19 @@ def test_a_deadline_close_at_hand_says_how_many_days_are_left():
     assert "只剩20天" in text
 
 
+def test_an_injury_is_told_the_recognition_limit_not_the_arbitration_one():
+    asked, text = walk("deadline", {"calc_claim": "工伤的赔偿"})
+    assert asked == ["calc_claim"]
+    assert "1年内" in text and "单位所在地的社保行政部门" in text and "《工伤保险条例》第十七条" in text
+    assert "仲裁时效是一年" not in text
+
+
+def test_a_pension_is_told_review_in_60_days_not_arbitration():
+    asked, text = walk("deadline", {"calc_claim": "养老金"})
+    assert asked == ["calc_claim"]
+    assert "60日内申请行政复议（《行政复议法》第二十条）" in text and "不走劳动仲裁" in text
+
+
 @pytest.mark.parametrize("slot,answer", [("calc_knew", "2027年5月1日"), ("calc_left", "2027年5月1日")])
 def test_a_date_in_the_future_is_refused_politely(slot, answer):
     value, problem = flow.read(slot, answer, TODAY)

@@ -345,6 +345,11 @@ def all_results():
         arbitration_deadline(date(2026, 3, 1), wage_arrears=True),
         arbitration_deadline(date(2026, 3, 1), wage_arrears=True, employment_ended=date(2026, 5, 31)),
         arbitration_deadline(date(2026, 7, 1), wage_arrears=True, employment_ended=date(2026, 5, 31)),
+        arbitration_deadline(None, wage_arrears=True, employment_ended=date(2025, 3, 1), today=date(2026, 11, 30)),
+        economic_compensation(2000, 240, today=date(2026, 11, 30)),
+        double_wage_difference(6000, date(2024, 1, 1), None, date(2026, 11, 30), left=date(2024, 6, 30)),
+        double_wage_difference(6000, date(2026, 1, 1), None, date(2026, 11, 30), left=date(2026, 4, 15)),
+        calc.other_clock("injury"), calc.other_clock("pension"),
     ]
 
 
@@ -399,6 +404,14 @@ def test_calculator_numerals_match():
     ("劳动争议调解仲裁法", 27, 2, ["中断", "重新计算"]),
     ("劳动争议调解仲裁法", 27, 3, ["中止", "继续计算"]),
     ("劳动争议调解仲裁法", 27, 4, ["拖欠劳动报酬", "不受本条第一款规定的仲裁时效期间的限制", "终止之日起一年内"]),
+    ("劳动合同法", 46, 1, ["应当向劳动者支付经济补偿"]),
+    ("劳动合同法实施条例", 5, 1, ["经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同", "无需向劳动者支付经济补偿"]),
+    ("劳动合同法实施条例", 6, 1, ["劳动者不与用人单位订立书面劳动合同的", "书面通知劳动者终止劳动关系"]),
+    ("劳动保障监察条例", 20, 1, ["2年内", "不再查处"]),
+    ("劳动保障监察条例", 20, 2, ["有连续或者继续状态的，自行为终了之日起计算"]),
+    ("工伤保险条例", 17, 2, ["1年内", "用人单位所在地"]),
+    ("行政复议法", 20, 1, ["六十日内提出行政复议申请"]),
+    ("社会保险法", 83, 2, ["社会保险经办机构", "行政复议或者提起行政诉讼"]),
 ])
 def test_rules_rest_on_the_statute_wording(stem, number, paragraph, words):
     text = paragraphs(stem, number)[paragraph - 1]

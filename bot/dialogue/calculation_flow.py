@@ -27,9 +27,12 @@ BY_TOPIC = {"dismissal": ["compensation", "deadline"], "labor_contract": ["doubl
             "wage_arrears": ["deadline"], "overtime": ["deadline"], "platform_work": ["deadline"]}
 NEVER_SIGNED = ("没签", "没有签", "一直没", "没", "无", "没有")
 UNKNOWN, WORKING, WAGES, OTHER, NEVER = "unknown", "working", "wages", "other", "never"
+INJURY, PENSION = "injury", "pension"  # claims whose limit is not the arbitration one
 _SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|不晓得|不好说|跳过|没查过|查不到)[了啊呀吧。.!！]*$")
 _STILL_WORKING = re.compile(r"还在|在职|没走|没离|没有离|没辞|还没|继续干|现在还|还干着|仍在")
 _LEFT = re.compile(r"不干|走了|离职|辞职|不在|离开|辞了|开了|被辞|被开")
+_INJURY_CLAIM = re.compile(r"工伤|受伤|职业病|伤残")
+_PENSION_CLAIM = re.compile(r"养老|退休金|退休工资")
 # Named as claims other than wages first: "二倍工资" and "经济补偿" are not 劳动报酬 owed.
 _OTHER_CLAIM = re.compile(r"别的|其他|其它|二倍|双倍|补偿|赔偿|社保|工伤|合同|辞退|开除|解除|养老|公积金|不是工资")
 _WAGE_CLAIM = re.compile(r"工资|欠薪|薪水|薪资|工钱|加班费|劳动报酬|提成|欠钱|血汗钱|绩效|奖金")
@@ -37,8 +40,11 @@ _WAGE_CLAIM = re.compile(r"工资|欠薪|薪水|薪资|工钱|加班费|劳动�
 
 def required(calculator: Optional[str], slots: Optional[Dict[str, Any]] = None) -> List[str]:
     needed = list(CALCULATORS.get(calculator or "", []))
-    if calculator == "deadline" and (slots or {}).get("calc_claim") == WAGES:
+    claim = (slots or {}).get("calc_claim")
+    if calculator == "deadline" and claim == WAGES:
         needed.remove("calc_knew")
+    if calculator == "deadline" and claim in (INJURY, PENSION):
+        needed = ["calc_claim"]
     return needed
 
 
@@ -63,6 +69,10 @@ def read(slot: str, value: Any, today: date) -> Tuple[Optional[Any], Optional[st
             return None, "请说当地上年度职工月平均工资，比如“9000”；不知道就说“不清楚”。"
         return average, None
     if slot == "calc_claim":
+        if _INJURY_CLAIM.search(text):
+            return INJURY, None
+        if _PENSION_CLAIM.search(text):
+            return PENSION, None
         if _OTHER_CLAIM.search(text):
             return OTHER, None
         if _WAGE_CLAIM.search(text):
@@ -111,6 +121,8 @@ def explain(calculator: str, slots: Dict[str, Any], today: date) -> str:
             return calculators.double_wage_difference(
                 slots["calc_wage"], date.fromisoformat(slots["calc_start"]), _day(slots.get("calc_signed")),
                 today, left=_day(slots.get("calc_left"))).explain()
+        if calculator == "deadline" and slots.get("calc_claim") in (INJURY, PENSION):
+            return calculators.other_clock(slots["calc_claim"]).explain()
         if calculator == "deadline":
             return calculators.arbitration_deadline(
                 _day(slots.get("calc_knew")), wage_arrears=slots.get("calc_claim") == WAGES,

@@ -30,12 +30,16 @@ LCL = "劳动合同法"
 LCL_REGS = "劳动合同法实施条例"
 LDMAL = "劳动争议调解仲裁法"
 INSPECTION = "劳动保障监察条例"
+INJURY_INSURANCE = "工伤保险条例"
+REVIEW = "行政复议法"
+SOCIAL_INSURANCE = "社会保险法"
 
 # Every citation any calculator here can produce (tests check each against the statute texts).
 CITATIONS: Tuple[Citation, ...] = (
     (LCL, 10), (LCL, 14), (LCL, 46), (LCL, 47), (LCL, 48), (LCL, 82), (LCL, 87), (LCL, 97),
     (LCL_REGS, 5), (LCL_REGS, 6), (LCL_REGS, 7), (LCL_REGS, 10), (LCL_REGS, 25), (LCL_REGS, 27),
-    (LDMAL, 27), (INSPECTION, 20),
+    (LDMAL, 27), (INSPECTION, 20), (INJURY_INSURANCE, 17), (INJURY_INSURANCE, 54), (REVIEW, 20),
+    (SOCIAL_INSURANCE, 83),
 )
 
 LAW_IN_FORCE = date(2008, 1, 1)   # 劳动合同法 §98
@@ -576,3 +580,20 @@ def arbitration_deadline(knew: Optional[date], *, wage_arrears: bool = False,
             caveats.append(f"离最后一天只剩{(last_day - today).days}天了，请这几天就去申请。")
     return DeadlineResult(last_day=last_day, assumptions=assumptions, citations=citations,
                           summary=summary, notes=notes, caveats=caveats)
+
+
+def other_clock(kind: str) -> DeadlineResult:
+    """An injury or a pension: the limit that matters is not the arbitration one, so say which it is."""
+    if kind == "injury":
+        summary = ("工伤要先做工伤认定，期限和仲裁时效不一样：单位应当自事故发生之日起30日内申请；单位没申请的，"
+                   "您或家属、工会可以在事故发生之日起1年内，直接向单位所在地的社保行政部门申请"
+                   f"{cite(INJURY_INSURANCE, 17)}。认定工伤后单位不给待遇的，再按劳动争议申请仲裁"
+                   f"{cite(INJURY_INSURANCE, 54)}。")
+        citations = [(INJURY_INSURANCE, 17), (INJURY_INSURANCE, 54)]
+    elif kind == "pension":
+        summary = ("养老金由社保经办机构核定，不走劳动仲裁。对它的决定不服的，可以在知道之日起60日内申请行政复议"
+                   f"{cite(REVIEW, 20)}，也可以提起行政诉讼{cite(SOCIAL_INSURANCE, 83, 2)}。")
+        citations = [(REVIEW, 20), (SOCIAL_INSURANCE, 83)]
+    else:
+        raise ValueError("请说要讨的是什么。")
+    return DeadlineResult(last_day=None, citations=citations, summary=summary)
