@@ -59,3 +59,11 @@ def test_a_plain_no_stops_the_calculation(stack):
     assert "没问题" in say(stack, me, "不用了")
     # The form is gone: the next message is a new question, not an answer to the old one.
     assert "哪天离开这家单位" not in say(stack, me, "工资")
+
+
+def test_an_injury_gets_the_recognition_limit(stack):
+    me = sender()
+    say(stack, me, "在工地上摔伤了")
+    say(stack, me, '/inform{"calculator": "deadline"}')
+    result = say(stack, me, "工伤")
+    assert "《工伤保险条例》第十七条" in result and "1年内" in result
