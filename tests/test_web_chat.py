@@ -205,6 +205,7 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     expect(receipt).to_be_visible()
     expect(receipt).to_contain_text(case_no)
     expect(receipt).to_contain_text("渝中区")
+    expect(receipt).to_contain_text("提醒：")  # the category's own clock (bot/cases/wording.py), not a generic one
     expect(page.locator("#composer")).to_be_hidden()
     assert phone not in receipt.inner_text()  # a shared printer: nothing personal on paper
     keep(page, "kiosk-receipt-a5.png")
