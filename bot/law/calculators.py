@@ -296,7 +296,7 @@ def _compensation(monthly_wage, months_worked, local_average_monthly_wage,
 
 # When N is owed at all (劳动合同法 §46): the worker is never asked why the job ended, so say it.
 WHEN_N_IS_OWED = (
-    "要不要付经济补偿，看合同是怎么结束的" + cite(LCL, 46) + "：单位提出、双方协商解除，单位无过错辞退或裁员，"
+    "要不要付经济补偿，看合同是怎么结束的" + cite(LCL, 46) + "：单位提出、双方协商解除，您没有过错却被辞退或者裁员，"
     "合同到期单位不按原条件续签，或者单位欠薪、不交社保您才辞职的，要付；"
     "您自己要走、单位又没有过错的，没有经济补偿。")
 

@@ -44,7 +44,7 @@ def describe(cards: List[Dict[str, Any]]) -> str:
 def venue_reason(topic: Optional[str], place: str, station: str) -> str:
     """Why a case goes to this station, in the words of the rule that decides it for the topic."""
     if topic == "pension_adjustment":
-        return (f"养老金由社保经办机构核定和支付（《社会保险法》第八条），不走劳动仲裁，"
+        return (f"养老金等社保待遇由社保经办机构支付（《社会保险法》第八条），不走劳动仲裁，"
                 f"所以交给离{place}最近的「{station}」，帮您对接经办机构。")
     if topic == "work_injury":
         return (f"工伤认定要向单位所在地的社保行政部门申请（《工伤保险条例》第十七条）。"
