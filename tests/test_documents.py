@@ -108,3 +108,11 @@ def test_every_character_has_a_glyph_and_the_first_page_is_kept(kind):
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
                     str(ARTIFACTS / f"{kind}-page1")], check=True, timeout=60)
     assert (ARTIFACTS / f"{kind}-page1.png").stat().st_size > 10_000
+
+
+def test_double_wage_claim_counts_only_to_the_leaving_date():
+    case = {**DISMISSED, "category": "labor_contract",
+            "details": {"monthly_wage": 6000, "start_date": "2026-03-01", "leaving_date": "2026-06-15"}}
+    expected = calculators.double_wage_difference(6000, date(2026, 3, 1), None, today=TODAY, left=date(2026, 6, 15))
+    claim = content.build("arbitration", case, TODAY).claims[0]
+    assert claim.amount == expected.amount == 15000

@@ -137,9 +137,9 @@ def claims_for(case: Dict[str, Any]) -> List[Claim]:
                                 "违法解除的，赔偿金为其两倍（第八十七条）"))
     if category == "labor_contract":
         if wage and d.get("start_date"):
-            end = d.get("leaving_date") or case.get("today") or date.today().isoformat()
+            left = date.fromisoformat(d["leaving_date"]) if d.get("leaving_date") else None
             calc = calculators.double_wage_difference(float(wage), date.fromisoformat(d["start_date"]), None,
-                                                      today=date.fromisoformat(end))
+                                                      today=date.fromisoformat(case["today"]), left=left)
             claims.append(Claim(f"支付未签订书面劳动合同的二倍工资差额{_yuan(calc.amount)}", calc.summary, calc.amount))
         else:
             claims.append(Claim("支付未签订书面劳动合同的二倍工资差额＿＿＿＿元",
