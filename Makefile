@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
-export ACTION_SERVER_URL ?= http://localhost:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
+export ACTION_SERVER_URL ?= http://127.0.0.1:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
 
 .PHONY: help install gazetteer train assets browser fonts run run-production nginx test bench bench-compare bench-load clean
 

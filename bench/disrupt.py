@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,8 @@ def main() -> int:
     env.update({"TRACKER_DB_PORT": str(pg.port), "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/gongyou",
                 "REDIS_PORT": str(rd.port), "RABBITMQ_QUEUE": f"gongyou_disrupt_{pg.port}",
                 "RABBITMQ_EXCHANGE": f"gongyou_disrupt_{pg.port}", "TICKET_LOCK_LIFETIME": "10"})
+    # Production refuses to start without it; this run's own.
+    env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
     deployment = Deployment(ROOT / "models" / "gongyou.tar.gz", workdir / "run", replicas=2, actions=1, web=1,
                             public_port=load.free_port(), env=env, consumer=False, restart=False)
     events = []

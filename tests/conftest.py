@@ -52,6 +52,7 @@ def parse(agent):
 OPERATOR_TOKEN = "test-operator-token"
 SERVICE_TOKEN = "test-service-token"  # the bot's own token, known so tests can check what it may not do
 RASA_TOKEN = "test-rasa-api-token"
+ACTION_SECRET = "test-action-server-secret"  # what Rasa sends the action server (endpoints.yml)
 
 
 @dataclass
@@ -83,13 +84,15 @@ WECHAT = {"WECHAT_TOKEN": "gongyou-test-token", "WECHAT_APPID": "wx0123456789abc
 def start_stack(workdir, extra_env):
     """GongYou started as `make run` starts it, on free ports, with its own database."""
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
-    env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL", "GONGYOU_PUBLIC_ORIGIN")}
     env["GONGYOU_RASA_PORT"] = str(free_port())
     env["GONGYOU_ACTIONS_PORT"] = str(free_port())
     env["GONGYOU_WEB_PORT"] = str(free_port())
-    env["ACTION_SERVER_URL"] = f"http://localhost:{env['GONGYOU_ACTIONS_PORT']}/webhook"
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['GONGYOU_ACTIONS_PORT']}/webhook"
     env["GONGYOU_OPERATOR_TOKEN"] = OPERATOR_TOKEN
     env["RASA_AUTH_TOKEN"] = RASA_TOKEN
+    env["GONGYOU_ACTION_SECRET"] = ACTION_SECRET
     env["DATABASE_URL"] = f"sqlite:///{workdir / 'cases.sqlite3'}"
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["WECHAT_TOKEN_FILE"] = str(workdir / "wechat_token.json")

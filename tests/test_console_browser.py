@@ -124,7 +124,7 @@ def test_new_drafts_and_handoffs_appear_without_reload(stack, new_page):
     sender = f"console-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "公司三年没给我交社保")
     say(stack, sender, "转人工")
-    handoff = next(h for h in stack.api("/api/handoffs").json()["handoffs"] if h["sender_id"] == sender)
+    handoff = next(h for h in stack.api("/api/handoffs").json()["handoffs"] if h["sender_id"] == "rest-" + sender)
     page.locator(f"tr[data-case='{case['case_no']}']").wait_for()
     item = page.locator(f"li[data-handoff='{handoff['id']}']")
     item.wait_for()

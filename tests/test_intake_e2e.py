@@ -72,7 +72,7 @@ def test_handoff_is_recorded_with_the_transcript(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "老板欠我工资")
     assert "12333" in say(stack, sender, "转人工")
-    handoffs = [h for h in stack.api("/api/handoffs").json()["handoffs"] if h["sender_id"] == sender]
+    handoffs = [h for h in stack.api("/api/handoffs").json()["handoffs"] if h["sender_id"] == "rest-" + sender]
     assert handoffs and any("老板欠我工资" in line["text"] for line in handoffs[0]["transcript"])
 
 
@@ -80,7 +80,7 @@ def test_two_fallbacks_in_a_row_hand_over(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     assert "没太明白" in say(stack, sender, "qwxz")
     assert "转给工作人员" in say(stack, sender, "#%&@")
-    assert any(h["sender_id"] == sender and h["reason"] == "fallback"
+    assert any(h["sender_id"] == "rest-" + sender and h["reason"] == "fallback"
                for h in stack.api("/api/handoffs").json()["handoffs"])
 
 

@@ -18,7 +18,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.conftest import MODEL, OPERATOR_TOKEN, ROOT, free_port
+from tests.conftest import MODEL, OPERATOR_TOKEN, RASA_TOKEN, ROOT, free_port
 from tests.services import AMQP, PG, create_database, drop_database, unique
 
 
@@ -38,10 +38,11 @@ def production(tmp_path_factory):
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
     redis.Redis(host="127.0.0.1", port=6379, socket_timeout=5).ping()
     name = unique()
-    env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "GONGYOU_ACTION_SECRET", "GONGYOU_PUBLIC_ORIGIN")}
     env.update({
         "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker", "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name,
-        "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN,
+        "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN, "RASA_AUTH_TOKEN": RASA_TOKEN,
         # A conversation whose replica died waits this long for the dead one's lock.
         "TICKET_LOCK_LIFETIME": "10",
     })
@@ -131,10 +132,10 @@ def test_replica_killed_under_load_loses_and_duplicates_no_case(production):
     tracker = create_engine(f"{PG}/{name}_tracker")
     with tracker.connect() as conn:
         senders = conn.execute(text("SELECT count(DISTINCT sender_id) FROM events "
-                                    "WHERE sender_id LIKE 'load-%'")).scalar()
+                                    "WHERE sender_id LIKE 'rest-load-%'")).scalar()
         # The web chat test's messages, which the event figures below count as well.
         others = conn.execute(text("SELECT count(*) FROM events WHERE type_name = 'user' "
-                                   "AND sender_id NOT LIKE 'load-%'")).scalar()
+                                   "AND sender_id NOT LIKE 'rest-load-%'")).scalar()
     assert senders == len(spans)
 
     # The events consumer counted the confirmed cases and messages from RabbitMQ, none twice.

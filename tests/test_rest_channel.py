@@ -70,9 +70,9 @@ def test_empty_message_gets_a_polite_prompt(webhook, message):
 
 def test_empty_message_changes_nothing(webhook, stack):
     say(webhook, "你好", sender="worker-5")
-    before = stack.tracker_events("worker-5")
+    before = stack.tracker_events("rest-worker-5")
     say(webhook, "", sender="worker-5")
-    assert len(stack.tracker_events("worker-5")) == len(before)
+    assert len(stack.tracker_events("rest-worker-5")) == len(before)
 
 
 def test_rasa_http_api_needs_its_token(stack):

@@ -3,14 +3,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ACTION_SECRET, ROOT
 
 
 def test_conversation_stories_pass(stack, tmp_path):
     import os
 
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{os.environ["GONGYOU_ACTIONS_PORT"]}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{os.environ["GONGYOU_ACTIONS_PORT"]}/webhook"\n'
+                         f'  headers:\n    X-GongYou-Action-Secret: "{ACTION_SECRET}"\n')
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
         [str(rasa), "test", "core", "--model", "models/gongyou.tar.gz", "--stories", "tests/stories",

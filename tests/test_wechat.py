@@ -19,11 +19,6 @@ def url(stack):
 
 
 @pytest.fixture(scope="module")
-def plain(url):
-    return Simulator(WECHAT["WECHAT_TOKEN"], url)
-
-
-@pytest.fixture(scope="module")
 def safe(url):
     return Simulator(WECHAT["WECHAT_TOKEN"], url, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APPID"])
 
@@ -45,8 +40,8 @@ def test_url_verification(url):
     assert forged.status_code == 403
 
 
-def test_text_gets_a_passive_reply_with_guidance(plain):
-    reply = plain.say(openid(), "老板欠我两个月工资，一共八千")
+def test_text_gets_a_passive_reply_with_guidance(safe):
+    reply = safe.say(openid(), "老板欠我两个月工资，一共八千")
     assert "拖欠工资" in reply and "8000元" in reply and "可以回复" in reply
 
 
@@ -55,62 +50,63 @@ def test_encrypted_round_trip(safe):
     assert "拖欠工资" in reply
 
 
-def test_conversation_continues_by_openid(plain):
+def test_conversation_continues_by_openid(safe):
     user = openid()
-    plain.say(user, "老板欠我工资")
-    assert "姓名" in plain.say(user, "/open_case")
-    assert "手机号" in plain.say(user, "张三")
+    safe.say(user, "老板欠我工资")
+    assert "姓名" in safe.say(user, "/open_case")
+    assert "手机号" in safe.say(user, "张三")
 
 
 @pytest.mark.parametrize("forge_aes", [False, True])
-def test_forged_signature_is_refused(plain, safe, forge_aes):
-    sim = safe if forge_aes else plain
+def test_forged_signature_is_refused(slow, safe, forge_aes):
+    sim = safe if forge_aes else slow
     assert sim.post(message_xml(openid(), "text", "你好", msg_id()), forge=True).status_code == 403
 
 
-def test_replayed_request_is_refused(plain):
+def test_replayed_request_is_refused(safe):
     stale = int(time.time()) - 3600
-    assert plain.post(message_xml(openid(), "text", "你好", msg_id()), timestamp=stale).status_code == 403
+    assert safe.post(message_xml(openid(), "text", "你好", msg_id()), timestamp=stale).status_code == 403
 
 
-def test_malformed_and_oversized_xml(plain):
-    params, _ = plain.signed("")
-    assert requests.post(plain.url, params=params, data=b"<xml><broken", timeout=10).status_code == 400
-    assert requests.post(plain.url, params=params, data=b"not xml at all", timeout=10).status_code == 400
+def test_malformed_and_oversized_xml(safe):
+    params, _ = safe.signed("")
+    assert requests.post(safe.url, params=params, data=b"<xml><broken", timeout=10).status_code == 400
+    assert requests.post(safe.url, params=params, data=b"not xml at all", timeout=10).status_code == 400
     huge = message_xml(openid(), "text", "欠" * 40_000, msg_id())
-    assert plain.post(huge).status_code == 413
+    assert safe.post(huge).status_code == 413
 
 
-def test_other_message_kinds(plain):
+def test_other_message_kinds(safe):
     user = openid()
-    assert plain.reply_text(plain.post(message_xml(user, "image", PicUrl="http://x/y.jpg", MediaId="m",
+    assert safe.reply_text(safe.post(message_xml(user, "image", PicUrl="http://x/y.jpg", MediaId="m",
                                                    msg_id=msg_id()))) == TYPE_PLEASE
-    assert plain.reply_text(plain.post(message_xml(user, "voice", MediaId="m", Format="amr",
+    assert safe.reply_text(safe.post(message_xml(user, "voice", MediaId="m", Format="amr",
                                                    msg_id=msg_id()))) == VOICE_UNCLEAR
-    heard = plain.reply_text(plain.post(message_xml(user, "voice", MediaId="m", Format="amr",
+    heard = safe.reply_text(safe.post(message_xml(user, "voice", MediaId="m", Format="amr",
                                                     Recognition="老板欠我工资", msg_id=msg_id())))
     assert "拖欠工资" in heard
-    assert plain.reply_text(plain.post(message_xml(user, "event", Event="subscribe"))) == WELCOME
-    near = plain.reply_text(plain.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
+    assert safe.reply_text(safe.post(message_xml(user, "event", Event="subscribe"))) == WELCOME
+    near = safe.reply_text(safe.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
                                                    Scale="15", Label="解放碑", msg_id=msg_id())))
     assert "渝中区" in near and "公里" in near
 
 
-def test_retry_storm_is_processed_once(plain, stack):
+def test_retry_storm_is_processed_once(safe, stack):
     user, mid = openid(), msg_id()
     xml = message_xml(user, "text", "公司不给交社保", mid)
     with ThreadPoolExecutor(max_workers=10) as pool:
-        replies = list(pool.map(lambda _: plain.post(xml), range(10)))
+        replies = list(pool.map(lambda _: safe.post(xml), range(10)))
     assert all(r.status_code == 200 for r in replies)
-    assert sum("社保" in plain.reply_text(r) for r in replies) == 1
+    assert sum("社保" in safe.reply_text(r) for r in replies) == 1
     events = stack.tracker_events(user)
     assert [e["text"] for e in events if e["event"] == "user"] == ["公司不给交社保"]
 
 
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory, fake_wechat):
-    """A second GongYou whose reply deadline is shorter than any real answer."""
-    proc, running = start_stack(tmp_path_factory.mktemp("slow"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url,
+    """A second GongYou, in plaintext mode (no AES key), whose reply deadline is shorter than any real answer."""
+    plaintext = {k: v for k, v in WECHAT.items() if k != "WECHAT_AES_KEY"}
+    proc, running = start_stack(tmp_path_factory.mktemp("slow"), {**plaintext, "WECHAT_API_BASE": fake_wechat.url,
                                                                    "WECHAT_REPLY_DEADLINE": "0.001"})
     yield Simulator(WECHAT["WECHAT_TOKEN"], f"{running.rasa}/webhooks/wechat/webhook")
     stop_stack(proc)

@@ -10,14 +10,18 @@ Changes from Rasa's own `SocketIOInput`:
   own output passes them as keyword arguments to `emit`, which breaks on our payloads).
 - After every answer the page gets `bot_done`, which ends its typing indicator.
 - Metadata is limited to what the page may send: a shared position and the kiosk's station.
+- A socket opened by a page of another site is refused. Browsers apply CORS (Rasa's --cors) to
+  socket.io's polling requests but not to a WebSocket, so the connection checks the page's Origin
+  itself against GONGYOU_ALLOWED_ORIGINS (set by the launcher and the production command), else
+  GONGYOU_PUBLIC_ORIGIN; with neither set (a bare `rasa run`) any origin may connect.
 """
 from __future__ import annotations
 
 import logging
-import math
+import os
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -26,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.metadata import allowed_metadata
 from bot.channels.rest import BUSY, EMPTY, MALFORMED, MAX_MESSAGE_CHARS, TOO_LONG
 from bot.text.cleaning import clean_for_parse
 from bot.privacy import install_log_masking
@@ -33,29 +38,17 @@ from bot.privacy import install_log_masking
 logger = logging.getLogger(__name__)
 
 SESSION = re.compile(r"^[0-9a-f]{32}$")
-STATION_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 SENDER_PREFIX = "web-"
 DONE_EVENT = "bot_done"
 
 
+def allowed_origins() -> List[str]:
+    raw = os.environ.get("GONGYOU_ALLOWED_ORIGINS") or os.environ.get("GONGYOU_PUBLIC_ORIGIN") or ""
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
 def sender_for(session_id: str) -> str:
     return SENDER_PREFIX + session_id
-
-
-def allowed_metadata(raw: Any) -> Optional[Dict[str, Any]]:
-    """The part of a page's metadata the bot may read; anything else is dropped."""
-    if not isinstance(raw, dict):
-        return None
-    kept: Dict[str, Any] = {}
-    where = raw.get("location")
-    if isinstance(where, dict):
-        lat, lng = where.get("latitude"), where.get("longitude")
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lat, lng)):
-            kept["location"] = {"latitude": float(lat), "longitude": float(lng)}
-    station = raw.get("kiosk_station")
-    if isinstance(station, str) and STATION_ID.match(station):
-        kept["kiosk_station"] = station
-    return kept or None
 
 
 class WebChatOutput(SocketIOOutput):
@@ -91,6 +84,16 @@ class WebChatInput(SocketIOInput):
 
         async def say(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=ns)
+
+        origins = allowed_origins()
+
+        @sio.on("connect", namespace=ns)
+        async def connect(sid: Text, environ: Dict[str, Any], auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origins and origin and origin.rstrip("/") not in origins:
+                logger.info("webchat: refused a socket from another site")
+                return False
+            return True
 
         @sio.on("session_request", namespace=ns)
         async def session_request(sid: Text, data: Any) -> None:

@@ -1,8 +1,12 @@
 """WeChat Official Account channel at /webhooks/wechat/webhook (contract §3).
 
-Every request is signature-checked (403 when forged or stale); plaintext and safe (AES) modes;
-WeChat's retries are processed once (by MsgId, or sender + time for events); the sender id is
-the OpenID, so a conversation continues. A reply ready within WECHAT_REPLY_DEADLINE seconds
+Every request is signature-checked (403 when forged or stale); plaintext and safe (AES) modes,
+and once AES is configured a plaintext request is refused (no downgrade by leaving out
+`encrypt_type=aes`). A signed request is accepted once: its nonce is remembered for the 5 minutes
+its timestamp stays fresh, so a captured request cannot be replayed. WeChat's retries are processed
+once (by MsgId, or sender + time for events), and the message reaches Rasa with the id
+`wx-<MsgId>`, so a retried confirmation never opens a second case (the intake's idempotency key).
+The sender id is the OpenID, so a conversation continues. A reply ready within WECHAT_REPLY_DEADLINE seconds
 (4 by default, under WeChat's 5) goes back passively; a slower one is answered `success` and
 delivered through the customer-service message API.
 
@@ -104,6 +108,11 @@ class WeChatInput(InputChannel):
             message, problem = self._read(request)
             if problem:
                 return response.text(problem[1], status=problem[0])
+            # Only now, the signature being genuine: a forger cannot use up real nonces.
+            # A timestamp stays fresh from 5 minutes before to 5 minutes after its time: 10 minutes.
+            if not self.dedupe.claim(f"nonce:{args.get('timestamp')}:{args.get('nonce')}", 2 * MAX_CLOCK_SKEW):
+                logger.info("wechat: refused a replayed request")
+                return response.text("forbidden", status=403)
             if not self.dedupe.claim(dedupe_key(message)):
                 return response.text(SUCCESS)  # a retry of a message already being handled
             text, metadata, direct = to_bot(message)
@@ -120,7 +129,9 @@ class WeChatInput(InputChannel):
 
         body = (request.body or b"").decode("utf-8", errors="replace")
         args = request.args
-        if self.crypto is not None and args.get("encrypt_type") == "aes":
+        if self.crypto is not None and args.get("encrypt_type") != "aes":
+            return None, (403, "forbidden")  # safe mode configured: plaintext would be a downgrade
+        if self.crypto is not None:
             try:
                 body = self.crypto.decrypt_message(body, args.get("msg_signature", ""), args.get("timestamp", ""),
                                                    args.get("nonce", ""))
@@ -150,7 +161,8 @@ class WeChatInput(InputChannel):
                       args: Any) -> HTTPResponse:
         collector = CollectingOutputChannel()
         task = asyncio.ensure_future(on_new_message(UserMessage(
-            text[:2000], collector, message.source, input_channel=self.name(), metadata=metadata or None)))
+            text[:2000], collector, message.source, input_channel=self.name(), metadata=metadata or None,
+            message_id=f"wx-{message.id}" if getattr(message, "id", None) else None)))
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout=self.deadline)
         except asyncio.TimeoutError:

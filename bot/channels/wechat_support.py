@@ -41,22 +41,22 @@ class Dedupe:
 
     def __init__(self) -> None:
         self._redis = _redis()
-        self._seen: Dict[str, float] = {}
+        self._expires: Dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def claim(self, key: str) -> bool:
+    def claim(self, key: str, seconds: int = DEDUPE_SECONDS) -> bool:
         if self._redis is not None:
             try:
-                return bool(self._redis.set(f"gongyou:wechat:{key}", 1, nx=True, ex=DEDUPE_SECONDS))
+                return bool(self._redis.set(f"gongyou:wechat:{key}", 1, nx=True, ex=seconds))
             except Exception:
                 logger.warning("redis unavailable for dedupe; using this process's memory")
         now = time.monotonic()
         with self._lock:
-            for old in [k for k, t in self._seen.items() if now - t > DEDUPE_SECONDS]:
-                del self._seen[old]
-            if key in self._seen:
+            for old in [k for k, until in self._expires.items() if until < now]:
+                del self._expires[old]
+            if key in self._expires:
                 return False
-            self._seen[key] = now
+            self._expires[key] = now + seconds
             return True
 
 

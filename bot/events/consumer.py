@@ -5,6 +5,12 @@ exchange RABBITMQ_EXCHANGE), counts each event in the case database (DATABASE_UR
 acknowledges it.
 A consumer that dies between the two gets the message again; bot/events/counting.py skips it.
 A database that is down: the message goes back to the queue and is tried again a little later.
+
+The queue is bounded (QUEUE_ARGUMENTS): events, which carry what workers typed, wait at most
+RABBITMQ_EVENT_TTL_HOURS (7 days) and at most RABBITMQ_MAX_EVENTS (1,000,000, the oldest dropped
+first) for a consumer. Rasa declares the queue with the same arguments (bot/runtime/event_broker.py);
+RabbitMQ refuses to redeclare an existing queue with other arguments, so a queue made before these
+limits must be deleted once (`rabbitmqctl delete_queue gongyou_events`, after the consumer drained it).
 """
 from __future__ import annotations
 
@@ -29,6 +35,12 @@ RETRY_DELAY = 2.0
 PRUNE_EVERY = 3600.0
 
 
+def queue_arguments(env=os.environ) -> dict:
+    """x-message-ttl (ms) and x-max-length of the events queue; Rasa's broker declares the same."""
+    hours = float(env.get("RABBITMQ_EVENT_TTL_HOURS") or 24 * 7)
+    return {"x-message-ttl": int(hours * 3600 * 1000), "x-max-length": int(env.get("RABBITMQ_MAX_EVENTS") or 1_000_000)}
+
+
 def amqp_url(env=os.environ) -> str:
     return (f"amqp://{env.get('RABBITMQ_USER', 'guest')}:{env.get('RABBITMQ_PASSWORD', 'guest')}@"
             f"{env.get('RABBITMQ_HOST', '127.0.0.1')}:{env.get('RABBITMQ_PORT', '5672')}/")
@@ -38,7 +50,7 @@ async def declare(channel: aio_pika.abc.AbstractChannel, queue_name: str,
                   exchange_name: str = RASA_EXCHANGE) -> aio_pika.abc.AbstractQueue:
     """The same durable queue and binding Rasa declares, so events sent before any consumer ran wait."""
     exchange = await channel.declare_exchange(exchange_name, aio_pika.ExchangeType.FANOUT)
-    queue = await channel.declare_queue(queue_name, durable=True)
+    queue = await channel.declare_queue(queue_name, durable=True, arguments=queue_arguments())
     await queue.bind(exchange, "")
     return queue
 

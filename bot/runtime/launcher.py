@@ -1,8 +1,14 @@
 """Start every part of GongYou on embedded defaults and stop them together (`make run`).
 
 Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055),
-GONGYOU_WEB_PORT (8000). The bot's service token (GONGYOU_SERVICE_TOKEN) is made up for this
-run unless set; Rasa's HTTP API asks for RASA_AUTH_TOKEN when that is set.
+GONGYOU_WEB_PORT (8000). Safe by default, on a developer's machine too:
+- Rasa's HTTP API (whole conversations, the model) needs RASA_AUTH_TOKEN, made up for this run
+  unless set; the web side reads the same variable. Its CORS grant goes to the web side's own
+  origins only (this machine's addresses on the web port, plus GONGYOU_PUBLIC_ORIGIN).
+- The action server listens on the loopback interface and wants GONGYOU_ACTION_SECRET (made up
+  too) from Rasa (bot/runtime/action_server.py).
+- The bot's service token (GONGYOU_SERVICE_TOKEN) is made up as well; every secret that is set
+  must pass bot/web/auth.py's check (long, no placeholder, all different) or nothing starts.
 """
 from __future__ import annotations
 
@@ -10,12 +16,13 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Mapping
 from bot import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,31 +33,53 @@ def ports() -> Dict[str, int]:
     return {"rasa": p.rasa, "actions": p.actions, "web": p.web}
 
 
-def commands(model: str, rasa_token: str = "") -> Dict[str, List[str]]:
+def allowed_origins(env: Mapping[str, str] = os.environ) -> List[str]:
+    """The origins whose pages may call Rasa from a browser: the web side's own, on each address of
+    this machine (a phone on the same network opens the chat at http://<this machine>:8000), and
+    GONGYOU_PUBLIC_ORIGIN (comma-separated, e.g. https://gongyou.example.org) where a proxy serves it."""
+    web = ports()["web"]
+    hosts = ["localhost", "127.0.0.1", "[::1]", socket.gethostname()]
+    try:
+        import psutil
+
+        for addresses in psutil.net_if_addrs().values():
+            for address in addresses:
+                if address.family == socket.AF_INET and not address.address.startswith("127."):
+                    hosts.append(address.address)
+                elif address.family == socket.AF_INET6 and "%" not in address.address and address.address != "::1":
+                    hosts.append(f"[{address.address}]")
+    except Exception:  # psutil missing or the interfaces unreadable: localhost still works
+        pass
+    origins = [f"http://{host}:{web}" for host in dict.fromkeys(hosts)]
+    origins += [o.strip().rstrip("/") for o in env.get("GONGYOU_PUBLIC_ORIGIN", "").split(",") if o.strip()]
+    return origins
+
+
+def commands(model: str, rasa_token: str, origins: List[str]) -> Dict[str, List[str]]:
     p = ports()
     bin_dir = Path(sys.executable).parent
     return {
-        "actions": [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
+        "actions": [str(bin_dir / "python"), "-m", "bot.runtime.action_server", "--actions", "actions",
                     "--port", str(p["actions"])],
+        # The HTTP API shows whole conversations (personal data) and swaps the model: always a token.
         "rasa": [str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", model, "--enable-api",
                  "--port", str(p["rasa"]), "--credentials", "credentials.yml",
-                 "--endpoints", "endpoints.yml", "--cors", "*"]
-        # The HTTP API shows whole conversations (personal data): a deployment sets a token. The
-        # embedded default keeps it open, as contract §3 promises (/model/parse and the rest).
-        + (["--auth-token", rasa_token] if rasa_token else []),
+                 "--endpoints", "endpoints.yml", "--auth-token", rasa_token, "--cors", *origins],
         "web": [str(bin_dir / "python"), "-m", "bot.web.app"],
     }
 
 
 def environment() -> Dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("ACTION_SERVER_URL", f"http://localhost:{ports()['actions']}/webhook")
+    env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{ports()['actions']}/webhook")
     env.setdefault("PYTHONPATH", str(ROOT))
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("CASES_API_URL", f"http://localhost:{ports()['web']}")
-    env.setdefault("GONGYOU_SERVICE_TOKEN", secrets.token_urlsafe(24))
+    for made_up in ("GONGYOU_SERVICE_TOKEN", "RASA_AUTH_TOKEN", "GONGYOU_ACTION_SECRET"):
+        if not env.get(made_up, "").strip():
+            env[made_up] = secrets.token_urlsafe(24)
     return env
 
 
@@ -58,7 +87,7 @@ def health_urls() -> Dict[str, str]:
     """The parts the web side's /healthz checks besides its database."""
     p = ports()
     # Rasa's root answers without the API token; /status would need it.
-    return {"rasa": f"http://localhost:{p['rasa']}/", "actions": f"http://localhost:{p['actions']}/health"}
+    return {"rasa": f"http://localhost:{p['rasa']}/", "actions": f"http://127.0.0.1:{p['actions']}/health"}
 
 
 def all_health_urls() -> Dict[str, str]:
@@ -93,8 +122,13 @@ def main() -> int:
     parser.add_argument("--model", default="models/gongyou.tar.gz")
     args = parser.parse_args()
     env = environment()
+    from bot.web.auth import refuse_weak_secrets
+
+    refuse_weak_secrets(env)
+    origins = allowed_origins(env)
+    env["GONGYOU_ALLOWED_ORIGINS"] = ",".join(origins)  # the web chat's socket checks them too
     procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env)
-             for name, cmd in commands(args.model, env.get("RASA_AUTH_TOKEN", "")).items()}
+             for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"], origins).items()}
 
     def stop(*_: object) -> None:
         for proc in procs.values():

@@ -1,6 +1,9 @@
 """nginx as GongYou's one entry point: a generated config in a run folder, never the system one.
 
-One public port routes Rasa's paths to the Rasa replicas and everything else to the web side.
+One public port routes Rasa's channel webhooks (and the web chat's socket.io) to the Rasa
+replicas and everything else to the web side. Rasa's HTTP API (/conversations/, /model/, /status,
+/version…: whole conversations, and the model itself) is never routed from the public port; only
+the internal Rasa port serves it, to the web side's console, and it asks for RASA_AUTH_TOKEN.
 Three internal ports give each pool its own address (Rasa for the web side's /healthz, the
 action servers for Rasa, the case API for the actions), so every hop is balanced and retried.
 """
@@ -13,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List
 
-# Rasa's own addresses (REST and WeChat channels, HTTP API); the rest belongs to the web side.
-RASA_PREFIXES = ("/webhooks/", "/conversations/", "/model/", "/status", "/version")
+# Rasa's addresses the public may reach: the channels (REST, WeChat). The rest belongs to the web side.
+RASA_PREFIXES = ("/webhooks/",)
+# Rasa's HTTP API, answered 404 at the public port whoever asks (the web side has no such paths either).
+RASA_ADMIN_PREFIXES = ("/conversations/", "/model", "/status", "/version", "/domain")
 
 
 @dataclass
@@ -48,6 +53,7 @@ def render(run_dir: Path, ports: Ports, rasa: List[int], actions: List[int], web
         # As root nginx would drop its workers to `nobody`, who cannot write our temp folders.
         user = "user root root;\n"
     rasa_locations = "".join(f"    location {prefix} {{\n{_proxy('gongyou_rasa')}    }}\n" for prefix in RASA_PREFIXES)
+    rasa_locations += "".join(f"    location ^~ {prefix} {{ return 404; }}\n" for prefix in RASA_ADMIN_PREFIXES)
     # The web chat's socket.io: a browser's polling requests and its socket must reach the replica
     # that holds its engine.io session (and emits its replies), and WebSocket needs the upgrade.
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=2s;" for p in rasa)
@@ -79,10 +85,12 @@ http {{
   proxy_connect_timeout 2s;
   # A message may wait for a dead replica's conversation lock (TICKET_LOCK_LIFETIME) before it runs.
   proxy_read_timeout 120s;
-  # A replica that dies mid-message: the message goes to another one. Safe for POSTs too because
-  # the tracker is saved only after a message completes, the lock store serialises a conversation,
-  # and a case is opened once per confirming message (Idempotency-Key, REST message_id).
-  proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+  # A replica that dies mid-message (connection refused or reset): the message goes to another
+  # one. Safe for POSTs too because the tracker is saved only after a message completes, the lock
+  # store serialises a conversation, and a case is opened once per confirming message
+  # (Idempotency-Key from the REST message_id or WeChat's wx-<MsgId>). Never on `timeout`: a slow
+  # replica is still working on the message, and a second one would answer it twice.
+  proxy_next_upstream error http_502 http_503 non_idempotent;
   proxy_next_upstream_tries 3;
 {_upstream('gongyou_rasa', rasa)}{socket_upstream}{_upstream('gongyou_actions', actions)}{_upstream('gongyou_web', web)}
   server {{

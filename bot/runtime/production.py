@@ -5,6 +5,10 @@ store, RabbitMQ event broker), M action servers, W web processes (case database 
 DATABASE_URL), the event consumer, and nginx in front of them all. A process that dies is
 started again, as Kubernetes would; Ctrl-C or SIGTERM stops everything.
 
+It refuses to start without RASA_AUTH_TOKEN (the replicas must share it, so none is made up) or
+with a weak or shared secret (bot/web/auth.py). The action servers listen on the loopback
+interface behind nginx and want GONGYOU_ACTION_SECRET, made up for this run unless set.
+
     python -m bot.runtime.production --replicas 2 --actions 2 --web 1 --port 8080
 """
 from __future__ import annotations
@@ -59,7 +63,9 @@ class Deployment:
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-        env.setdefault("GONGYOU_SERVICE_TOKEN", secrets.token_urlsafe(24))
+        for made_up in ("GONGYOU_SERVICE_TOKEN", "GONGYOU_ACTION_SECRET"):
+            if not env.get(made_up, "").strip():
+                env[made_up] = secrets.token_urlsafe(24)
         # Every hop goes through nginx's pools, so a dead process is routed around.
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.entry.actions}/webhook"
         env["CASES_API_URL"] = f"http://127.0.0.1:{self.entry.web}"
@@ -73,16 +79,17 @@ class Deployment:
     def commands(self) -> Dict[str, tuple]:
         env = self._common_env()
         bin_dir = Path(sys.executable).parent
-        token = env.get("RASA_AUTH_TOKEN", "")
         out: Dict[str, tuple] = {}
+        env["GONGYOU_ALLOWED_ORIGINS"] = ",".join(self.origins())  # the web chat's socket checks them too
         for i, port in enumerate(self.ports["rasa"], 1):
-            out[f"rasa-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", self.model, "--enable-api",
-                                 "--port", str(port), "--credentials", "credentials.yml",
-                                 "--endpoints", "endpoints.production.yml", "--cors", "*"]
-                                + (["--auth-token", token] if token else []), env)
+            # Rasa listens on loopback: the public reaches it through nginx, which keeps its HTTP API out.
+            out[f"rasa-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", self.model,
+                                 "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
+                                 "--credentials", "credentials.yml", "--endpoints", "endpoints.production.yml",
+                                 "--auth-token", env["RASA_AUTH_TOKEN"], "--cors", *self.origins()], env)
         for i, port in enumerate(self.ports["actions"], 1):
             # Each action server keeps its own outbox file: SQLite is one writer at a time.
-            out[f"actions-{i}"] = ([str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
+            out[f"actions-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.action_server", "--actions", "actions",
                                     "--port", str(port)],
                                    {**env, "GONGYOU_OUTBOX": str(self.run_dir / f"outbox-{i}.sqlite3")})
         for i, port in enumerate(self.ports["web"], 1):
@@ -92,6 +99,12 @@ class Deployment:
             out["consumer"] = ([str(bin_dir / "python"), "-m", "bot.events.consumer"], env)
         return out
 
+    def origins(self) -> List[str]:
+        """Who may call Rasa from a browser: the entry point itself and GONGYOU_PUBLIC_ORIGIN."""
+        own = [f"http://127.0.0.1:{self.entry.public}", f"http://localhost:{self.entry.public}"]
+        public = [o.strip().rstrip("/") for o in self.env.get("GONGYOU_PUBLIC_ORIGIN", "").split(",") if o.strip()]
+        return own + public
+
     # -- life cycle ------------------------------------------------------------------------
     def _spawn(self, name: str, cmd: List[str], env: Dict[str, str]) -> None:
         log = open(self.run_dir / "logs" / f"{name}.log", "a")
@@ -99,6 +112,9 @@ class Deployment:
         log.close()
 
     def start(self) -> None:
+        from bot.web.auth import refuse_weak_secrets
+
+        refuse_weak_secrets(self._common_env(), require=("RASA_AUTH_TOKEN",))
         stores.prepare(self._common_env())
         self._commands = self.commands()
         for name, (cmd, env) in self._commands.items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from typing import Dict
+from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
 
@@ -19,6 +20,10 @@ DEFAULTS = {
     "REDIS_HOST": "127.0.0.1",
     "REDIS_PORT": "6379",
     "REDIS_LOCK_DB": "1",
+    # Empty: a Redis without password (a developer's machine). Set it wherever Redis is shared.
+    "REDIS_PASSWORD": "",
+    # The WeChat channel's shared retry/nonce memory and access token (REDIS_URL, built from the above).
+    "REDIS_WECHAT_DB": "2",
     "RABBITMQ_HOST": "127.0.0.1",
     "RABBITMQ_PORT": "5672",
     "RABBITMQ_USER": "guest",
@@ -37,6 +42,9 @@ def production_env(base: Dict[str, str] | None = None) -> Dict[str, str]:
     env = dict(os.environ if base is None else base)
     for name, value in DEFAULTS.items():
         env.setdefault(name, value)
+    if not env.get("REDIS_URL"):
+        auth = f":{quote(env['REDIS_PASSWORD'], safe='')}@" if env["REDIS_PASSWORD"] else ""
+        env["REDIS_URL"] = f"redis://{auth}{env['REDIS_HOST']}:{env['REDIS_PORT']}/{env['REDIS_WECHAT_DB']}"
     return env
 
 
@@ -61,7 +69,7 @@ def ensure_database(url: str) -> None:
 
 
 def tracker_url(env: Dict[str, str]) -> str:
-    password = f":{env['TRACKER_DB_PASSWORD']}" if env["TRACKER_DB_PASSWORD"] else ""
+    password = f":{quote(env['TRACKER_DB_PASSWORD'], safe='')}" if env["TRACKER_DB_PASSWORD"] else ""
     return (f"postgresql://{env['TRACKER_DB_USER']}{password}@{env['TRACKER_DB_HOST']}:"
             f"{env['TRACKER_DB_PORT']}/{env['TRACKER_DB_NAME']}")
 

@@ -13,11 +13,18 @@ from bot import settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# PostgreSQL: a server that does not answer fails a request in 10 s, and no statement holds a
+# connection (and a worker's request) longer than 30 s.
+POSTGRES_CONNECT_ARGS = {"connect_timeout": 10, "options": "-c statement_timeout=30000"}
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or settings.database_url()
+    # hide_parameters: an error's message quotes the statement but not its values (names, phones).
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True,
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
@@ -30,7 +37,8 @@ def make_engine(url: str | None = None) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, future=True)
+    connect_args = POSTGRES_CONNECT_ARGS if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True, connect_args=connect_args)
 
 
 def upgrade(engine: Engine) -> None:

@@ -13,7 +13,7 @@ from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService
 from bot.runtime.launcher import is_up
 from bot.privacy import install_log_masking
-from bot.web.auth import OPERATOR, SERVICE, role_of, tokens_from_env
+from bot.web.auth import OPERATOR, SERVICE, refuse_weak_secrets, role_of, tokens_from_env
 from bot.web.console_routes import console_blueprint
 from bot.web.request_body import json_object
 from bot.web.static_files import register_static
@@ -159,6 +159,7 @@ def main() -> None:
     from bot.stations.store import ensure_some
 
     install_log_masking()
+    refuse_weak_secrets(os.environ)
     engine = make_engine()
     upgrade(engine)
     ensure_some(engine)

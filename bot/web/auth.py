@@ -1,11 +1,22 @@
-"""Bearer tokens: the operator token (contract §4) and the bot's own service token."""
+"""Bearer tokens: the operator token (contract §4) and the bot's own service token; and the
+start-up check every shared secret of a deployment must pass."""
 from __future__ import annotations
 
 import hmac
 import os
-from typing import Optional
+import re
+from typing import Dict, List, Mapping, Optional
 
 OPERATOR, SERVICE = "operator", "service"
+
+# Every shared secret of a deployment. Each one opens something different, so none may equal another.
+SECRET_VARIABLES = ("GONGYOU_OPERATOR_TOKEN", "GONGYOU_SERVICE_TOKEN", "RASA_AUTH_TOKEN", "GONGYOU_ACTION_SECRET")
+MIN_TOKEN_CHARS = 16
+MIN_DISTINCT_CHARS = 6
+# Words that mark a value copied from an example rather than made up (compared without case or
+# punctuation): `change-me`, `CHANGE_ME`, `replace-me-please`, `<your-token-here>`…
+PLACEHOLDER_WORDS = ("changeme", "replaceme", "placeholder", "example", "yourtoken", "yoursecret",
+                     "tokenhere", "secrethere", "password", "xxxxxx", "123456", "qwerty")
 
 
 def tokens_from_env() -> dict:
@@ -26,3 +37,38 @@ def role_of(authorization: Optional[str], tokens: dict) -> Optional[str]:
         if presented and hmac.compare_digest(presented.encode(), token.encode()):
             return role
     return None
+
+
+def weak_secrets(env: Mapping[str, str]) -> List[str]:
+    """Why the secrets set in `env` are unfit (empty: all fit). Unset ones are not judged here.
+
+    The rule, applied everywhere (make run, tests, production): at least 16 characters, at least
+    6 different ones, no placeholder word, and no two secrets alike — the operator token must not
+    also be the bot's token, nor open Rasa's API.
+    """
+    problems: List[str] = []
+    seen: Dict[str, str] = {}
+    for var in SECRET_VARIABLES:
+        value = (env.get(var) or "").strip()
+        if not value:
+            continue
+        plain = re.sub(r"[^0-9a-z]", "", value.lower())
+        if len(value) < MIN_TOKEN_CHARS:
+            problems.append(f"{var} is shorter than {MIN_TOKEN_CHARS} characters")
+        elif len(set(value)) < MIN_DISTINCT_CHARS:
+            problems.append(f"{var} repeats too few characters to be hard to guess")
+        elif any(word in plain for word in PLACEHOLDER_WORDS):
+            problems.append(f"{var} is a placeholder, not a secret")
+        if value in seen:
+            problems.append(f"{var} equals {seen[value]}: every secret must be different")
+        seen.setdefault(value, var)
+    return problems
+
+
+def refuse_weak_secrets(env: Mapping[str, str], require: tuple = ()) -> None:
+    """Stop the process before it serves anything when a secret is weak or a required one missing."""
+    problems = [f"{var} is not set" for var in require if not (env.get(var) or "").strip()]
+    problems += weak_secrets(env)
+    if problems:
+        raise SystemExit("GongYou will not start with these secrets:\n  - " + "\n  - ".join(problems)
+                         + "\nMake one up with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
