@@ -112,3 +112,36 @@ def rabbitmq_queue() -> str:
 
 def document_font() -> str:
     return env("GONGYOU_DOCUMENT_FONT")
+
+
+# --- the runtime's own safety (issue 13) ---------------------------------------------------------
+
+def actions_host() -> str:
+    """The interface the action server listens on: loopback unless a pod must be reached by a Service."""
+    return env("GONGYOU_ACTIONS_HOST", "127.0.0.1")
+
+
+def action_secret() -> str:
+    """What Rasa must send the action server (X-GongYou-Action-Secret); empty: no check."""
+    return env("GONGYOU_ACTION_SECRET")
+
+
+def public_origins(source: Optional[Mapping[str, str]] = None) -> list:
+    """GONGYOU_PUBLIC_ORIGIN: where a proxy serves the web side (comma-separated), e.g. https://gongyou.example.org."""
+    return [o.strip().rstrip("/") for o in env("GONGYOU_PUBLIC_ORIGIN", "", source).split(",") if o.strip()]
+
+
+def allowed_origins() -> list:
+    """The origins Rasa's web chat accepts sockets from (set by the launcher and the production command)."""
+    listed = [o.strip().rstrip("/") for o in env("GONGYOU_ALLOWED_ORIGINS").split(",") if o.strip()]
+    return listed or public_origins()
+
+
+def tracker_limits() -> tuple:
+    """(GONGYOU_TRACKER_MAX_CONVERSATIONS, GONGYOU_TRACKER_IDLE_HOURS) as set, '' when not."""
+    return env("GONGYOU_TRACKER_MAX_CONVERSATIONS"), env("GONGYOU_TRACKER_IDLE_HOURS")
+
+
+def event_queue_limits() -> tuple:
+    """(hours an event waits in RabbitMQ, events the queue holds at most)."""
+    return float(env("RABBITMQ_EVENT_TTL_HOURS", str(24 * 7))), int(env("RABBITMQ_MAX_EVENTS", "1000000"))

@@ -18,10 +18,9 @@ Changes from Rasa's own `SocketIOInput`:
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -33,6 +32,7 @@ from socketio import AsyncServer
 from bot.channels.metadata import allowed_metadata
 from bot.channels.rest import BUSY, EMPTY, MALFORMED, MAX_MESSAGE_CHARS, TOO_LONG
 from bot.text.cleaning import clean_for_parse
+from bot import settings
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,6 @@ logger = logging.getLogger(__name__)
 SESSION = re.compile(r"^[0-9a-f]{32}$")
 SENDER_PREFIX = "web-"
 DONE_EVENT = "bot_done"
-
-
-def allowed_origins() -> List[str]:
-    raw = os.environ.get("GONGYOU_ALLOWED_ORIGINS") or os.environ.get("GONGYOU_PUBLIC_ORIGIN") or ""
-    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
 
 
 def sender_for(session_id: str) -> str:
@@ -85,7 +80,7 @@ class WebChatInput(SocketIOInput):
         async def say(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=ns)
 
-        origins = allowed_origins()
+        origins = settings.allowed_origins()
 
         @sio.on("connect", namespace=ns)
         async def connect(sid: Text, environ: Dict[str, Any], auth: Any = None) -> bool:

@@ -35,10 +35,10 @@ RETRY_DELAY = 2.0
 PRUNE_EVERY = 3600.0
 
 
-def queue_arguments(env=os.environ) -> dict:
+def queue_arguments() -> dict:
     """x-message-ttl (ms) and x-max-length of the events queue; Rasa's broker declares the same."""
-    hours = float(env.get("RABBITMQ_EVENT_TTL_HOURS") or 24 * 7)
-    return {"x-message-ttl": int(hours * 3600 * 1000), "x-max-length": int(env.get("RABBITMQ_MAX_EVENTS") or 1_000_000)}
+    hours, most = settings.event_queue_limits()
+    return {"x-message-ttl": int(hours * 3600 * 1000), "x-max-length": most}
 
 
 def amqp_url(env=os.environ) -> str:

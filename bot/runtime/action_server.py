@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 from typing import Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot import settings
 
 HEADER = "X-GongYou-Action-Secret"
 OPEN_PATHS = ("/health",)
@@ -47,10 +48,10 @@ def main() -> None:
     from bot.web.auth import refuse_weak_secrets
 
     parser = create_argument_parser()
-    parser.add_argument("--host", default=os.environ.get("GONGYOU_ACTIONS_HOST", "127.0.0.1"),
+    parser.add_argument("--host", default=settings.actions_host(),
                         help="interface to listen on (default: loopback only)")
     args = parser.parse_args()
-    refuse_weak_secrets(os.environ)
+    refuse_weak_secrets()
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
@@ -60,7 +61,7 @@ def main() -> None:
     # No CORS: only Rasa calls this server, never a browser.
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    secret = os.environ.get("GONGYOU_ACTION_SECRET", "").strip()
+    secret = settings.action_secret()
     if secret:
         require_secret(app, secret)
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers())

@@ -51,7 +51,7 @@ def allowed_origins(env: Mapping[str, str] = os.environ) -> List[str]:
     except Exception:  # psutil missing or the interfaces unreadable: localhost still works
         pass
     origins = [f"http://{host}:{web}" for host in dict.fromkeys(hosts)]
-    origins += [o.strip().rstrip("/") for o in env.get("GONGYOU_PUBLIC_ORIGIN", "").split(",") if o.strip()]
+    origins += settings.public_origins(env)
     return origins
 
 

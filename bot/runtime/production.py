@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot import settings
 from bot.runtime import nginx, stores
 from bot.runtime.launcher import is_up
 
@@ -102,8 +103,7 @@ class Deployment:
     def origins(self) -> List[str]:
         """Who may call Rasa from a browser: the entry point itself and GONGYOU_PUBLIC_ORIGIN."""
         own = [f"http://127.0.0.1:{self.entry.public}", f"http://localhost:{self.entry.public}"]
-        public = [o.strip().rstrip("/") for o in self.env.get("GONGYOU_PUBLIC_ORIGIN", "").split(",") if o.strip()]
-        return own + public
+        return own + settings.public_origins(self.env)
 
     # -- life cycle ------------------------------------------------------------------------
     def _spawn(self, name: str, cmd: List[str], env: Dict[str, str]) -> None:

@@ -8,7 +8,6 @@ GONGYOU_TRACKER_MAX_CONVERSATIONS override them. Production keeps conversations 
 """
 from __future__ import annotations
 
-import os
 import time
 from collections import OrderedDict
 from typing import Any, Optional, Text
@@ -17,6 +16,8 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import settings
 
 DEFAULT_MAX_CONVERSATIONS = 5000
 DEFAULT_IDLE_HOURS = 48.0
@@ -29,8 +30,9 @@ class BoundedInMemoryTrackerStore(InMemoryTrackerStore):
         super().__init__(domain, event_broker, **kwargs)
         self.store: "OrderedDict[Text, Text]" = OrderedDict()
         self._touched: dict = {}
-        self.max_conversations = int(os.environ.get("GONGYOU_TRACKER_MAX_CONVERSATIONS") or max_conversations)
-        self.idle_seconds = float(os.environ.get("GONGYOU_TRACKER_IDLE_HOURS") or idle_hours) * 3600
+        most, idle = settings.tracker_limits()
+        self.max_conversations = int(most or max_conversations)
+        self.idle_seconds = float(idle or idle_hours) * 3600
         self._clock = clock
 
     async def save(self, tracker: DialogueStateTracker) -> None:

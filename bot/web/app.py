@@ -159,7 +159,7 @@ def main() -> None:
     from bot.stations.store import ensure_some
 
     install_log_masking()
-    refuse_weak_secrets(os.environ)
+    refuse_weak_secrets()
     engine = make_engine()
     upgrade(engine)
     ensure_some(engine)

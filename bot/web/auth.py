@@ -65,8 +65,9 @@ def weak_secrets(env: Mapping[str, str]) -> List[str]:
     return problems
 
 
-def refuse_weak_secrets(env: Mapping[str, str], require: tuple = ()) -> None:
+def refuse_weak_secrets(env: Optional[Mapping[str, str]] = None, require: tuple = ()) -> None:
     """Stop the process before it serves anything when a secret is weak or a required one missing."""
+    env = os.environ if env is None else env
     problems = [f"{var} is not set" for var in require if not (env.get(var) or "").strip()]
     problems += weak_secrets(env)
     if problems:
