@@ -97,6 +97,8 @@ def start_stack(workdir, extra_env):
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["WECHAT_TOKEN_FILE"] = str(workdir / "wechat_token.json")
     env.update(extra_env)
+    for unset in [k for k, v in env.items() if v is None]:  # extra_env's None: leave the variable unset
+        del env[unset]
     log = workdir / "launcher.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)],

@@ -20,7 +20,7 @@ import requests
 import yaml
 
 from bot.channels.wechat_sim import Simulator, message_xml
-from tests.conftest import ACTION_SECRET, MODEL, RASA_TOKEN, ROOT, WECHAT, free_port
+from tests.conftest import ACTION_SECRET, MODEL, RASA_TOKEN, ROOT, WECHAT, free_port, start_stack, stop_stack
 from tests.services import AMQP, unique
 
 TIMEOUT = 60
@@ -81,6 +81,29 @@ def test_launcher_makes_up_a_token_and_grants_cors_to_its_own_origins_only(monke
     assert rasa[rasa.index("--auth-token") + 1] == first["RASA_AUTH_TOKEN"]
     cors = rasa[rasa.index("--cors") + 1:]
     assert "*" not in cors and "http://localhost:8123" in cors and "https://gongyou.example.org" in cors
+
+
+@pytest.fixture(scope="module")
+def bare_stack(tmp_path_factory):
+    """GongYou as a new user's `make run` starts it: no RASA_AUTH_TOKEN, no action secret set."""
+    proc, running = start_stack(tmp_path_factory.mktemp("bare"), {"RASA_AUTH_TOKEN": None,
+                                                                  "GONGYOU_ACTION_SECRET": None})
+    yield running
+    stop_stack(proc)
+
+
+def test_make_run_without_a_token_makes_one_up_and_the_console_has_it(bare_stack):
+    reply = requests.get(f"{bare_stack.rasa}/conversations/x/tracker", timeout=TIMEOUT)
+    assert reply.status_code == 401
+    assert requests.put(f"{bare_stack.rasa}/model", json={"model_file": "/tmp/evil.tar.gz"},
+                        timeout=TIMEOUT).status_code == 401
+    # The console's hotline assist asks Rasa's /model/parse with the made-up token.
+    assist = bare_stack.api("/api/console/assist", method="POST", json={"text": "老板欠我两个月工资"})
+    assert assist.status_code == 200, assist.text
+    # The action server wants the made-up secret, and Rasa sends it: a whole turn with actions works.
+    chat = requests.post(f"{bare_stack.rasa}/webhooks/rest/webhook",
+                         json={"sender": "bare", "message": "老板欠我两个月工资，一共八千"}, timeout=TIMEOUT)
+    assert "8000元" in "".join(m.get("text") or "" for m in chat.json())
 
 
 def test_a_page_on_another_site_gets_no_cors_grant(stack):
