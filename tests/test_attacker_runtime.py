@@ -347,6 +347,12 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
         chat = requests.post(entry + "/webhooks/rest/webhook", json={"sender": "via-nginx", "message": "老板欠我工资"},
                              timeout=TIMEOUT)
         assert chat.status_code == 200 and "拖欠工资" in "".join(m.get("text") or "" for m in chat.json())
+        # A body over the public cap gets the REST channel's own polite answer, from nginx.
+        huge = requests.post(entry + "/webhooks/rest/webhook", timeout=TIMEOUT, headers={"Content-Type": "application/json"},
+                             data=json.dumps({"sender": "via-nginx", "message": "欠" * 300_000}))
+        from bot.channels.rest import TOO_LARGE
+
+        assert huge.status_code == 413 and huge.json()[0]["text"] == TOO_LARGE
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List
 
+# The REST channel's answer to a body over its cap (bot/channels/rest.py TOO_LARGE; a test holds them equal).
+TOO_LARGE_REPLY = '[{"recipient_id": null, "text": "抱歉，这条消息太大了，请分几次发送，每次不超过2000个字。"}]'
+
 # Rasa's addresses the public may reach: the channels (REST, WeChat). The rest belongs to the web side.
 RASA_PREFIXES = ("/webhooks/",)
 # Rasa's HTTP API, answered 404 at the public port whoever asks (the web side has no such paths either).
@@ -95,8 +98,15 @@ http {{
 {_upstream('gongyou_rasa', rasa)}{socket_upstream}{_upstream('gongyou_actions', actions)}{_upstream('gongyou_web', web)}
   server {{
     listen 127.0.0.1:{ports.public};
-    # What the outside may send (the REST channel reads 2,000 characters of a message).
+    # What the outside may send (the REST channel reads 2,000 characters of a message); more is
+    # answered as the REST channel answers it, in Chinese, instead of nginx's English page.
     client_max_body_size 1m;
+    error_page 413 /__too_large;
+    location = /__too_large {{
+      internal;
+      default_type "application/json; charset=utf-8";
+      return 413 '{TOO_LARGE_REPLY}';
+    }}
 {rasa_locations}{socket_location}    location / {{
 {_proxy('gongyou_web')}    }}
   }}
