@@ -60,6 +60,7 @@ class Stack:
     rasa: str
     web: str
     operator_token: str
+    actions_port: int = 0
 
     def tracker_events(self, sender: str):
         """A conversation through Rasa's HTTP API, which refuses requests without its token."""
@@ -112,7 +113,7 @@ def start_stack(workdir, extra_env):
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])
     return proc, Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
-                       OPERATOR_TOKEN)
+                       OPERATOR_TOKEN, int(env["GONGYOU_ACTIONS_PORT"]))
 
 
 def stop_stack(proc):

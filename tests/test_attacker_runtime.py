@@ -86,8 +86,13 @@ def test_launcher_makes_up_a_token_and_grants_cors_to_its_own_origins_only(monke
 @pytest.fixture(scope="module")
 def bare_stack(tmp_path_factory):
     """GongYou as a new user's `make run` starts it: no RASA_AUTH_TOKEN, no action secret set."""
+    ports = {k: os.environ.get(k) for k in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT")}
     proc, running = start_stack(tmp_path_factory.mktemp("bare"), {"RASA_AUTH_TOKEN": None,
                                                                   "GONGYOU_ACTION_SECRET": None})
+    # start_stack points this process's port variables at the new stack; the shared one keeps them.
+    for key, value in ports.items():
+        if value is not None:
+            os.environ[key] = value
     yield running
     stop_stack(proc)
 
@@ -209,7 +214,7 @@ def test_kubernetes_ships_no_secret_and_no_placeholder():
 # --- 3. The action server ---------------------------------------------------------------------------
 
 def test_action_server_listens_on_loopback_only(stack):
-    port = int(os.environ["GONGYOU_ACTIONS_PORT"])
+    port = stack.actions_port
     listening = [c.laddr for c in psutil.net_connections(kind="tcp")
                  if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
     assert listening and all(addr.ip in ("127.0.0.1", "::1") for addr in listening), listening
@@ -222,7 +227,7 @@ def test_action_server_listens_on_loopback_only(stack):
 
 def test_forged_action_call_is_refused(stack):
     """A forged POST /webhook would run any action with the bot's service token (fake cases, lookups)."""
-    url = f"http://127.0.0.1:{os.environ['GONGYOU_ACTIONS_PORT']}"
+    url = f"http://127.0.0.1:{stack.actions_port}"
     call = {"next_action": "action_that_does_not_exist", "sender_id": "forger", "version": "3.6.21",
             "tracker": {"sender_id": "forger", "slots": {}, "latest_message": {}, "events": []}, "domain": {}}
     assert requests.post(f"{url}/webhook", json=call, timeout=TIMEOUT).status_code == 403
@@ -324,7 +329,7 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
     from bot.runtime import nginx
 
     ports = nginx.Ports(free_port(), free_port(), free_port(), free_port())
-    config = nginx.render(tmp_path, ports, [port_of(stack.rasa)], [int(os.environ["GONGYOU_ACTIONS_PORT"])],
+    config = nginx.render(tmp_path, ports, [port_of(stack.rasa)], [stack.actions_port],
                           [port_of(stack.web)])
     next_upstream = [line for line in config.splitlines() if "proxy_next_upstream " in line]
     assert next_upstream and all("timeout" not in line for line in next_upstream)  # no POST retried after a timeout
