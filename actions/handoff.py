@@ -6,7 +6,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import case_client
 from bot.dialogue import conversation
+from bot.dialogue.complaints import question_reply
 from bot.text.language import is_foreign
+from bot.topics import FALLBACK_INTENT
 
 
 def _handoff(tracker: Tracker, reason: str) -> bool:
@@ -31,9 +33,15 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         if is_foreign(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(text=conversation.FOREIGN_LANGUAGE_TEXT)
-        elif conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
+            return []
+        if conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
             _handoff(tracker, "fallback")
             dispatcher.utter_message(text=conversation.FALLBACK_HANDOFF_TEXT)
-        else:
+            return []
+        # Not understood as a topic, but the FAQ may answer the question clearly all the same.
+        reply = question_reply(FALLBACK_INTENT, tracker.latest_message.get("text") or "")
+        if reply is None:
             dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return []

@@ -12,6 +12,10 @@ TOPICS = (
     "dismissal", "work_injury", "overtime", "platform_work",
 )
 
+# Contract §1: questions about mediation, arbitration, inspection, lawsuits and legal aid with no
+# topic named. Not a complaint topic (no case category), but the FAQ answers it like one.
+PROCEDURE = "dispute_procedure"
+
 # 劳动争议调解仲裁法 §7: ten or more workers with a common claim are a collective dispute (they
 # choose representatives; stations treat these first).
 COLLECTIVE_WORKERS = 10

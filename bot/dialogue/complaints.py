@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
 from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
-from bot.law.faq import answer_for
+from bot.dialogue.answers import ANSWER, CHOICE, NONE, SURE_SIMILARITY, Finding, find, nearest, related
+from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
-from bot.topics import COLLECTIVE_WORKERS
+from bot.topics import COLLECTIVE_WORKERS, PROCEDURE, is_topic
 
 
 NEXT_STEPS = [
@@ -67,22 +68,88 @@ def summarise(facts: Facts) -> str:
 class Reply:
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    # What was answered, for the category slot and the answers benchmark: ANSWER with the FAQ key,
+    # CHOICE (two close answers offered), NONE (guidance or nothing close).
+    kind: str = NONE
+    key: Optional[str] = None
+    topic: Optional[str] = None
+
+
+def _button(entry) -> Dict[str, str]:
+    # The payload is the entry's own title: sent back, it matches itself whatever the intent.
+    return {"title": entry.title, "payload": entry.title}
+
+
+def _answer_lines(finding: Finding, fallback_text: str) -> Tuple[List[str], List[Dict[str, str]]]:
+    """The body of a reply: the answer, a choice of two, or the topic's guidance and the nearest."""
+    if finding.kind == ANSWER:
+        # The question's title goes first so a worker sees at once if we understood another one.
+        entry = finding.entry
+        extra = related(finding)
+        return [f"关于「{entry.title}」：{entry.answer}"], ([_button(extra)] if extra else [])
+    if finding.kind == CHOICE:
+        first, second = finding.hits[0].entry, finding.hits[1].entry
+        return [f"您问的是「{first.title}」还是「{second.title}」？请点一个。"], [_button(first), _button(second)]
+    near = nearest(finding)
+    if looks_like_a_question(finding.text) and near:
+        return ["这个问题我没找到对得上的答案，先说说一般的情况：", fallback_text,
+                "您是不是想问下面这些？"], [_button(e) for e in near]
+    return [fallback_text], []
+
+
+def _problems_line(finding: Finding) -> Optional[str]:
+    if not finding.asked or len(finding.problems) < 2:
+        return None
+    labels = "、".join(p.label for p in finding.problems)
+    count = "两" if len(finding.problems) == 2 else str(len(finding.problems))
+    return f"您说了{count}件事：{labels}。先回答您问的「{finding.asked.label}」，另外的可以点下面的按钮。"
+
+
+def _problem_buttons(finding: Finding) -> List[Dict[str, str]]:
+    if not finding.asked:
+        return []
+    return [{"title": p.label, "payload": p.question} for p in finding.others]
 
 
 def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply]:
-    """Guidance for the topic, or the answer to the worker's own question when the FAQ has it."""
-    guidance = guidance_for(intent)
-    if guidance is None:
+    """Guidance for the topic, or the answer to the worker's own question, found across the FAQ."""
+    if guidance_for(intent) is None:
         return None
-    faq = answer_for(text, intent)
-    lines = [f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
+    finding = find(text, intent)
+    answered = finding.entry
+    # The topic is what the worker asked about: the answer's, the asked problem's, or the intent's.
+    topic = (answered.topic if answered and is_topic(answered.topic) else
+             finding.asked.topic if finding.asked else intent)
+    guidance = guidance_for(topic) or guidance_for(intent)
+    problems = _problems_line(finding)
+    lines = [problems or f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
     summary = summarise(facts)
     if summary:
         lines.append(f"我记下了：{summary}。")
     if facts.worker_count and facts.worker_count >= COLLECTIVE_WORKERS:
         lines.append("这么多人一起被侵权，属于群体性纠纷，服务站会优先处理，请尽快登记。")
-    # The question's title goes first so a worker sees at once if we understood another one.
-    lines.append(f"关于「{faq.title}」：{faq.answer}" if faq else guidance.text)
+    body, buttons = _answer_lines(finding, guidance.text)
+    lines += body
     lines.append("接下来您想怎么办？")
-    calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(intent, [])]
-    return Reply("\n".join(lines), list(NEXT_STEPS) + calculators)
+    calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(topic, [])]
+    return Reply("\n".join(lines), buttons + _problem_buttons(finding) + list(NEXT_STEPS) + calculators,
+                 finding.kind, answered.key if answered else None, topic if is_topic(topic) else None)
+
+
+def question_reply(intent: str, text: str) -> Optional[Reply]:
+    """A question about the procedure, or one the NLU was unsure of that the FAQ answers clearly.
+
+    None when the NLU was unsure and the FAQ has nothing clear either: the caller says so.
+    """
+    finding = find(text, PROCEDURE if intent == PROCEDURE else None)
+    if intent != PROCEDURE and not (finding.kind == ANSWER and finding.score >= SURE_SIMILARITY):
+        return None
+    answered = finding.entry
+    if answered and is_topic(answered.topic):
+        # A topic question the NLU took for something else is answered as that topic's complaint.
+        return complaint_reply(answered.topic, Facts(), text)
+    lines = [line for line in [_problems_line(finding)] if line]
+    body, buttons = _answer_lines(finding, guidance_for(PROCEDURE).text)
+    lines += body
+    return Reply("\n".join(lines), buttons + _problem_buttons(finding) + list(NEXT_STEPS),
+                 finding.kind, answered.key if answered else None, None)

@@ -1,0 +1,70 @@
+"""Several problems in one message: name them, and find the one the worker asked about.
+
+"没签合同，辞职后老板不给工资怎么办" mentions a missing contract and unpaid wages but asks about
+the wages. The NLU reads the whole message and may pick the contract; here the clause that
+carries the question decides, and the other problems are named and offered as buttons.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from bot.law.faq import looks_like_a_question
+
+
+@dataclass(frozen=True)
+class Problem:
+    label: str      # how the worker is told we understood it ("不给工资")
+    topic: str      # the FAQ topic that answers it
+    question: str   # the button's payload: a question the FAQ answers for this problem
+
+
+# Order matters only when two cues hit the same words; each cue names one problem.
+_CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple((Problem(*p), re.compile(r)) for p, r in [
+    (("没签合同", "labor_contract", "没签劳动合同能要二倍工资吗"),
+     r"(没|没有|不|未)(给我)?签(订)?(劳动)?合同|合同(也|都|还)?(没|没有|不)签|没(有)?(劳动)?合同"),
+    (("不给工资", "wage_arrears", "被拖欠工资怎么办"),
+     r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠(我|我们)?(的)?[^，。,]{0,6}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
+     r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)"),
+    (("被辞退", "dismissal", "被辞退能拿多少经济补偿"),
+     r"辞退|开除|解雇|炒(了|掉)|裁员|被裁|不要我了|让我(走人|走|别来)|叫我走|自动离职"),
+    (("没交社保", "social_insurance", "单位不给交社保怎么办"),
+     r"社保|五险|(养老|医疗|失业)保险[^，。,]{0,4}(没|不|少|停)"),
+    (("工伤", "work_injury", "工伤认定要在多久内申请"),
+     r"工伤|受伤|受了伤|摔(断|伤|了)|砸(伤|断)|骨折|伤残"),
+    (("加班", "overtime", "加班费怎么算"),
+     r"加班|年假|休息日|周末也要上|没休过"),
+    (("扣押证件和押金", "labor_contract", "单位扣身份证、收押金合法吗"),
+     r"(扣|押)(着|了)?(我|我们)?(的)?身份证|押金"),
+    (("被罚款封号", "platform_work", "跑单被封号了怎么办"),
+     r"封号|罚款|被扣钱"),
+])
+_CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
+
+
+def mentioned(text: str) -> List[Problem]:
+    """The problems a message names, in the order it names them, each once."""
+    found: List[Tuple[int, Problem]] = []
+    for problem, cue in _CUES:
+        hit = cue.search(text or "")
+        if hit and all(p.label != problem.label for _, p in found):
+            found.append((hit.start(), problem))
+    return [p for _, p in sorted(found, key=lambda item: item[0])]
+
+
+def asked(text: str) -> Tuple[Optional[Problem], str]:
+    """The problem the worker asks about, and the part of the message that asks it.
+
+    The question is the last clause phrased as one; it asks about the problem it names, or else
+    about the problem named just before it ("……被开除了，怎么办").
+    """
+    clauses = [c for c in _CLAUSES.split(text or "") if c]
+    if not clauses:
+        return None, text
+    at = max((i for i, c in enumerate(clauses) if looks_like_a_question(c)), default=len(clauses) - 1)
+    for i in range(at, -1, -1):
+        named = mentioned(clauses[i])
+        if named:
+            return named[-1], "，".join(clauses[i:at + 1])
+    return None, "，".join(clauses[at:at + 1])
