@@ -26,7 +26,7 @@ export ACTION_SERVER_URL ?= http://127.0.0.1:$(or $(GONGYOU_ACTIONS_PORT),5055)/
 help:
 	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055, chat/kiosk/API :8000)"
 	@echo "make test   set up, train if needed, run every test"
-	@echo "make bench  print NLU accuracy and latency figures (bench-compare: against DIET)"
+	@echo "make bench  print NLU accuracy and latency, and the share of held-out questions answered right (bench-compare: against DIET)"
 	@echo "make run-production  PostgreSQL, Redis, RabbitMQ; 2 Rasa replicas behind nginx on :8080"
 	@echo "make bench-load      load benchmark: GongYou against a stock rasa init assistant"
 
@@ -96,6 +96,7 @@ test: $(MODEL) assets browser nginx
 
 bench: $(MODEL)
 	$(PY) bench/nlu.py --model $(MODEL)
+	$(PY) bench/answers.py --model $(MODEL)
 
 # DIET (bench/configs/diet.yml) against the linear pipeline of config.yml, same held-out set.
 bench-compare: $(MODEL)

@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import station_finder
-from bot.dialogue.answers import procedure_note
+from bot.dialogue.answers import venue_note
 from bot.dialogue import stations as say
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
@@ -42,7 +42,7 @@ class ActionFindStation(Action):
                 kiosk = finder.kiosk_place(metadata.get("kiosk_station"))
                 if not earlier and not kiosk:
                     # "在哪仲裁" is also a question about jurisdiction: answer it before asking.
-                    note = procedure_note(text)
+                    note = venue_note(text)
                     dispatcher.utter_message(text=f"{note}\n{say.ASK_PLACE}" if note else say.ASK_PLACE)
                     return []
                 where = finder.where(earlier) if earlier else kiosk

@@ -8,6 +8,7 @@ to a chooser or a fallback; topic accuracy on the long multi-problem messages ap
     make bench                                     # after `make train`
     python bench/answers.py --show-misses
     python bench/answers.py --rankers              # retrieval alone: TF-IDF and BM25 variants
+    python bench/answers.py --calibrate            # the figures behind the thresholds
 """
 from __future__ import annotations
 
@@ -55,12 +56,12 @@ def respond(intent: str, text: str):
     if intent in TOPICS:
         reply = complaints.complaint_reply(intent, complaints.Facts(), text)
     elif hasattr(complaints, "question_reply") and intent in ("dispute_procedure", "out_of_scope", "nlu_fallback",
-                                                             "job_seeking"):
+                                                             "job_seeking", "inform"):
         reply = complaints.question_reply(intent, text)
     elif hasattr(complaints, "question_reply") and intent == "find_station":
-        from bot.dialogue.answers import procedure_note
+        from bot.dialogue.answers import venue_note
 
-        note = procedure_note(text)  # said before "您在哪个区县或街道？"
+        note = venue_note(text)  # said before "您在哪个区县或街道？"
         return ("answer", None, "dispute_procedure", note) if note else \
             ("fallback:find_station", None, None, "")
     else:
@@ -104,6 +105,12 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
         lines.append(f"  multi-problem messages: topic accuracy {topic_right / len(multi):.1%} "
                      f"({topic_right}/{len(multi)}), right fact "
                      f"{sum(1 for _, o in multi if o.verdict == RIGHT) / len(multi):.1%}")
+    fresh = [o for i, o in zip(items, outcomes) if i.get("batch") == 2]
+    if fresh:
+        fc = Counter(o.verdict for o in fresh)
+        lines.append(f"  second batch (written after the last tuning, {len(fresh)} questions): right "
+                     f"{fc[RIGHT] / len(fresh):.1%}, wrong {fc[WRONG] / len(fresh):.1%}, "
+                     f"chooser/fallback {fc[FALLBACK] / len(fresh):.1%}")
     return "\n".join(lines)
 
 
@@ -140,13 +147,33 @@ def rankers():
         def scores(self, query):
             return np.asarray(self.bm25.get_scores(faq.tokens(query)))
 
-    return {"char TF-IDF (before)": CharTfidf, "words+chars TF-IDF": faq.TfidfRanker,
+    return {"char TF-IDF (before issue 14)": CharTfidf, "words+chars TF-IDF": faq.TfidfRanker,
             "rank-bm25 words+chars": RankBm25, "bm25s words+chars": Bm25s}
 
 
+def _loo_gongyou(rows, q_index):
+    """GongYou's own score for phrasing `q_index` with that phrasing left out of the index."""
+    import numpy as np
+    from bot.law import faq
+
+    vectorizer, phrasings, answers, together, owners = faq._index()
+    entry, q = rows[q_index]
+    i = faq.entries().index(entry)
+    query = vectorizer.transform([q]).T
+    s = (phrasings @ query).toarray().ravel()
+    s[q_index] = 0
+    best = np.zeros(len(faq.entries()))
+    np.maximum.at(best, owners, s)
+    rest = vectorizer.transform([" ".join(p for p in entry.phrasings if p != q)])
+    all_together = (together @ query).toarray().ravel()
+    all_together[i] = (rest @ query).toarray()[0, 0]
+    return (best + faq.ANSWER_WEIGHT * (answers @ query).toarray().ravel() + faq.TOGETHER_WEIGHT * all_together) \
+        / (1 + faq.ANSWER_WEIGHT + faq.TOGETHER_WEIGHT)
+
+
 def compare_rankers(items: List[dict]) -> None:
-    """Dev: each FAQ phrasing against the others (leave one out). Held-out: the top entry's
-    answer carries the fact (no NLU, no prior): reported, not tuned on."""
+    """Dev: each FAQ phrasing against the others (leave one out), top-1 entry. Held-out: the top
+    entry's answer carries the fact (no NLU, no prior): reported, never tuned on."""
     import numpy as np
     from bot.law import faq
 
@@ -156,7 +183,7 @@ def compare_rankers(items: List[dict]) -> None:
         try:
             ranker = make([q for _, q in rows])
         except ImportError as missing:
-            print(f"{name:24s} not installed ({missing.name})")
+            print(f"{name:34s} not installed ({missing.name}; pip install -r bench/requirements-rankers.txt)")
             continue
         start = time.perf_counter()
         dev = 0
@@ -170,10 +197,50 @@ def compare_rankers(items: List[dict]) -> None:
             best = {}
             for key, score in zip(keys, scores):
                 best[key] = max(best.get(key, -np.inf), score)
-            answer = faq.by_key(max(best, key=best.get)).answer
-            held += any(str(m) in answer for m in item["must"])
+            held += any(str(m) in faq.by_key(max(best, key=best.get)).answer for m in item["must"])
         ms = (time.perf_counter() - start) * 1000 / (len(rows) + len(items))
-        print(f"{name:24s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   {ms:5.2f} ms/query")
+        print(f"{name:34s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   {ms:5.2f} ms/query")
+    start = time.perf_counter()
+    dev = sum(faq.entries()[int(_loo_gongyou(rows, k).argmax())].key == e.key for k, (e, _) in enumerate(rows))
+    held = sum(any(str(m) in faq.entries()[int(faq.scores(item["q"]).argmax())].answer for m in item["must"])
+               for item in items)
+    ms = (time.perf_counter() - start) * 1000 / (len(rows) + len(items))
+    print(f"{'GongYou: + answer + all phrasings':34s} dev top-1 {dev / len(rows):6.1%}   held-out fact "
+          f"{held / len(items):6.1%}   {ms:5.2f} ms/query")
+
+
+def calibrate() -> None:
+    """The figures behind the thresholds in bot/law/faq.py and bot/dialogue/answers.py: FAQ
+    phrasings left out in turn (positives) and the NLU's examples of intents with no legal
+    question (negatives). The held-out set plays no part."""
+    import glob
+
+    import numpy as np
+    from bot.dialogue.answers import SURE_LEAD, SURE_SIMILARITY
+    from bot.law import faq
+
+    rows = [(e, q) for e in faq.entries() for q in e.phrasings]
+    top, right = [], []
+    for k, (entry, _) in enumerate(rows):
+        s = _loo_gongyou(rows, k)
+        top.append(s.max())
+        right.append(faq.entries()[int(s.argmax())].key == entry.key)
+    top, right = np.array(top), np.array(right)
+    negatives = []
+    for path in glob.glob(str(ROOT / "data" / "nlu" / "*.yml")):
+        for block in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("nlu") or []:
+            if block.get("intent") in ("out_of_scope", "greet", "goodbye", "bot_challenge", "thanks", "affirm",
+                                       "deny", "job_seeking", "case_status", "human_handoff", "inform"):
+                negatives += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    print(f"leave-one-out top-1 {right.mean():.1%} over {len(rows)} phrasings; {len(negatives)} negatives")
+    for th in (0.15, 0.2, 0.25, 0.3):
+        print(f"  MIN {th:.2f}: keeps {(top[right] >= th).mean():.1%} of right-ranked phrasings")
+    passed = []
+    for q in negatives:
+        hits = faq.rank(q, None, 2)
+        if hits and hits[0].score >= SURE_SIMILARITY and (len(hits) < 2 or hits[1].score <= SURE_LEAD * hits[0].score):
+            passed.append(q)
+    print(f"  SURE {SURE_SIMILARITY} / lead {SURE_LEAD}: {len(passed)} negatives pass: {passed}")
 
 
 def main() -> None:
@@ -181,10 +248,14 @@ def main() -> None:
     parser.add_argument("--model", default="models/gongyou.tar.gz")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--rankers", action="store_true", help="compare retrieval methods, then stop")
+    parser.add_argument("--calibrate", action="store_true", help="the thresholds' figures, then stop")
     args = parser.parse_args()
     items = load()
     if args.rankers:
         compare_rankers(items)
+        return
+    if args.calibrate:
+        calibrate()
         return
     logging.disable(logging.WARNING)
     from bot.nlu.evaluation import load_agent

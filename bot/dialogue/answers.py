@@ -6,10 +6,16 @@ from typing import List, Optional
 
 from bot.dialogue.problems import Problem, asked, mentioned
 from bot.law import faq
+from bot.topics import PROCEDURE
 
-# An intent the NLU is unsure of (out of scope, not understood) is overruled only this clearly
-# (4 of 447 small-talk and out-of-scope training examples score this high).
-SURE_SIMILARITY = 0.4
+# An intent with no answer of its own (out of scope, not understood, job seeking) is overruled only
+# by an entry this close that leads the runner-up this clearly: 4 of the 857 small-talk, out-of-
+# scope, job, status and hand-off training examples pass (landlords' deposits, a school's papers).
+SURE_SIMILARITY = 0.35
+SURE_LEAD = 0.6
+# A message the NLU could not place at all (nlu_fallback) is answered by a question-shaped entry
+# this close: gibberish and emoji score 0, and the intent carries no answer of its own to lose.
+LIKELY_SIMILARITY = 0.3
 
 ANSWER, CHOICE, NONE = "answer", "choice", "none"
 
@@ -31,6 +37,18 @@ class Finding:
         return self.hits[0].score if self.hits else 0.0
 
     @property
+    def clear(self) -> bool:
+        """An answer sure enough to overrule an intent that has no answer of its own."""
+        hits = self.hits
+        return (self.kind == ANSWER and self.score >= SURE_SIMILARITY
+                and (len(hits) < 2 or hits[1].score <= SURE_LEAD * hits[0].score))
+
+    @property
+    def likely(self) -> bool:
+        """An answer good enough for a message nothing else understood."""
+        return self.kind == ANSWER and self.score >= LIKELY_SIMILARITY
+
+    @property
     def others(self) -> List[Problem]:
         """Problems the worker named but did not ask about."""
         return [p for p in self.problems if p != self.asked]
@@ -46,15 +64,23 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
     question, query = (asked(text) if len(problems) > 1 else (None, text))
     if question is not None:
         prior = question.topic
-    hits = faq.rank(query, prior)
-    if query != text:
-        # The clause alone can be too short to place ("这种能要补偿吗"): the whole message may
-        # rank its answer higher, still under the asked problem's topic.
-        whole = faq.rank(text, prior)
-        if whole and (not hits or whole[0].score > hits[0].score):
-            hits = whole
+    hits = faq.rank(query, prior, limit=10)
+    floor = faq.MIN_SIMILARITY
+    if question is not None:
+        # The clause alone can be too short to place ("这种能要补偿吗"): the whole message ranks
+        # too, and the asked problem's own answers (or the procedure's) go first.
+        best = {h.entry.key: h for h in faq.rank(text, prior, limit=10)}
+        for h in hits:
+            if h.entry.key not in best or h.score > best[h.entry.key].score:
+                best[h.entry.key] = h
+        merged = sorted(best.values(), key=lambda h: -h.score)
+        own = [h for h in merged if h.entry.topic in (question.topic, PROCEDURE)]
+        if own and own[0].score >= faq.MIN_SIMILARITY / 2:
+            # The problem is known from its own words, so a weaker match to it still answers.
+            merged, floor = own + [h for h in merged if h not in own], faq.MIN_SIMILARITY / 2
+        hits = merged
     finding = Finding(NONE, text, hits, problems, question)
-    if not hits or hits[0].score < faq.MIN_SIMILARITY:
+    if not hits or hits[0].score < floor:
         return finding
     if not faq.looks_like_a_question(text) and not faq.answers_a_statement(hits):
         return finding
@@ -72,13 +98,20 @@ def related(finding: Finding) -> Optional[faq.FaqEntry]:
 
 
 def nearest(finding: Finding, count: int = 3) -> List[faq.FaqEntry]:
-    return [h.entry for h in finding.hits[:count] if h.score >= faq.MIN_SIMILARITY / 2]
+    return [h.entry for h in finding.hits[:count] if h.score > 0]
 
 
-def procedure_note(text: str) -> Optional[str]:
-    """The procedure answer a "where" question also needs ("在哪仲裁": 劳动争议调解仲裁法 §21)."""
-    finding = find(text, None)
-    entry = finding.entry
-    if entry and entry.topic == "dispute_procedure" and finding.score >= SURE_SIMILARITY:
-        return f"关于「{entry.title}」：{entry.answer}"
-    return None
+VENUE_KEY = "dispute_procedure/venue"
+# "在哪仲裁" asked of the station finder: the venue rule is said when it ranks first this clearly.
+VENUE_SIMILARITY = 0.25
+VENUE_LEAD = 0.75
+
+
+def venue_note(text: str) -> Optional[str]:
+    """The jurisdiction rule (劳动争议调解仲裁法 §21) when a "where" question is about it."""
+    hits = faq.rank(text, None, limit=2)
+    if not hits or hits[0].entry.key != VENUE_KEY or hits[0].score < VENUE_SIMILARITY:
+        return None
+    if len(hits) > 1 and hits[1].score > VENUE_LEAD * hits[0].score:
+        return None
+    return f"关于「{hits[0].entry.title}」：{hits[0].entry.answer}"

@@ -6,10 +6,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
 from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
-from bot.dialogue.answers import ANSWER, CHOICE, NONE, SURE_SIMILARITY, Finding, find, nearest, related
+from bot.dialogue.answers import ANSWER, CHOICE, NONE, Finding, find, nearest, related
 from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
-from bot.topics import COLLECTIVE_WORKERS, PROCEDURE, is_topic
+from bot.topics import COLLECTIVE_WORKERS, FALLBACK_INTENT, PROCEDURE, is_topic
 
 
 NEXT_STEPS = [
@@ -90,10 +90,10 @@ def _answer_lines(finding: Finding, fallback_text: str) -> Tuple[List[str], List
     if finding.kind == CHOICE:
         first, second = finding.hits[0].entry, finding.hits[1].entry
         return [f"您问的是「{first.title}」还是「{second.title}」？请点一个。"], [_button(first), _button(second)]
-    near = nearest(finding)
-    if looks_like_a_question(finding.text) and near:
-        return ["这个问题我没找到对得上的答案，先说说一般的情况：", fallback_text,
-                "您是不是想问下面这些？"], [_button(e) for e in near]
+    if looks_like_a_question(finding.text):
+        near = nearest(finding)
+        lines = ["这个问题我没找到对得上的答案，先说说一般的情况：", fallback_text]
+        return lines + (["您是不是想问下面这些？"] if near else []), [_button(e) for e in near]
     return [fallback_text], []
 
 
@@ -142,7 +142,8 @@ def question_reply(intent: str, text: str) -> Optional[Reply]:
     None when the NLU was unsure and the FAQ has nothing clear either: the caller says so.
     """
     finding = find(text, PROCEDURE if intent == PROCEDURE else None)
-    if intent != PROCEDURE and not (finding.kind == ANSWER and finding.score >= SURE_SIMILARITY):
+    sure_enough = finding.likely if intent == FALLBACK_INTENT else finding.clear
+    if intent != PROCEDURE and not sure_enough:
         return None
     answered = finding.entry
     if answered and is_topic(answered.topic):
