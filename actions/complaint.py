@@ -32,7 +32,7 @@ class ActionComplaintReply(Action):
 
 
 # What an intent the FAQ overruled nothing for says instead.
-_OTHERWISE = {"job_seeking": "utter_job_seeking", "inform": "utter_inform"}
+_OTHERWISE = {"job_seeking": "utter_job_seeking", "inform": "utter_inform", "bot_challenge": "utter_iamabot"}
 
 
 class ActionAnswerQuestion(Action):

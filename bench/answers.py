@@ -56,7 +56,7 @@ def respond(intent: str, text: str):
     if intent in TOPICS:
         reply = complaints.complaint_reply(intent, complaints.Facts(), text)
     elif hasattr(complaints, "question_reply") and intent in ("dispute_procedure", "out_of_scope", "nlu_fallback",
-                                                             "job_seeking", "inform"):
+                                                             "job_seeking", "inform", "bot_challenge"):
         reply = complaints.question_reply(intent, text)
     elif hasattr(complaints, "question_reply") and intent == "find_station":
         from bot.dialogue.answers import venue_note
@@ -105,12 +105,13 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
         lines.append(f"  multi-problem messages: topic accuracy {topic_right / len(multi):.1%} "
                      f"({topic_right}/{len(multi)}), right fact "
                      f"{sum(1 for _, o in multi if o.verdict == RIGHT) / len(multi):.1%}")
-    fresh = [o for i, o in zip(items, outcomes) if i.get("batch") == 2]
-    if fresh:
-        fc = Counter(o.verdict for o in fresh)
-        lines.append(f"  second batch (written after the last tuning, {len(fresh)} questions): right "
-                     f"{fc[RIGHT] / len(fresh):.1%}, wrong {fc[WRONG] / len(fresh):.1%}, "
-                     f"chooser/fallback {fc[FALLBACK] / len(fresh):.1%}")
+    for batch, name in ((1, "first batch (read while tuning)"), (2, "second batch (tuned on once)"),
+                        (3, "third batch (never tuned on)")):
+        part = [o for i, o in zip(items, outcomes) if i.get("batch", 1) == batch]
+        if part:
+            pc = Counter(o.verdict for o in part)
+            lines.append(f"  {name}, {len(part)} questions: right {pc[RIGHT] / len(part):.1%}, "
+                         f"wrong {pc[WRONG] / len(part):.1%}, chooser/fallback {pc[FALLBACK] / len(part):.1%}")
     return "\n".join(lines)
 
 

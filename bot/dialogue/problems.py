@@ -25,8 +25,8 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple((Problem(*p), re.co
     (("没签合同", "labor_contract", "没签劳动合同能要二倍工资吗"),
      r"(没|没有|不|未)(给我)?签(订)?(劳动)?合同|合同(也|都|还)?(没|没有|不)签|没(有)?(劳动)?合同"),
     (("不给工资", "wage_arrears", "被拖欠工资怎么办"),
-     r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠(我|我们)?(的)?[^，。,]{0,6}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
-     r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)"),
+     r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
+     r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)"),
     (("被辞退", "dismissal", "被辞退能拿多少经济补偿"),
      r"辞退|开除|解雇|炒(了|掉)|裁员|被裁|不要我了|让我(走人|走|别来)|叫我走|自动离职"),
     (("没交社保", "social_insurance", "单位不给交社保怎么办"),
@@ -43,14 +43,27 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple((Problem(*p), re.co
 _CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
 
 
-def mentioned(text: str) -> List[Problem]:
-    """The problems a message names, in the order it names them, each once."""
+def _in_clause(clause: str) -> List[Problem]:
     found: List[Tuple[int, Problem]] = []
     for problem, cue in _CUES:
-        hit = cue.search(text or "")
-        if hit and all(p.label != problem.label for _, p in found):
+        hit = cue.search(clause)
+        if hit:
             found.append((hit.start(), problem))
     return [p for _, p in sorted(found, key=lambda item: item[0])]
+
+
+def mentioned(text: str) -> List[Problem]:
+    """The problems a message names, in the order it names them, each once.
+
+    One clause is one problem, named by its first cue: in "周日加班公司说给调休不给钱" the unpaid
+    money is the overtime's, not a second problem.
+    """
+    problems: List[Problem] = []
+    for clause in _CLAUSES.split(text or ""):
+        named = _in_clause(clause)
+        if named and all(p.label != named[0].label for p in problems):
+            problems.append(named[0])
+    return problems
 
 
 def asked(text: str) -> Tuple[Optional[Problem], str]:
@@ -64,7 +77,7 @@ def asked(text: str) -> Tuple[Optional[Problem], str]:
         return None, text
     at = max((i for i, c in enumerate(clauses) if looks_like_a_question(c)), default=len(clauses) - 1)
     for i in range(at, -1, -1):
-        named = mentioned(clauses[i])
+        named = _in_clause(clauses[i])
         if named:
-            return named[-1], "，".join(clauses[i:at + 1])
+            return named[0], "，".join(clauses[i:at + 1])
     return None, "，".join(clauses[at:at + 1])
