@@ -5,8 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import station_finder
-from bot.dialogue.answers import venue_note
 from bot.dialogue import stations as say
+from bot.dialogue.answers import venue_note
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
 

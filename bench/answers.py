@@ -118,9 +118,10 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
 # --- retrieval alone: which ranker ------------------------------------------------------------
 
 def rankers():
-    from bot.law import faq
-    from sklearn.feature_extraction.text import TfidfVectorizer
     import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.law import faq
 
     class CharTfidf(faq.TfidfRanker):
         """The ranker before issue 14: character 1-3-grams only."""
@@ -155,6 +156,7 @@ def rankers():
 def _loo_gongyou(rows, q_index):
     """GongYou's own score for phrasing `q_index` with that phrasing left out of the index."""
     import numpy as np
+
     from bot.law import faq
 
     vectorizer, phrasings, answers, together, owners = faq._index()
@@ -176,6 +178,7 @@ def compare_rankers(items: List[dict]) -> None:
     """Dev: each FAQ phrasing against the others (leave one out), top-1 entry. Held-out: the top
     entry's answer carries the fact (no NLU, no prior): reported, never tuned on."""
     import numpy as np
+
     from bot.law import faq
 
     rows = [(e, q) for e in faq.entries() for q in e.phrasings]
@@ -200,7 +203,8 @@ def compare_rankers(items: List[dict]) -> None:
                 best[key] = max(best.get(key, -np.inf), score)
             held += any(str(m) in faq.by_key(max(best, key=best.get)).answer for m in item["must"])
         ms = (time.perf_counter() - start) * 1000 / (len(rows) + len(items))
-        print(f"{name:34s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   {ms:5.2f} ms/query")
+        print(f"{name:34s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   "
+              f"{ms:5.2f} ms/query")
     start = time.perf_counter()
     dev = sum(faq.entries()[int(_loo_gongyou(rows, k).argmax())].key == e.key for k, (e, _) in enumerate(rows))
     held = sum(any(str(m) in faq.entries()[int(faq.scores(item["q"]).argmax())].answer for m in item["must"])
@@ -217,6 +221,7 @@ def calibrate() -> None:
     import glob
 
     import numpy as np
+
     from bot.dialogue.answers import SURE_LEAD, SURE_SIMILARITY
     from bot.law import faq
 

@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from bot.topics import PROCEDURE, TOPICS
 from bot.dialogue.complaints import Facts, complaint_reply, question_reply
 from bot.law import faq
+from bot.topics import PROCEDURE, TOPICS
 
 
 def test_every_topic_has_at_least_five_answers():

@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.dialogue.answers import ANSWER, CHOICE, NONE, Finding, find, nearest, related
 from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
 from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
-from bot.dialogue.answers import ANSWER, CHOICE, NONE, Finding, find, nearest, related
 from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
 from bot.topics import COLLECTIVE_WORKERS, FALLBACK_INTENT, PROCEDURE, is_topic
-
 
 NEXT_STEPS = [
     {"title": "找最近的服务站", "payload": "/find_station"},
@@ -82,9 +81,9 @@ def _button(entry) -> Dict[str, str]:
 
 def _answer_lines(finding: Finding, fallback_text: str) -> Tuple[List[str], List[Dict[str, str]]]:
     """The body of a reply: the answer, a choice of two, or the topic's guidance and the nearest."""
-    if finding.kind == ANSWER:
+    entry = finding.entry
+    if entry is not None:
         # The question's title goes first so a worker sees at once if we understood another one.
-        entry = finding.entry
         extra = related(finding)
         return [f"关于「{entry.title}」：{entry.answer}"], ([_button(extra)] if extra else [])
     if finding.kind == CHOICE:
@@ -113,14 +112,15 @@ def _problem_buttons(finding: Finding) -> List[Dict[str, str]]:
 
 def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply]:
     """Guidance for the topic, or the answer to the worker's own question, found across the FAQ."""
-    if guidance_for(intent) is None:
+    own_guidance = guidance_for(intent)
+    if own_guidance is None:
         return None
     finding = find(text, intent)
     answered = finding.entry
     # The topic is what the worker asked about: the answer's, the asked problem's, or the intent's.
     topic = (answered.topic if answered and is_topic(answered.topic) else
              finding.asked.topic if finding.asked else intent)
-    guidance = guidance_for(topic) or guidance_for(intent)
+    guidance = guidance_for(topic) or own_guidance
     problems = _problems_line(finding)
     lines = [problems or f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
     summary = summarise(facts)
@@ -150,7 +150,9 @@ def question_reply(intent: str, text: str) -> Optional[Reply]:
         # A topic question the NLU took for something else is answered as that topic's complaint.
         return complaint_reply(answered.topic, Facts(), text)
     lines = [line for line in [_problems_line(finding)] if line]
-    body, buttons = _answer_lines(finding, guidance_for(PROCEDURE).text)
+    procedure = guidance_for(PROCEDURE)
+    assert procedure is not None  # bot/law/guidance.py has it; tests/test_single_owner.py holds it there
+    body, buttons = _answer_lines(finding, procedure.text)
     lines += body
     return Reply("\n".join(lines), buttons + _problem_buttons(finding) + list(NEXT_STEPS),
                  finding.kind, answered.key if answered else None, None)

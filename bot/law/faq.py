@@ -55,7 +55,8 @@ _PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”\"'（）()《�
 _SYNONYMS = (("咋个", "怎么"), ("咋样", "怎样"), ("咋", "怎么"), ("啥", "什么"), ("补交", "补缴"), ("工钱", "工资"),
              ("薪水", "工资"), ("薪资", "工资"), ("炒鱿鱼", "辞退"), ("炒了", "辞退了"), ("俺", "我"), ("公司", "单位"),
              ("厂里", "单位"), ("老板", "单位"))
-_STOP = frozenset("的 了 吗 呢 啊 吧 呀 嘛 么 我 我们 你 您 他 她 是 在 有 和 就 都 也 还 要 会 能 请问 你好 您好 一下 想 问".split())
+_STOP = frozenset("的 了 吗 呢 啊 吧 呀 嘛 么 我 我们 你 您 他 她 是 在 有 和 就 都 也 还 要 会 能 "
+                  "请问 你好 您好 一下 想 问".split())
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def scores(text: str) -> np.ndarray:
     query = vectorizer.transform([text[:500]]).T
     best = np.zeros(len(entries()))
     np.maximum.at(best, owners, (phrasings @ query).toarray().ravel())
-    combined = best + ANSWER_WEIGHT * (answers @ query).toarray().ravel() + TOGETHER_WEIGHT * (together @ query).toarray().ravel()
+    combined = (best + ANSWER_WEIGHT * (answers @ query).toarray().ravel()
+                + TOGETHER_WEIGHT * (together @ query).toarray().ravel())
     return combined / (1 + ANSWER_WEIGHT + TOGETHER_WEIGHT)
 
 
