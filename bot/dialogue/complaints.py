@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.dialogue.answers import ANSWER, CHOICE, NONE, Finding, find, nearest, related
+from bot.dialogue.answers import CHOICE, NONE, Finding, find, nearest, related
 from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
 from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
 from bot.law.faq import looks_like_a_question
