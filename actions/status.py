@@ -1,4 +1,8 @@
-"""Following a case: case number + the phone's last four digits → its status in plain words."""
+"""Following a case: case number + follow code → its status in plain words.
+
+The throttle lives where the check is made, in the case service's lookup API: this action
+passes the conversation's sender id so wrong guesses count per case and per conversation.
+"""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -6,8 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import case_client
+from bot.cases.client import ThrottledLookup
 from bot.cases.numbers import find_case_no
 from bot.dialogue import conversation
+
+ASK_CODE_AGAIN = "查询码是8位字母和数字，比如 K7PQ4XZ2，在登记编号旁边或回执上。请再输入一遍。"
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -18,13 +25,16 @@ class ValidateStatusForm(FormValidationAction):
         found = find_case_no(str(value or ""))
         if not found:
             dispatcher.utter_message(text="编号好像不对，应该像 GY20261123-0042 这样。")
-        return {"lookup_case_no": found}
+            return {"lookup_case_no": None}
+        # "GY20261123-0042 K7PQ4XZ2" in one message: the code is taken too.
+        code = conversation.find_follow_code(tracker.latest_message.get("text") or "")
+        return {"lookup_case_no": found, **({"lookup_follow_code": code} if code else {})}
 
-    def validate_lookup_phone4(self, value, dispatcher, tracker, domain):
-        found = conversation.find_last4(str(value or ""))
+    def validate_lookup_follow_code(self, value, dispatcher, tracker, domain):
+        found = conversation.find_follow_code(str(value or ""))
         if not found:
-            dispatcher.utter_message(text="请输入登记电话的后四位数字。")
-        return {"lookup_phone4": found}
+            dispatcher.utter_message(text=ASK_CODE_AGAIN)
+        return {"lookup_follow_code": found}
 
 
 class ActionCaseStatus(Action):
@@ -33,15 +43,18 @@ class ActionCaseStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         client = case_client()
-        case_no, last4 = tracker.get_slot("lookup_case_no"), tracker.get_slot("lookup_phone4")
-        reset = [SlotSet("lookup_case_no", None), SlotSet("lookup_phone4", None)]
+        case_no, code = tracker.get_slot("lookup_case_no"), tracker.get_slot("lookup_follow_code")
+        reset = [SlotSet("lookup_case_no", None), SlotSet("lookup_follow_code", None)]
         try:
-            found = client.lookup(case_no, last4)
+            found = client.lookup(case_no, code, tracker.sender_id)
+        except ThrottledLookup:
+            dispatcher.utter_message(text="试错的次数太多了，为了保护您的信息，请过15分钟再查，或打12333询问。")
+            return reset
         except Exception:
             dispatcher.utter_message(text="系统有点忙，暂时查不到，请稍后再试。")
             return reset
         if not found:
-            dispatcher.utter_message(text="没查到这个编号，或者电话后四位对不上。请核对一下再试。")
+            dispatcher.utter_message(text="没查到，编号或查询码对不上。请核对一下再试。")
             return reset
         dispatcher.utter_message(text=f"案件 {found['case_no']}：{found['status_words']}")
         return reset
@@ -60,9 +73,12 @@ class ActionPendingCase(Action):
         if key:
             client = case_client()
             client.flush()
-            number = client.outbox.case_no(key)
-            if number and number != "REFUSED":
-                dispatcher.utter_message(text=f"您之前保存的登记已经提交，编号是 {number}。")
+            receipt = client.outbox.receipt(key)
+            if receipt and receipt[0] != "REFUSED":
+                number, code = receipt
+                told = f"，查询码是 {code}，请一起记下来" if code else ""
+                dispatcher.utter_message(text=f"您之前保存的登记已经提交，编号是 {number}{told}。")
+                client.outbox.forget(key)
                 case_no = number
                 events += [SlotSet("case_no", number), SlotSet("pending_case_key", None)]
         if case_no:

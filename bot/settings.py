@@ -76,6 +76,41 @@ def socket_url() -> str:
     return env("GONGYOU_SOCKET_URL").rstrip("/")
 
 
+def trusted_proxies() -> str:
+    """Addresses or networks (comma-separated) whose X-Forwarded-For the web side believes:
+    by default the nginx on this machine; every other peer is the client itself."""
+    return env("GONGYOU_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+
+# --- retention (bot/cases/purge.py says why each default) --------------------------------------
+
+def _positive(name: str, default: int, floor: int = 1) -> int:
+    try:
+        return max(floor, int(env(name, str(default))))
+    except ValueError:
+        return default
+
+
+def retain_closed_days() -> int:
+    return _positive("GONGYOU_RETAIN_CLOSED_DAYS", 365)
+
+
+def retain_draft_days() -> int:
+    return _positive("GONGYOU_RETAIN_DRAFT_DAYS", 90)
+
+
+def retain_handoff_days() -> int:
+    return _positive("GONGYOU_RETAIN_HANDOFF_DAYS", 30)
+
+
+def retain_audit_days() -> int:
+    return _positive("GONGYOU_RETAIN_AUDIT_DAYS", 365)
+
+
+def purge_every_seconds() -> int:
+    return _positive("GONGYOU_PURGE_EVERY_SECONDS", 3600, floor=60)
+
+
 def cookie_secure() -> bool:
     return env("GONGYOU_COOKIE_SECURE") == "1"
 

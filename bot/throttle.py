@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from typing import Callable, Deque, Dict, Optional, Tuple
 
 WINDOW = 15 * 60
+MAX_KEYS = 50_000
 
 
 class Throttle:
@@ -39,9 +40,37 @@ class Throttle:
 
     def failed(self, **keys: str) -> None:
         with self._lock:
-            now = self._clock()
+            self._record(keys)
+
+    def _record(self, keys: Dict[str, str]) -> None:
+        now = self._clock()
+        if len(self._failures) > MAX_KEYS:
+            # Memory stays bounded whatever keys callers send: drop the keys with nothing recent.
+            for key in [k for k in self._failures if not self._recent(k)]:
+                del self._failures[key]
+        for kind, value in keys.items():
+            self._failures[(kind, value)].append(now)
+
+    def attempt(self, **keys: str) -> Optional[int]:
+        """Check and count a try as failed in one step (no await can slip between): None when
+        it may go ahead, else the seconds to wait. `undo` takes a try back once it succeeded."""
+        with self._lock:
+            waits = []
             for kind, value in keys.items():
-                self._failures[(kind, value)].append(now)
+                times = self._recent((kind, value))
+                if len(times) >= self._limits[kind]:
+                    waits.append(int(self._window - (self._clock() - times[0])) + 1)
+            if waits:
+                return max(waits)
+            self._record(keys)
+            return None
+
+    def undo(self, **keys: str) -> None:
+        with self._lock:
+            for kind, value in keys.items():
+                times = self._failures.get((kind, value))
+                if times:
+                    times.pop()
 
     def forget(self, **keys: str) -> None:
         with self._lock:

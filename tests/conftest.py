@@ -61,6 +61,7 @@ class Stack:
     web: str
     operator_token: str
     actions_port: int = 0
+    workdir: Optional[Path] = None  # its database (cases.sqlite3) and the bot's outbox (outbox.sqlite3)
 
     def tracker_events(self, sender: str):
         """A conversation through Rasa's HTTP API, which refuses requests without its token."""
@@ -113,7 +114,7 @@ def start_stack(workdir, extra_env):
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])
     return proc, Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
-                       OPERATOR_TOKEN, int(env["GONGYOU_ACTIONS_PORT"]))
+                       OPERATOR_TOKEN, int(env["GONGYOU_ACTIONS_PORT"]), workdir)
 
 
 def stop_stack(proc):

@@ -1,4 +1,5 @@
 """The actions' case client against the real web side: a confirmed case survives an outage."""
+import json
 import os
 import subprocess
 import sys
@@ -7,13 +8,13 @@ import time
 import pytest
 import requests
 
-from bot.cases.client import CaseClient, Outbox
+from bot.cases.client import CaseClient, Outbox, ThrottledLookup
 from tests.conftest import ROOT, free_port
 
 TOKEN = "client-test-service-token"
 OPERATOR = "client-test-operator-token"
 DRAFT = {"category": "wage_arrears", "name": "刘强", "phone": "13512348765", "employer": "恒通建材",
-         "amount": 12000, "worker_count": 9}
+         "amount": 12000, "worker_count": 9, "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
 
 
 def start_web(port, tmp_path):
@@ -49,18 +50,28 @@ def test_submission_while_down_is_kept_and_sent_once_later(tmp_path):
     try:
         assert client.flush() == 1
         assert client.flush() == 0
-        assert client.outbox.case_no("worker-1:msg-9").startswith("GY")
+        number, code = client.outbox.receipt("worker-1:msg-9")
+        assert number.startswith("GY") and len(code) == 8
+        # Delivered: the row keeps the number and code for the worker, nothing personal.
+        assert [json.loads(p) for k, p, _, _ in client.outbox.rows()] == [{}]
         again = client.submit(DRAFT, "worker-1:msg-9")  # the action retried by Rasa
-        assert again.case["case_no"] == client.outbox.case_no("worker-1:msg-9")
+        assert (again.case["case_no"], again.case["follow_code"]) == (number, code)
         assert len(cases(port)) == 1
 
         refused = client.submit({**DRAFT, "phone": "123"}, "worker-2:msg-1")
         assert refused.error and "电话" in refused.error and not refused.queued
         assert len(cases(port)) == 1
 
-        found = client.lookup(again.case["case_no"], "8765")
-        assert found["status"] == "draft"
-        assert client.lookup(again.case["case_no"], "0000") is None
+        found = client.lookup(again.case["case_no"], code, "worker-1")
+        assert found["status"] == "draft" and "phone" not in found
+        assert client.lookup(again.case["case_no"], "8765", "worker-1") is None  # phone digits open nothing
+        for _ in range(9):
+            assert client.lookup(again.case["case_no"], "ZZZZ2222", "worker-1") is None
+        with pytest.raises(ThrottledLookup):  # the 11th wrong try
+            client.lookup(again.case["case_no"], code, "worker-1")
+
+        no_consent = client.submit({k: v for k, v in DRAFT.items() if k != "consent"}, "worker-3:msg-1")
+        assert no_consent.error and "同意" in no_consent.error and len(cases(port)) == 1
     finally:
         web.terminate()
         web.wait(timeout=20)

@@ -45,7 +45,8 @@ def service(engine):
 
 
 WAGES = {"category": "wage_arrears", "name": "孙芳", "phone": "13812345678", "employer": "巫溪县某鞋业有限公司",
-         "location": "巫溪县", "amount": 8000, "period_months": 3, "worker_count": 2, "description": "三个月没发工资"}
+         "location": "巫溪县", "amount": 8000, "period_months": 3, "worker_count": 2, "description": "三个月没发工资",
+         "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
 
 
 def test_a_draft_gets_a_contract_case_number(service):
@@ -87,13 +88,16 @@ def test_status_lifecycle_is_recorded(service):
         service.change_status(case["case_no"], "draft", "op-1")
 
 
-def test_lookup_needs_the_phone_and_speaks_plainly(service):
+def test_lookup_needs_the_follow_code_and_speaks_plainly(service):
     case, _ = service.open_draft(WAGES, "look")
-    found = service.lookup(case["case_no"].lower(), "5678")
+    code = case["follow_code"]
+    found = service.lookup(case["case_no"].lower(), code.lower())
     assert found["status"] == "draft" and "一年时效" in found["status_words"]
-    assert "phone" not in found and "name" not in found
-    assert service.lookup(case["case_no"], "0000") is None
-    assert service.lookup("GY20990101-0001", "5678") is None
+    # Status, category, station and dates only: nothing that names the worker.
+    assert set(found) == {"case_no", "status", "status_words", "category", "station", "created_at", "updated_at"}
+    assert service.lookup(case["case_no"], "5678") is None  # the phone's last four digits are not enough
+    assert service.lookup(case["case_no"], "") is None
+    assert service.lookup("GY20990101-0001", code) is None
 
 
 @pytest.mark.parametrize("category,door,never", [
@@ -104,7 +108,7 @@ def test_lookup_needs_the_phone_and_speaks_plainly(service):
 def test_a_closed_case_names_the_door_of_its_category(service, category, door, never):
     case, _ = service.open_draft({**WAGES, "category": category}, f"door-{category}")
     service.change_status(case["case_no"], "closed", "op-1")
-    words = service.lookup(case["case_no"], "5678")["status_words"]
+    words = service.lookup(case["case_no"], case["follow_code"])["status_words"]
     assert door in words and never not in words
 
 

@@ -41,9 +41,12 @@ def test_complaint_to_case_readable_from_the_api(stack):
     mine = [c for c in stack.api("/api/cases").json()["cases"] if c["phone"] == phone]
     assert len(mine) == 1
 
-    # The worker follows the case with its number and the phone's last four digits.
-    assert "后四位" in say(stack, sender, "查进度")
-    assert "等服务站工作人员受理" in say(stack, sender, phone[-4:])
+    # The worker follows the case with its number and the follow code shown with it.
+    code = re.search(r"查询码是 ([A-Z0-9]{8})", done).group(1)
+    assert code == case["follow_code"]
+    assert "查询码" in say(stack, sender, "查进度")
+    assert "后四位" not in say(stack, sender, phone[-4:])  # not a code: asked again
+    assert "等服务站工作人员受理" in say(stack, sender, code)
 
 
 def test_cancel_leaves_nothing(stack):

@@ -65,11 +65,13 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     type_and_send(page, "老板跑了，厂里找不到人，有工资条")
     bot_says(page, "请核对")
     card, case_no = confirm(page)
-    # The QR code is a real image the browser could draw, pointing at the follow page.
-    qr = card.locator("img.qr")
-    expect(qr).to_have_attribute("src", f"/qr/{case_no}.svg")
+    # The follow code is on the card; the QR code is a real image the browser could draw, and the
+    # link carries the code after "#", which no server ever receives.
+    code = card.locator(".follow-code").inner_text()
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", code)
     page.wait_for_function("document.querySelector('.card.case img.qr').naturalWidth > 0")
-    assert card.locator("a", has_text="查看进度").get_attribute("href") == f"/follow?case={case_no}"
+    assert card.locator("img.qr").get_attribute("src").startswith("data:image/svg+xml")
+    assert card.locator("a", has_text="查看进度").get_attribute("href") == f"/follow?case={case_no}#{code}"
     bot_says(page, "第二十一条")  # why this station: the last answer of the turn
     expect(page.locator("#typing")).to_be_hidden()
     keep(page, "chat-phone-case.png")
@@ -78,9 +80,12 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     assert case["status"] == "draft" and case["category"] == "wage_arrears" and case["phone"] == phone
     assert case["worker_count"] == 16 and case["station"]["id"].startswith("cq-wuxi")
 
-    # The worker scans the code later and follows the case with the phone's last four digits.
-    page.goto(stack.web + f"/follow?case={case_no}")
-    page.fill("#last4", phone[-4:])
+    assert case["follow_code"] == code
+
+    # The worker scans the code later: the page fills the code from the fragment and drops it
+    # from the address bar; the server never saw it in a URL.
+    page.goto(stack.web + f"/follow?case={case_no}#{code}")
+    assert page.input_value("#code") == code and "#" not in page.url
     page.click("button[type=submit]")
     expect(page.locator("#result")).to_contain_text("受理", timeout=10_000)
     expect(page.locator("#result")).to_contain_text(case_no)
@@ -198,12 +203,16 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     assert case["phone"] == phone and case["station"]["id"].startswith("cq-yuzhong")
 
     # The receipt: what prints is the receipt alone, with the number, the station and the code.
-    page.evaluate("window.print = function () {}")
+    page.evaluate("window.__printed = 0; window.print = function () { window.__printed += 1; }")
     card.locator("button", has_text="打印回执").click()
+    # It prints once the QR code (number and follow code) is drawn.
+    page.wait_for_function("window.__printed === 1")
+    assert page.evaluate("document.querySelector('#receipt img.qr').naturalWidth") > 0
     page.emulate_media(media="print")
     receipt = page.locator("#receipt")
     expect(receipt).to_be_visible()
     expect(receipt).to_contain_text(case_no)
+    expect(receipt).to_contain_text(case["follow_code"])
     expect(receipt).to_contain_text("渝中区")
     expect(receipt).to_contain_text("提醒：")  # the category's own clock (bot/cases/wording.py), not a generic one
     expect(page.locator("#composer")).to_be_hidden()

@@ -46,49 +46,144 @@ def test_kiosk_names_its_station_and_escapes_what_it_is_given(stack):
     assert 'data-idle="180"' in odd.text
 
 
-def test_qr_code_carries_only_the_follow_address(stack):
-    svg = get(stack, "/qr/GY20261123-0042.svg")
-    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
-    assert "<svg" in svg.text and 'xmlns="http://www.w3.org/2000/svg"' in svg.text
-    assert get(stack, "/qr/not-a-case.svg").status_code == 404
+CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
+
+
+def test_qr_code_carries_the_follow_code_in_the_fragment(stack):
+    reply = requests.post(stack.web + "/api/qr", json={"case_no": "GY20261123-0042", "follow_code": "k7pq-4xz2"},
+                          timeout=30)
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/svg+xml"
+    assert "<svg" in reply.text and 'xmlns="http://www.w3.org/2000/svg"' in reply.text
+    assert reply.headers["cache-control"] == "no-store"
+    # segno is deterministic: the same address gives the same symbol, so this is what it encodes.
+    import io
+
+    import segno
+
+    expected = io.BytesIO()
+    segno.make(f"{stack.web}/follow?case=GY20261123-0042#K7PQ4XZ2", error="m").save(expected, kind="svg", scale=4, border=2)
+    assert reply.content == expected.getvalue()
+    for bad in ({"case_no": "not-a-case", "follow_code": "K7PQ4XZ2"}, {"case_no": "GY20261123-0042"}, []):
+        assert requests.post(stack.web + "/api/qr", json=bad, timeout=30).status_code == 400
+    # The old image URL, which would put the code in access logs, is gone.
+    assert get(stack, "/qr/GY20261123-0042.svg").status_code == 404
 
 
 def open_case(stack, phone):
+    """(case number, follow code) of a fresh draft opened as the bot opens one."""
     body = {"category": "wage_arrears", "name": "测试", "phone": phone, "sender_id": "pages-test",
-            "description": "跟进页测试", "idempotency_key": uuid.uuid4().hex}
+            "description": "跟进页测试", "idempotency_key": uuid.uuid4().hex, "consent": CONSENT}
     reply = stack.api("/api/cases", method="POST", json=body)
     assert reply.status_code == 201
-    return reply.json()["case_no"]
+    return reply.json()["case_no"], reply.json()["follow_code"]
+
+
+def follow(stack, case_no, code, headers=None):
+    return requests.post(stack.web + "/api/follow", json={"case_no": case_no, "follow_code": code},
+                         headers=headers or {}, timeout=30)
 
 
 def test_follow_shows_the_status_and_nothing_personal(stack):
     phone = f"135{uuid.uuid4().int % 10 ** 8:08d}"
-    case_no = open_case(stack, phone)
-    found = requests.post(stack.web + "/api/follow", json={"case_no": case_no, "phone_last4": phone[-4:]}, timeout=30)
+    case_no, code = open_case(stack, phone)
+    found = follow(stack, case_no, code.lower())
     assert found.status_code == 200
     view = found.json()
     assert view["case_no"] == case_no and view["status"] == "draft" and "受理" in view["status_words"]
-    assert phone not in found.text and "测试" not in found.text
+    assert set(view) == {"case_no", "status", "status_words", "category", "station", "created_at", "updated_at"}
+    assert phone not in found.text and "测试" not in found.text and code not in found.text
+    # The phone's last four digits, the old secret, open nothing.
+    old = requests.post(stack.web + "/api/follow", json={"case_no": case_no, "phone_last4": phone[-4:]}, timeout=30)
+    assert old.status_code == 400 and "查询码" in old.json()["error"]
 
 
 def test_follow_refuses_bad_requests_politely(stack):
-    for body in (None, [], {"case_no": "GY1", "phone_last4": "1234"}, {"case_no": "GY20261123-0001", "phone_last4": "12"}):
+    for body in (None, [], {"case_no": "GY1", "follow_code": "K7PQ4XZ2"}, {"case_no": "GY20261123-0001", "follow_code": "12"},
+                 {"case_no": "GY20261123-0001" + "1" * 5000, "follow_code": "K7PQ4XZ2"}):
         reply = requests.post(stack.web + "/api/follow", json=body, timeout=30)
         assert reply.status_code == 400 and reply.json()["error"]
     garbage = requests.post(stack.web + "/api/follow", data=b"\xff{", timeout=30)
     assert garbage.status_code == 400
 
 
+def wrong_code(code):
+    return ("Z" if code[0] != "Z" else "Y") + code[1:]
+
+
 def test_follow_cannot_be_guessed(stack):
-    phone = f"136{uuid.uuid4().int % 10 ** 8:08d}"
-    case_no = open_case(stack, phone)
-    wrong = f"{(int(phone[-4:]) + 1) % 10000:04d}"
-    codes = [requests.post(stack.web + "/api/follow", json={"case_no": case_no, "phone_last4": wrong},
-                           timeout=30).status_code for _ in range(10)]
+    case_no, code = open_case(stack, f"136{uuid.uuid4().int % 10 ** 8:08d}")
+    # A new address for every try, as a forwarding header would claim: the case's own limit holds.
+    codes = [follow(stack, case_no, wrong_code(code), {"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+             for i in range(10)]
     assert codes == [404] * 10
-    # Even the right digits are refused now, for this case number, until the window passes.
-    right = requests.post(stack.web + "/api/follow", json={"case_no": case_no, "phone_last4": phone[-4:]}, timeout=30)
+    # The 11th try is refused, even with the right code, for this case number until the window passes.
+    right = follow(stack, case_no, code, {"X-Forwarded-For": "10.0.0.99"})
     assert right.status_code == 429 and "次数太多" in right.json()["error"]
+
+
+def test_behind_the_proxy_each_worker_has_their_own_limit(stack):
+    """The stack's callers come from loopback, the default trusted proxy: the address it forwards
+    is the client, so one worker's wrong tries do not lock the follow page for everyone."""
+    cases = [open_case(stack, f"131{uuid.uuid4().int % 10 ** 8:08d}") for _ in range(4)]
+    tries = [follow(stack, cases[i // 10][0], wrong_code(cases[i // 10][1]), {"X-Forwarded-For": "203.0.113.5"}).status_code
+             for i in range(30)]
+    assert tries == [404] * 30
+    fourth, code = cases[3]
+    assert follow(stack, fourth, code, {"X-Forwarded-For": "203.0.113.5"}).status_code == 429
+    # A client cannot pose as another by prepending hops: the proxy's own (last) hop counts.
+    assert follow(stack, fourth, code, {"X-Forwarded-For": "198.51.100.7, 203.0.113.5"}).status_code == 429
+    assert follow(stack, fourth, code, {"X-Forwarded-For": "203.0.113.6"}).status_code == 200
+
+
+def test_the_limit_is_shared_by_every_path(stack):
+    case_no, code = open_case(stack, f"137{uuid.uuid4().int % 10 ** 8:08d}")
+    bot = {"Authorization": "Bearer test-service-token"}
+    statuses = []
+    for i in range(4):
+        statuses.append(follow(stack, case_no, wrong_code(code)).status_code)
+        statuses.append(requests.post(stack.web + "/api/cases/lookup", headers=bot, timeout=30, json={
+            "case_no": case_no, "follow_code": wrong_code(code), "client": f"web-{i}"}).status_code)
+    statuses += [requests.post(stack.web + "/api/follow/erase", json={"case_no": case_no, "follow_code": wrong_code(code)},
+                               timeout=30).status_code for _ in range(2)]
+    assert statuses == [404] * 10
+    refused = requests.post(stack.web + "/api/cases/erase-own", headers=bot, timeout=30,
+                            json={"case_no": case_no, "follow_code": code, "client": "web-new"})
+    assert refused.status_code == 429
+    assert stack.api(f"/api/cases/{case_no}").json()["name"] == "测试"  # nothing erased
+
+
+def test_a_right_code_does_not_use_up_tries(stack):
+    case_no, code = open_case(stack, f"138{uuid.uuid4().int % 10 ** 8:08d}")
+    assert [follow(stack, case_no, code).status_code for _ in range(15)] == [200] * 15
+
+
+def test_a_day_of_guessing_cannot_reach_ten_thousand():
+    from bot.web import lookup_guard
+
+    per_day = lookup_guard.CASE_TRIES * (24 * 3600 / lookup_guard.WINDOW)
+    assert per_day < 10_000 and per_day == 960
+
+
+def test_parallel_guesses_cannot_slip_under_the_limit():
+    from concurrent.futures import ThreadPoolExecutor
+
+    guesses = Throttle({"case": 10, "client": 30}, window=900)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        allowed = list(pool.map(lambda i: guesses.attempt(case="GY20261123-0001", client=f"ip:{i}") is None,
+                                range(100)))
+    assert allowed.count(True) == 10
+
+
+def test_throttle_memory_stays_bounded():
+    from bot import throttle
+
+    now = [0.0]
+    guesses = Throttle({"case": 10, "client": 30}, window=60, clock=lambda: now[0])
+    for i in range(throttle.MAX_KEYS + 10):
+        guesses.failed(client=f"ip:{i}")
+    now[0] = 120
+    guesses.failed(client="ip:last")
+    assert len(guesses._failures) < 10
 
 
 def test_failed_attempts_are_forgotten_after_the_window():

@@ -36,8 +36,24 @@ class ServiceUnavailable(Exception):
     pass
 
 
+class ThrottledLookup(Exception):
+    """Too many wrong follow codes for this case or this conversation: wait (message in Chinese)."""
+
+
+# Draft fields that identify the worker: gone from a row once delivered, or when erased.
+PERSONAL = ("name", "phone", "id_number", "location", "description")
+# A delivered row keeps only key → case number and follow code, for the worker who asks "查进度"
+# after an outage; it goes once they were told, or after this many seconds.
+RECEIPT_SECONDS = 7 * 24 * 3600
+
+
 class Outbox:
-    """Submissions the service has not acknowledged yet, on disk, keyed by idempotency key."""
+    """Submissions the service has not acknowledged yet, on disk, keyed by idempotency key.
+
+    Nothing personal outlives delivery: `done` empties the payload at once (retention of
+    delivered rows: none), the receipt row itself is removed when the worker has been told the
+    number or after RECEIPT_SECONDS.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -46,6 +62,9 @@ class Outbox:
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL,"
                        " created REAL NOT NULL, case_no TEXT)")
+            columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
+            if "follow_code" not in columns:  # outboxes written before follow codes existed
+                db.execute("ALTER TABLE outbox ADD COLUMN follow_code TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -61,14 +80,54 @@ class Outbox:
         with self._lock, self._connect() as db:
             return db.execute("SELECT key, payload FROM outbox WHERE case_no IS NULL ORDER BY created").fetchall()
 
-    def done(self, key: str, case_no: str) -> None:
+    def done(self, key: str, case_no: str, follow_code: Optional[str] = None) -> None:
         with self._lock, self._connect() as db:
-            db.execute("UPDATE outbox SET case_no = ? WHERE key = ?", (case_no, key))
+            db.execute("UPDATE outbox SET case_no = ?, follow_code = ?, payload = '{}' WHERE key = ?",
+                       (case_no, follow_code, key))
+            db.execute("DELETE FROM outbox WHERE case_no IS NOT NULL AND created < ?", (time.time() - RECEIPT_SECONDS,))
 
     def case_no(self, key: str) -> Optional[str]:
+        receipt = self.receipt(key)
+        return receipt[0] if receipt else None
+
+    def receipt(self, key: str) -> Optional[tuple]:
+        """(case number or "REFUSED", follow code) of a delivered row, None while pending or unknown."""
         with self._lock, self._connect() as db:
-            row = db.execute("SELECT case_no FROM outbox WHERE key = ?", (key,)).fetchone()
-            return row[0] if row else None
+            row = db.execute("SELECT case_no, follow_code FROM outbox WHERE key = ? AND case_no IS NOT NULL",
+                             (key,)).fetchone()
+            return (row[0], row[1]) if row else None
+
+    def forget(self, key: str) -> None:
+        """The worker has been told: the receipt row goes."""
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM outbox WHERE key = ? AND case_no IS NOT NULL", (key,))
+
+    def erase(self, keys: List[str], sender_id: Optional[str]) -> int:
+        """Erasure (contract §5): the erased case's own rows (its keys) go, delivered or not, since
+        the service has that case already; other drafts of this sender, still pending, keep only
+        their non-personal fields. Returns how many rows were touched."""
+        touched = 0
+        with self._lock, self._connect() as db:
+            for key, payload, case_no in db.execute("SELECT key, payload, case_no FROM outbox").fetchall():
+                try:
+                    data = json.loads(payload or "{}")
+                except ValueError:
+                    data = {}
+                if key not in keys and not (sender_id and data.get("sender_id") == sender_id):
+                    continue
+                if key in keys or case_no is not None:
+                    db.execute("DELETE FROM outbox WHERE key = ?", (key,))
+                else:
+                    data.update({field: None for field in PERSONAL})
+                    data["sender_id"] = None
+                    db.execute("UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(data, ensure_ascii=False), key))
+                touched += 1
+        return touched
+
+    def rows(self) -> List[tuple]:
+        """Every row as stored (key, payload, case_no, follow_code): for checking what is kept."""
+        with self._lock, self._connect() as db:
+            return db.execute("SELECT key, payload, case_no, follow_code FROM outbox ORDER BY created").fetchall()
 
 
 class CaseClient:
@@ -125,7 +184,7 @@ class CaseClient:
             return Submission(None, queued=True)
         if reply.status_code in (200, 201):
             case = reply.json()
-            self.outbox.done(key, case["case_no"])
+            self.outbox.done(key, case["case_no"], case.get("follow_code"))
             return Submission(case)
         if reply.status_code == 422:
             self.outbox.done(key, "REFUSED")
@@ -144,11 +203,36 @@ class CaseClient:
                 logger.exception("outbox entry could not be sent")
         return sent
 
-    def lookup(self, case_no: str, phone_last4: str) -> Optional[Dict[str, Any]]:
+    def lookup(self, case_no: str, follow_code: str, client: str = "") -> Optional[Dict[str, Any]]:
+        """A worker's own case by number and follow code, or None. `client` (the conversation's
+        sender id) is what the service throttles besides the case number; ThrottledLookup when
+        there were too many wrong tries."""
         if self._local is not None:
-            return self._local.lookup(case_no, phone_last4)
-        reply = self._request("POST", "/api/cases/lookup", {"case_no": case_no, "phone_last4": phone_last4})
+            return self._local.lookup(case_no, follow_code)
+        reply = self._request("POST", "/api/cases/lookup",
+                              {"case_no": case_no, "follow_code": follow_code, "client": client})
+        if reply.status_code == 429:
+            raise ThrottledLookup(reply.json().get("error", ""))
         return reply.json() if reply.status_code == 200 else None
+
+    def erase_own(self, case_no: str, follow_code: str, client: str = "") -> Optional[bool]:
+        """A worker's own erasure (contract §5): True when done, False when number and code do
+        not match, None when the service cannot be reached. ThrottledLookup after too many tries."""
+        if self._local is not None:
+            from bot.cases.erasure import Eraser
+
+            if not self._local.owns(case_no, follow_code):
+                return False
+            Eraser.local(self._local).erase(case_no.strip().upper(), "worker", "chat", tracker_now=False)
+            return True
+        try:
+            reply = self._request("POST", "/api/cases/erase-own",
+                                  {"case_no": case_no, "follow_code": follow_code, "client": client})
+        except ServiceUnavailable:
+            return None
+        if reply.status_code == 429:
+            raise ThrottledLookup(reply.json().get("error", ""))
+        return reply.status_code == 200
 
     def handoff(self, sender_id: str, reason: str, transcript: List[Dict[str, Any]],
                 phone: Optional[str] = None) -> bool:

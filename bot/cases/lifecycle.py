@@ -1,7 +1,9 @@
 """What a draft case must hold, and how a case moves from draft to closed."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
 from bot.topics import TOPICS
@@ -47,6 +49,9 @@ class Draft:
     station_id: Optional[str] = None
     station_name: Optional[str] = None
     sender_id: Optional[str] = None
+    id_number: Optional[str] = None
+    consent_version: Optional[str] = None
+    consent_at: Optional[datetime] = None
 
 
 def _text(value: Any, limit: int) -> Optional[str]:
@@ -70,6 +75,38 @@ def _number(field: str, value: Any, ceiling: float, label: str) -> Optional[floa
     return number
 
 
+# Fields that identify the worker: a draft carrying any of them needs the worker's agreement
+# (contract §5; PIPL art. 14, 17). Description and place are personal too, but an anonymous
+# draft ("a shoe factory in Yuzhong owes 16 of us") is a report the station may act on.
+IDENTIFYING = ("name", "phone", "id_number")
+NO_CONSENT = "登记姓名、电话等个人信息之前，需要您先看过《个人信息告知》并同意。请重新点“登记求助”，看完说明后选“同意”。"
+_ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+
+
+def _consent(value: Any) -> tuple:
+    """(version, at) from the draft's `consent: {"version", "at"}`, or (None, None) when absent or malformed."""
+    if not isinstance(value, dict):
+        return None, None
+    version = _text(value.get("version"), 32)
+    at = value.get("at")
+    if not version or not isinstance(at, str):
+        return None, None
+    try:
+        moment = datetime.fromisoformat(at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None, None
+    return version, (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+
+
+def _id_number(value: Any) -> Optional[str]:
+    if value in (None, ""):
+        return None
+    text = re.sub(r"\s", "", str(value)).upper()
+    if not _ID_NUMBER.match(text):
+        raise InvalidCase("id_number", "身份证号不对：应该是18位（最后一位可能是X），请再核对一下。")
+    return text
+
+
 def validate_draft(data: Dict[str, Any]) -> Draft:
     """A Draft from untrusted input; text is kept verbatim (never interpreted), only bounded."""
     category = data.get("category")
@@ -81,9 +118,14 @@ def validate_draft(data: Dict[str, Any]) -> Draft:
         if phone is None:
             raise InvalidCase("phone", "电话号码不对：手机号是11位数字，座机要带区号。")
     count = _number("worker_count", data.get("worker_count"), WORKER_CEILING, "人数")
+    id_number = _id_number(data.get("id_number"))
+    name = _text(data.get("name"), 64)
+    consent_version, consent_at = _consent(data.get("consent"))
+    if (name or phone or id_number) and consent_version is None:
+        raise InvalidCase("consent", NO_CONSENT)
     return Draft(
         category=category,
-        name=_text(data.get("name"), 64),
+        name=name,
         phone=phone or None,
         employer=_text(data.get("employer"), 200),
         location=_text(data.get("location"), 200),
@@ -94,6 +136,9 @@ def validate_draft(data: Dict[str, Any]) -> Draft:
         station_id=_text(data.get("station_id"), 64),
         station_name=_text(data.get("station_name"), 200),
         sender_id=_text(data.get("sender_id"), 128),
+        id_number=id_number,
+        consent_version=consent_version,
+        consent_at=consent_at,
     )
 
 

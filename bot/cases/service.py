@@ -1,6 +1,7 @@
 """Opening, reading and moving cases. Plain Python over SQLAlchemy; the web side exposes it."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict
 from datetime import date, datetime, timedelta, timezone
@@ -10,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cases import follow_code
 from bot.cases.employer import employer_key
 from bot.cases.numbers import format_case_no
 from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
@@ -20,9 +22,13 @@ from bot.privacy import mask_text
 from bot.topics import COLLECTIVE_WORKERS
 
 BOT = "gongyou-bot"
+# What erasure removes from a case (contract §5); the rest stays for statistics.
+PERSONAL_FIELDS = ("name", "phone", "id_number", "location", "description")
 
 
-def _iso(moment: datetime) -> str:
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.isoformat()
@@ -41,7 +47,8 @@ class CaseService:
         for _ in range(5):
             with self._sessions() as session:
                 if key:
-                    existing = session.execute(select(Case).where(Case.idempotency_key == key)).scalar_one_or_none()
+                    existing = session.execute(select(Case).where(
+                        Case.idempotency_key.in_([key, hashed_key(key)]))).scalar_one_or_none()
                     if existing is not None:
                         return self._view(session, existing), False
                 try:
@@ -62,6 +69,7 @@ class CaseService:
             priority=PRIORITY_NORMAL,
             collective=False,
             idempotency_key=key,
+            follow_code=follow_code.new_code(),
             created_at=now,
             updated_at=now,
             **{k: v for k, v in asdict(draft).items()},
@@ -107,14 +115,68 @@ class CaseService:
             case = session.execute(select(Case).where(Case.case_no == case_no)).scalar_one_or_none()
             return self._view(session, case) if case else None
 
-    def lookup(self, case_no: str, phone_last4: str) -> Optional[Dict[str, Any]]:
-        """What a worker may see of their own case: found only with the phone's last four digits."""
+    def _own(self, session: Session, case_no: str, code: str) -> Optional[Case]:
+        """The case only for its number together with its follow code (the phone's digits are not enough)."""
+        case = session.execute(select(Case).where(Case.case_no == (case_no or "").strip().upper())).scalar_one_or_none()
+        if case is None or not follow_code.same(case.follow_code, follow_code.normalise(code)):
+            return None
+        return case
+
+    def lookup(self, case_no: str, code: str) -> Optional[Dict[str, Any]]:
+        """What a worker may see of their own case: status, category, station and dates, nothing personal."""
         with self._sessions() as session:
-            case = session.execute(select(Case).where(Case.case_no == (case_no or "").strip().upper())).scalar_one_or_none()
-            if case is None or not case.phone or not phone_last4 or case.phone[-4:] != str(phone_last4).strip():
+            case = self._own(session, case_no, code)
+            if case is None:
                 return None
             return {"case_no": case.case_no, "status": case.status, "status_words": status_words(case.status, case.category),
-                    "category": case.category, "station": self._station(case), "created_at": _iso(case.created_at)}
+                    "category": case.category, "station": self._station(case), "created_at": _iso(case.created_at),
+                    "updated_at": _iso(case.updated_at)}
+
+    def owns(self, case_no: str, code: str) -> bool:
+        with self._sessions() as session:
+            return self._own(session, case_no, code) is not None
+
+    # -- erasing -------------------------------------------------------------------------
+    def erase(self, case_no: str) -> Optional[Dict[str, Any]]:
+        """Remove the worker's personal data from the case database (case, its notes, the handoffs
+        of its conversation); keep the non-personal facts. Returns what the other stores need to
+        forget the same worker (sender id, idempotency key), or None for an unknown case."""
+        with self._sessions() as session:
+            case = session.execute(select(Case).where(Case.case_no == case_no).with_for_update()).scalar_one_or_none()
+            if case is None:
+                return None
+            now = self._clock()
+            key, sender = case.idempotency_key, case.sender_id
+            for field in PERSONAL_FIELDS:
+                setattr(case, field, None)
+            if case.idempotency_key and not case.idempotency_key.startswith("h:"):
+                # The key holds the sender id; its hash still catches a late replay of the same draft.
+                case.idempotency_key = hashed_key(case.idempotency_key)
+            case.erased_at = case.erased_at or now
+            # Operators' notes may name the worker; the statuses and their times stay.
+            for event in session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars():
+                event.note = None
+            handoffs = 0
+            if sender:
+                for handoff in session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars():
+                    handoff.phone, handoff.transcript = None, "[]"
+                    handoffs += 1
+            session.commit()
+            return {"case_no": case.case_no, "sender_id": sender, "idempotency_key": key, "handoffs": handoffs}
+
+    def sender_to_forget(self, case_no: str) -> Optional[str]:
+        """The conversation of an erased case whose tracker is not erased yet, else None."""
+        with self._sessions() as session:
+            return session.execute(select(Case.sender_id).where(
+                Case.case_no == case_no, Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None))).scalar_one_or_none()
+
+    def tracker_forgotten(self, case_no: str) -> None:
+        """The tracker store no longer holds the conversation: the sender id is not needed any more."""
+        with self._sessions() as session:
+            case = session.execute(select(Case).where(Case.case_no == case_no)).scalar_one_or_none()
+            if case is not None:
+                case.tracker_erased_at, case.sender_id = self._clock(), None
+                session.commit()
 
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
         with self._sessions() as session:
@@ -171,17 +233,26 @@ class CaseService:
             "case_no": case.case_no, "status": case.status, "category": case.category,
             "employer": case.employer, "amount": case.amount, "worker_count": case.worker_count,
             "station": self._station(case), "created_at": _iso(case.created_at),
-            "name": case.name, "phone": case.phone, "location": case.location,
+            "name": case.name, "phone": case.phone, "id_number": case.id_number, "location": case.location,
             "period_months": case.period_months, "description": case.description,
+            "follow_code": case.follow_code, "consent_version": case.consent_version,
+            "consent_at": _iso(case.consent_at), "erased_at": _iso(case.erased_at),
             "priority": case.priority, "collective": case.collective, "linked_cases": linked,
             "history": [{"from": e.from_status, "to": e.to_status, "actor": e.actor, "note": e.note,
                          "at": _iso(e.at)} for e in events],
         }
 
 
+def hashed_key(key: str) -> str:
+    return "h:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def masked(view: Dict[str, Any]) -> Dict[str, Any]:
     """A case as exports and logs may show it."""
     out = dict(view)
+    out.pop("follow_code", None)
+    if out.get("id_number"):
+        out["id_number"] = out["id_number"][:4] + "*" * (len(out["id_number"]) - 4)
     if out.get("phone"):
         out["phone"] = mask_text(out["phone"])
     if out.get("name"):

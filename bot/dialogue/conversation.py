@@ -1,11 +1,10 @@
 """Reading a conversation's events: its transcript and how often the bot failed in a row."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterable, List, Optional
 
 from bot import hotlines
-from bot.cases.numbers import without_case_numbers
+from bot.cases import follow_code
 from bot.topics import FALLBACK_INTENT
 
 HANDOFF_AFTER_FALLBACKS = 2
@@ -33,10 +32,9 @@ def fallbacks_in_a_row(events: Iterable[Dict[str, Any]]) -> int:
     return count
 
 
-def find_last4(text: str) -> Optional[str]:
-    digits = without_case_numbers(text)
-    match = re.search(r"(?<!\d)(\d{4})(?!\d)", digits) or re.search(r"(\d{4})(?!\d)", digits)
-    return match.group(1) if match else None
+def find_follow_code(text: str) -> Optional[str]:
+    """The follow code in a message ("K7PQ4XZ2", "查询码 k7pq-4xz2", after the case number too)."""
+    return follow_code.find_in(text)
 
 
 HANDOFF_TEXT = (f"好的，我已经请工作人员看我们的对话记录，他们会联系您。现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"

@@ -179,15 +179,18 @@ def submitted_text(case: Dict[str, Any]) -> str:
     station = case.get("station") or {}
     where = f"由「{station['name']}」跟进。" if station.get("name") else "服务站工作人员会尽快联系您。"
     urgent = "涉及人数多，已标记为群体性纠纷，优先处理。" if case.get("collective") else ""
-    return (f"登记好了，编号是 {case['case_no']}，请记下来。{where}{urgent}\n"
-            f"{draft_reminder(case.get('category'))}查进度可以说“查进度”。")
+    code = f"查询码是 {case['follow_code']}，" if case.get("follow_code") else ""
+    return (f"登记好了，编号是 {case['case_no']}，{code}请一起记下来，查询码不要告诉别人。{where}{urgent}\n"
+            f"{draft_reminder(case.get('category'))}查进度可以说“查进度”，要用编号和查询码。")
 
 
 def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
-    """What the chat page shows and the kiosk prints: the number and where to go, nothing personal."""
+    """What the chat page shows and the kiosk prints: the number, its follow code (the worker's own
+    secret, so it is on their screen and receipt only) and where to go; nothing else personal."""
     where = case.get("station") or {}
     return {
         "case_no": case["case_no"],
+        "follow_code": case.get("follow_code"),
         "category": shown(case.get("category"), "category") if case.get("category") else "其他",
         "created_at": case.get("created_at"),
         "collective": bool(case.get("collective")),

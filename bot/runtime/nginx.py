@@ -45,7 +45,9 @@ def _proxy(upstream: str) -> str:
             "      proxy_http_version 1.1;\n"
             '      proxy_set_header Connection "";\n'
             "      proxy_set_header Host $host;\n"
-            "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n")
+            "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+            # Overwrites whatever the client sent: the web side believes it from this proxy only.
+            "      proxy_set_header X-Real-IP $remote_addr;\n")
 
 
 def render(run_dir: Path, ports: Ports, rasa: List[int], actions: List[int], web: List[int]) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from bot import settings
@@ -47,8 +47,20 @@ def upgrade(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", str(engine.url).replace("%", "%%"))
     with engine.begin() as connection:
+        _join_old_heads(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _join_old_heads(connection) -> None:
+    """0003_console and 0003_events were once two heads; 0003_events now follows 0003_console.
+    A database stamped with both would make Alembic refuse ("overlaps"): being at 0003_events
+    now implies 0003_console, so that row goes."""
+    if not inspect(connection).has_table("alembic_version"):
+        return
+    stamped = {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
+    if {"0003_console", "0003_events"} <= stamped:
+        connection.execute(text("DELETE FROM alembic_version WHERE version_num = '0003_console'"))
 
 
 def session_factory(engine: Engine) -> sessionmaker:

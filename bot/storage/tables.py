@@ -32,7 +32,13 @@ class Case(Base):
     description = Column(Text)
     station_id = Column(String(64))
     station_name = Column(String(200))
+    id_number = Column(String(18))
     sender_id = Column(String(128), index=True)
+    follow_code = Column(String(16))
+    consent_version = Column(String(32))
+    consent_at = Column(DateTime(timezone=True))
+    erased_at = Column(DateTime(timezone=True))
+    tracker_erased_at = Column(DateTime(timezone=True))
     priority = Column(Integer, nullable=False, default=1)
     collective = Column(Boolean, nullable=False, default=False)
     group_id = Column(Integer, index=True)
@@ -82,6 +88,7 @@ class Handoff(Base):
     transcript = Column(Text, nullable=False)
     status = Column(String(16), nullable=False, default="open")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    done_at = Column(DateTime(timezone=True))
 
 
 class StationRow(Base):
@@ -99,3 +106,13 @@ class StationRow(Base):
     phone = Column(String(16))
     hours = Column(String(200))
     services = Column(String(300))
+
+
+class MaintenanceRun(Base):
+    """When a scheduled job (the retention purge) last started: one web process wins each round."""
+
+    __tablename__ = "maintenance_runs"
+
+    job = Column(String(32), primary_key=True)
+    last_run = Column(DateTime(timezone=True), nullable=False)
+    holder = Column(String(64))

@@ -9,12 +9,18 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sqlalchemy import text
 
+from bot.cases import purge
+from bot.cases.erasure import Eraser, local_outbox
 from bot.cases.lifecycle import InvalidCase
+from bot.cases.numbers import is_case_no
 from bot.cases.service import CaseService
+from bot.cases.trackers import RasaTrackers
+from bot.console.audit import Audit
 from bot.runtime.launcher import is_up
 from bot.privacy import install_log_masking
 from bot.web.auth import OPERATOR, SERVICE, refuse_weak_secrets, role_of, tokens_from_env
 from bot.web.console_routes import console_blueprint
+from bot.web.lookup_guard import TOO_MANY, Guard
 from bot.web.request_body import json_object
 from bot.web.static_files import register_static
 from bot.web.worker_pages import register_worker_pages
@@ -35,6 +41,8 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    guard = Guard()  # one per process: every follow-code path counts against the same limits
+    eraser = Eraser(service, Audit(service._sessions), RasaTrackers(), local_outbox)
 
     def allowed(request: Request, *roles: str) -> Optional[response.HTTPResponse]:
         role = role_of(request.headers.get("authorization"), tokens)
@@ -115,13 +123,54 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
             return response.json({"error": problem.message, "field": problem.field}, status=409)
         return response.json(case)
 
-    @app.post("/api/cases/lookup")
-    async def lookup(request: Request) -> response.HTTPResponse:
+    def own_case(request: Request) -> Tuple[Optional[Tuple[str, str, str]], Optional[response.HTTPResponse]]:
+        """((case_no, follow_code, client), None) for the bot asking on a worker's behalf, the try
+        already counted; else (None, the refusal). `client` is the conversation, so one chat's
+        wrong guesses do not lock out another's."""
         body, refused = accepted_body(request, SERVICE, OPERATOR)
         if refused:
+            return None, refused
+        case_no = str(body.get("case_no") or "").strip().upper()
+        code = str(body.get("follow_code") or "")
+        client = "chat:" + str(body.get("client") or "")[:128]
+        if not is_case_no(case_no):
+            return None, _error("not found", 404)
+        if guard.begin(case_no, client):
+            return None, _error(TOO_MANY, 429)
+        return (case_no, code, client), None
+
+    @app.post("/api/cases/lookup")
+    async def lookup(request: Request) -> response.HTTPResponse:
+        asked, refused = own_case(request)
+        if refused:
             return refused
-        found = await run(service.lookup, str(body.get("case_no") or ""), str(body.get("phone_last4") or ""))
-        return response.json(found) if found else _error("not found", 404)
+        found = await run(service.lookup, asked[0], asked[1])
+        if not found:
+            return _error("not found", 404)
+        guard.succeeded(asked[0], asked[2])
+        return response.json(found)
+
+    @app.post("/api/cases/erase-own")
+    async def erase_own(request: Request) -> response.HTTPResponse:
+        """A worker's erasure asked in the chat: the bot passes the number and follow code."""
+        asked, refused = own_case(request)
+        if refused:
+            return refused
+        if not await run(service.owns, asked[0], asked[1]):
+            return _error("not found", 404)
+        guard.succeeded(asked[0], asked[2])
+        # Asked from inside the conversation's turn: its tracker can only be erased after it.
+        done = await run(eraser.erase, asked[0], "worker", "chat", False)
+        app.add_task(eraser.forget_later(asked[0], run, asyncio.sleep))
+        return response.json({"case_no": asked[0], "erased": done})
+
+    @app.post("/api/cases/<case_no:str>/erase")
+    async def erase(request: Request, case_no: str) -> response.HTTPResponse:
+        refused = allowed(request, OPERATOR)
+        if refused:
+            return refused
+        done = await run(eraser.erase, case_no, "operator-token", "api")
+        return response.json({"case_no": case_no, "erased": done}) if done else _error("not found", 404)
 
     @app.post("/api/handoffs")
     async def handoff(request: Request) -> response.HTTPResponse:
@@ -149,7 +198,13 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
 
     app.blueprint(console_blueprint(service, engine, tokens))
     register_static(app)
-    register_worker_pages(app, service, engine)
+    register_worker_pages(app, service, engine, guard, eraser)
+
+    @app.after_server_start
+    async def start_purge(app: Sanic, _loop) -> None:
+        # Retention runs beside the requests; the "last run" row keeps other web processes out.
+        app.add_task(purge.schedule(asyncio.sleep, run, eraser, purge.Retention.from_env()))
+
     return app
 
 

@@ -34,6 +34,7 @@ from bot import settings
 
 logger = logging.getLogger(__name__)
 HOTLINE = "hotline:"  # sender id prefix of drafts saved from the console, which have no Rasa conversation
+HOTLINE_CONSENT = "hotline-oral-v1"  # the notice read out on the phone (console.html says what it covers)
 # Names the page shows, from the modules that own them, so the page holds no second copy.
 VOCABULARY = {
     "categories": [{"id": c, "title": guidance_for(c).title} for c in TOPICS],
@@ -252,6 +253,9 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
                                           "period_months", "worker_count", "description", "station_id", "station_name")}
         data.update(await run(_station_for, finder, principal, data))
         data["sender_id"] = HOTLINE + principal.username
+        if body.get("consent") is True:
+            # The operator read the notice on the phone and the caller agreed (contract §5).
+            data["consent"] = {"version": HOTLINE_CONSENT, "at": datetime.now(timezone.utc).isoformat()}
         key = request.headers.get("idempotency-key") or body.get("idempotency_key")
         try:
             case, created = await run(service.open_draft, data, key)

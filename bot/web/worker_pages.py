@@ -1,11 +1,11 @@
 """What a worker opens in a browser: the chat (`/`), the station kiosk (`/kiosk`), and the page
-that follows a case (`/follow`, also behind the QR code on the case card and the receipt)."""
+that follows a case (`/follow`, also behind the QR code on the case card and the receipt; the
+follow code travels in the URL fragment, never to a server)."""
 from __future__ import annotations
 
 import asyncio
 import html
 import io
-import re
 from typing import Any, Callable, Dict
 from urllib.parse import urlsplit
 
@@ -13,18 +13,15 @@ import segno
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot import hotlines
+from bot.cases import follow_code
 from bot.cases.numbers import is_case_no
 from bot.cases.service import CaseService
 from bot.stations.store import find as find_station
-from bot.throttle import Throttle
+from bot.web.lookup_guard import TOO_MANY, Guard
 from bot.web.request_body import json_object
 from bot.web.static_files import SECURITY_HEADERS, html_page
 from bot import settings
 
-FOLLOW_TRIES = 10            # wrong guesses allowed per case number …
-ADDRESS_TRIES = 30           # … and per address (a station's kiosks share one) …
-FOLLOW_WINDOW = 15 * 60      # … in this many seconds: 4 digits must not be guessable
 KIOSK_IDLE_SECONDS = 180
 
 
@@ -53,8 +50,7 @@ def _socket_sources(origin: str) -> list:
     return [f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"]
 
 
-def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
-    guesses = Throttle({"case": FOLLOW_TRIES, "address": ADDRESS_TRIES}, FOLLOW_WINDOW)
+def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard, eraser) -> None:
 
     async def run(fn: Callable, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -88,33 +84,58 @@ def register_worker_pages(app: Sanic, service: CaseService, engine) -> None:
         return html_page("follow.html", replacements={
             "case_no": html.escape(case_no if is_case_no(case_no) else "", quote=True)})
 
-    @app.post("/api/follow")
-    async def follow(request: Request) -> response.HTTPResponse:
-        """A worker's own view of a case: the number and the phone's last four digits, nothing personal."""
+    def asked(request: Request):
+        """((case_no, code, client), None) with the try counted, or (None, the polite refusal).
+        Everything up to the count is synchronous: no await between the check and the count."""
         body = json_object(request)
         if body is None:
-            return response.json({"error": "请求格式不对"}, status=400)
+            return None, response.json({"error": "请求格式不对"}, status=400)
         case_no = str(body.get("case_no") or "").strip().upper()
-        last4 = str(body.get("phone_last4") or "").strip()
-        if not is_case_no(case_no) or not re.fullmatch(r"\d{4}", last4):
-            return response.json({"error": "请填写完整的编号和电话后四位"}, status=400)
-        address = request.remote_addr or request.ip or ""
-        if guesses.retry_after(case=case_no, address=address):
-            return response.json({"error": f"试的次数太多了，请过一会儿再查，或打{hotlines.RENSHE}询问"}, status=429)
-        found = await run(service.lookup, case_no, last4)
+        code = follow_code.normalise(body.get("follow_code"))
+        if not is_case_no(case_no) or code is None:
+            return None, response.json({"error": "请填写完整的登记编号和8位查询码"}, status=400)
+        client = guard.address(request)
+        if guard.begin(case_no, client):
+            return None, response.json({"error": TOO_MANY}, status=429)
+        return (case_no, code, client), None
+
+    @app.post("/api/follow")
+    async def follow(request: Request) -> response.HTTPResponse:
+        """A worker's own view of a case: number and follow code; status, category, station, dates."""
+        mine, refused = asked(request)
+        if refused:
+            return refused
+        found = await run(service.lookup, mine[0], mine[1])
         if not found:
-            guesses.failed(case=case_no, address=address)
-            return response.json({"error": "没查到。请核对编号和电话后四位"}, status=404)
+            return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
+        guard.succeeded(mine[0], mine[2])
         return response.json(found)
 
-    @app.get("/qr/<case_no:str>")
-    async def follow_qr(request: Request, case_no: str) -> response.HTTPResponse:
-        case_no = case_no[:-4] if case_no.endswith(".svg") else case_no
-        if not is_case_no(case_no):
-            return response.text("not found", status=404)
-        # The code carries only the follow address: scanning it still asks for the phone digits.
+    @app.post("/api/follow/erase")
+    async def follow_erase(request: Request) -> response.HTTPResponse:
+        """A worker erases their own personal data (contract §5), proven by number and follow code."""
+        mine, refused = asked(request)
+        if refused:
+            return refused
+        if not await run(service.owns, mine[0], mine[1]):
+            return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
+        guard.succeeded(mine[0], mine[2])
+        await run(eraser.erase, mine[0], "worker", "follow")
+        return response.json({"case_no": mine[0], "erased": True,
+                              "message": "您的姓名、电话、身份证号、地址和情况说明已经删除。登记编号和进度仍可查询。"})
+
+    @app.post("/api/qr")
+    async def follow_qr(request: Request) -> response.HTTPResponse:
+        """The QR code of a case's follow address. The follow code rides in the URL fragment
+        (#…), which browsers never send, so scanning it puts the code in no server's log; and it
+        comes in this POST body rather than in an image URL for the same reason."""
+        body = json_object(request) or {}
+        case_no = str(body.get("case_no") or "").strip().upper()
+        code = follow_code.normalise(body.get("follow_code"))
+        if not is_case_no(case_no) or code is None:
+            return response.json({"error": "请求格式不对"}, status=400)
         base = settings.public_url() or f"{request.scheme}://{request.host}"
         out = io.BytesIO()
-        segno.make(f"{base}/follow?case={case_no}", error="m").save(out, kind="svg", scale=4, border=2)
+        segno.make(f"{base}/follow?case={case_no}#{code}", error="m").save(out, kind="svg", scale=4, border=2)
         return response.raw(out.getvalue(), content_type="image/svg+xml",
-                            headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
+                            headers={"Cache-Control": "no-store", **SECURITY_HEADERS})

@@ -117,18 +117,39 @@
     return card;
   }
 
+  // The follow code goes after "#": browsers never send a URL's fragment to a server, so the
+  // code stays out of every access log; the QR image is asked for by POST for the same reason.
+  function followLink(c) {
+    return "/follow?case=" + encodeURIComponent(c.case_no) + (c.follow_code ? "#" + encodeURIComponent(c.follow_code) : "");
+  }
+
+  function qrImage(c, alt, loaded) {
+    var qr = el("img", "qr");
+    qr.alt = alt;
+    var done = function () { if (loaded) { loaded(); loaded = null; } };
+    if (!c.follow_code) { qr.hidden = true; setTimeout(done, 0); return qr; }
+    qr.onload = done; qr.onerror = done;
+    fetch("/api/qr", { method: "POST", headers: { "Content-Type": "application/json" },
+                       body: JSON.stringify({ case_no: c.case_no, follow_code: c.follow_code }) })
+      .then(function (r) { if (!r.ok) throw new Error("qr " + r.status); return r.text(); })
+      .then(function (svg) { qr.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg); })
+      .catch(function () { qr.hidden = true; done(); });
+    return qr;
+  }
+
   function caseCard(c) {
     var card = el("article", "card case");
     card.appendChild(el("p", "label", "登记编号"));
     card.appendChild(el("p", "case-no", c.case_no));
     if (c.category) card.appendChild(el("p", null, "问题：" + c.category));
     if (c.station && c.station.name) card.appendChild(el("p", null, "跟进：" + c.station.name));
-    var qr = el("img", "qr");
-    qr.src = "/qr/" + encodeURIComponent(c.case_no) + ".svg";
-    qr.alt = "扫码查看登记 " + c.case_no + " 的进度";
-    card.appendChild(qr);
+    if (c.follow_code) {
+      card.appendChild(el("p", "label", "查询码（查进度要用，请和编号一起记下）"));
+      card.appendChild(el("p", "follow-code", c.follow_code));
+    }
+    card.appendChild(qrImage(c, "扫码查看登记 " + c.case_no + " 的进度"));
     var follow = el("a", "button-link", "查看进度");
-    follow.href = "/follow?case=" + encodeURIComponent(c.case_no);
+    follow.href = followLink(c);
     card.appendChild(follow);
     if (KIOSK) {
       var a5 = el("button", "send", "打印回执（A5）");
@@ -392,16 +413,12 @@
     var dl = el("dl");
     rows.forEach(function (r) { if (r[1]) { dl.appendChild(el("dt", null, r[0])); dl.appendChild(el("dd", null, r[1])); } });
     receipt.appendChild(dl);
-    var qr = el("img", "qr");
-    qr.src = "/qr/" + encodeURIComponent(c.case_no) + ".svg";
-    qr.alt = "";
-    receipt.appendChild(qr);
-    receipt.appendChild(el("p", null, "扫码或打开“查进度”，输入编号和登记电话后四位即可查看。"));
+    if (c.follow_code) receipt.appendChild(el("p", "follow-code", "查询码：" + c.follow_code));
+    receipt.appendChild(qrImage(c, "", function () { window.print(); }));
+    receipt.appendChild(el("p", null, "扫码或打开“查进度”，输入编号和查询码即可查看。请收好回执，查询码不要给别人看。"));
     receipt.appendChild(el("p", "warn", c.reminder || "这只是登记草稿，不是正式的仲裁申请。"));
     document.getElementById("print-a5").disabled = size !== "a5";
     document.getElementById("print-80mm").disabled = size !== "80mm";
     body.dataset.printing = size;
-    var go = function () { window.print(); };
-    if (qr.complete) go(); else { qr.onload = go; qr.onerror = go; }
   }
 })();

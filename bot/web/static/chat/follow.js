@@ -1,24 +1,50 @@
-/* The follow page: a worker checks a draft's progress with its number and the phone's last four digits. */
+/* The follow page: a worker checks a draft's progress with its number and follow code.
+   The QR code carries the code in the URL fragment (#…), which the browser never sends to a
+   server: read it here, then take it out of the address bar. */
 (function () {
   "use strict";
   var form = document.getElementById("follow");
   var result = document.getElementById("result");
+  var codeInput = document.getElementById("code");
+  var eraseButton = document.getElementById("erase");
+  var fromLink = decodeURIComponent((location.hash || "").replace(/^#/, "")).trim();
+  if (/^[0-9A-Za-z-]{8,12}$/.test(fromLink)) {
+    codeInput.value = fromLink.toUpperCase();
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   function line(text, cls) { var p = document.createElement("p"); p.textContent = text; if (cls) p.className = cls; result.appendChild(p); }
+  function asked() {
+    return { case_no: document.getElementById("case_no").value.trim().toUpperCase(),
+             follow_code: codeInput.value.trim().toUpperCase() };
+  }
+  function post(path, body) {
+    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
+  }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     result.textContent = "";
-    var body = { case_no: document.getElementById("case_no").value.trim().toUpperCase(),
-                 phone_last4: document.getElementById("last4").value.trim() };
+    eraseButton.hidden = true;
     line("正在查询…");
-    fetch("/api/follow", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+    post("/api/follow", asked())
       .then(function (r) {
         result.textContent = "";
         if (!r.ok) { line(r.data.error || "没查到，请稍后再试。", "warn"); return; }
         line("编号：" + r.data.case_no, "case-no");
         line("进度：" + (r.data.status_words || r.data.status));
         if (r.data.station && r.data.station.name) line("跟进服务站：" + r.data.station.name);
+        eraseButton.hidden = false;
       })
       .catch(function () { result.textContent = ""; line("网络不太好，请稍后再试。", "warn"); });
+  });
+  eraseButton.addEventListener("click", function () {
+    if (!window.confirm("删除后，服务站就看不到您的姓名、电话和情况说明，也没法打电话联系您。确定删除吗？")) return;
+    post("/api/follow/erase", asked())
+      .then(function (r) {
+        result.textContent = "";
+        line(r.ok ? r.data.message : (r.data.error || "没能删除，请稍后再试。"), r.ok ? null : "warn");
+        if (r.ok) eraseButton.hidden = true;
+      })
+      .catch(function () { line("网络不太好，请稍后再试。", "warn"); });
   });
 })();

@@ -57,6 +57,7 @@ export function setUp() {
     const form = $("draft-form");
     const body = {};
     for (const name of FIELDS) body[name] = form.elements[name].value.trim() || null;
+    body.consent = form.elements.consent.checked;
     // One key per filled form: a double click or a retry saves one case.
     form.dataset.key = form.dataset.key || crypto.randomUUID();
     body.idempotency_key = form.dataset.key;
