@@ -107,7 +107,8 @@ def test_throttle_pauses_an_account_after_failures():
 
 
 CASE = {"category": "wage_arrears", "name": "孙芳", "phone": "13812345678", "employer": "=HYPERLINK(\"x\")鞋业公司",
-        "location": "巫溪县", "amount": 8000, "worker_count": 2, "description": "电话13812345678，三个月没发"}
+        "location": "巫溪县", "amount": 8000, "worker_count": 2, "description": "电话13812345678，三个月没发",
+        "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
 
 
 def test_station_operators_see_their_station_only(db):

@@ -62,7 +62,8 @@ class Browser:
 
 def draft(stack, **fields):
     body = {"category": "wage_arrears", "name": "赵六", "phone": "13700001111", "employer": name("某厂"),
-            "location": "珠山区", "description": "两个月没发工资", **fields}
+            "location": "珠山区", "description": "两个月没发工资",
+            "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}, **fields}
     reply = stack.api("/api/cases", method="POST", json=body)
     assert reply.status_code == 201
     return reply.json()
@@ -192,12 +193,17 @@ def test_assist_reads_a_call_with_the_bots_model_and_saves_a_draft(stack):
     assert "第十条" in result["guidance"] and "群体性纠纷" in result["guidance"]
     assert result["draft"]["station_id"].startswith("cq-wuxi")  # the workplace's station (§21)
     body = {**result["draft"], "name": "来电人", "phone": "13600002222", "idempotency_key": name("k")}
+    # Name and phone are kept only when the operator ticks that the caller agreed (contract §5).
+    refused = boss.post("/api/console/drafts", json=body)
+    assert refused.status_code == 422 and "同意" in refused.json()["error"]
+    body["consent"] = True
     saved = boss.post("/api/console/drafts", json=body)
     again = boss.post("/api/console/drafts", json=body)
     assert saved.status_code == 201 and again.status_code == 200
     assert again.json()["case_no"] == saved.json()["case_no"]
     detail = boss.get(f"/api/console/cases/{saved.json()['case_no']}").json()
     assert detail["opened_by"] == "hotline" and detail["transcript"] is None and detail["amount"] == 80000
+    assert detail["consent_version"] == "hotline-oral-v1" and detail["consent_at"]
     assert boss.post("/api/console/assist", json={"text": ""}).status_code == 400
 
 

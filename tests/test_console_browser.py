@@ -162,6 +162,10 @@ def test_hotline_assist_prefills_a_draft_the_operator_saves(stack, new_page):
     assert page.input_value("#draft-form [name=phone]") == "13666667777"
     page.fill("#draft-form [name=name]", "郑师傅")
     page.screenshot(path=str(ARTIFACTS / "console-assist.png"), full_page=True)
+    # Without the caller's agreement ticked, name and phone are not kept.
+    page.click("#draft-form button[type=submit]")
+    expect(page.locator("#draft-error")).to_contain_text("同意")
+    page.check("#draft-form [name=consent]")
     page.click("#draft-form button[type=submit]")
     expect(page.locator("#draft-ok")).to_contain_text("GY")
     case_no = re.search(CASE_NUMBER, page.text_content("#draft-ok")).group(0)

@@ -65,6 +65,7 @@ export function setUp() {
       const saved = await api("/api/console/drafts", { method: "POST", body });
       $("draft-ok").textContent = `已保存，编号 ${saved.case_no}。`;
       delete form.dataset.key;
+      form.elements.consent.checked = false;  // each caller agrees for themselves
       afterSave(saved);
     } catch (err) {
       $("draft-error").textContent = err.message;
