@@ -125,3 +125,61 @@ def test_forwarding_headers_count_only_from_a_trusted_proxy(tmp_path, monkeypatc
     finally:
         web.terminate()
         web.wait(timeout=20)
+
+
+def old_draft(db_path):
+    """A draft opened 100 days ago, never accepted: past the 90-day retention."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.cases.service import CaseService
+    from bot.storage.engine import make_engine, session_factory, upgrade
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    past = CaseService(session_factory(engine), clock=lambda: datetime.now(timezone.utc) - timedelta(days=100))
+    case, _ = past.open_draft({"category": "wage_arrears", "name": "孙芳", "phone": "13812345678",
+                               "sender_id": "old-chat", "consent": CONSENT}, "old")
+    engine.dispose()
+    return case["case_no"]
+
+
+def test_purge_by_hand(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    case_no = old_draft(tmp_path / "cases.sqlite3")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cases.sqlite3'}", GONGYOU_OUTBOX=str(tmp_path / "none.sqlite3"),
+               GONGYOU_RASA_URL=f"http://127.0.0.1:{free_port()}")  # no Rasa: the tracker is retried later
+    done = subprocess.run([sys.executable, "-m", "bot.cases.purge"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1])["cases"] == 1
+    with sqlite3.connect(tmp_path / "cases.sqlite3") as db:
+        assert db.execute("SELECT name, phone, category FROM cases WHERE case_no = ?", (case_no,)).fetchone() == (
+            None, None, "wage_arrears")
+
+
+def test_the_web_side_purges_on_its_own(tmp_path, monkeypatch):
+    case_no = old_draft(tmp_path / "cases.sqlite3")
+    monkeypatch.setenv("GONGYOU_RASA_URL", f"http://127.0.0.1:{free_port()}")
+    port = free_port()
+    web = start_web(port, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            case = requests.get(f"http://127.0.0.1:{port}/api/cases/{case_no}", timeout=10,
+                                headers={"Authorization": "Bearer client-test-operator-token"}).json()
+            if case["name"] is None:
+                break
+            assert time.monotonic() < deadline, "the scheduled purge did not run"
+            time.sleep(1)
+        assert case["phone"] is None and case["erased_at"]
+        with sqlite3.connect(tmp_path / "cases.sqlite3") as db:
+            (holder,) = db.execute("SELECT holder FROM maintenance_runs WHERE job = 'purge'").fetchone()
+            assert holder
+    finally:
+        web.terminate()
+        web.wait(timeout=20)

@@ -124,7 +124,7 @@ def test_erase_removes_personal_data_and_keeps_the_facts(service, tmp_path):
     outbox.put("web-abc:9", {**WAGES, "sender_id": "web-abc"})       # another draft, still pending
     outbox.put("web-zzz:1", {**WAGES, "sender_id": "web-zzz"})       # someone else's
     rasa = NoRasa()
-    audit = Audit(service._sessions)
+    audit = Audit(service.sessions)
     done = Eraser(service, audit, rasa, outbox).erase(case["case_no"], "op-boss")
     assert done == {"case": True, "handoffs": 1, "outbox": 1, "tracker": False}
     after = service.get(case["case_no"])
@@ -164,7 +164,7 @@ def test_purge_applies_each_retention_period(engine):  # noqa: F811
     upgrade(engine)
     clock = Clock(datetime(2026, 1, 1, 9, tzinfo=timezone.utc))
     service = CaseService(session_factory(engine), clock=clock)
-    audit = Audit(service._sessions, clock=clock)
+    audit = Audit(service.sessions, clock=clock)
     eraser = Eraser(service, audit, NoRasa(), None)
     closed, _ = service.open_draft({**WAGES, "sender_id": "w-closed"}, "closed")
     draft, _ = service.open_draft(WAGES, "draft")
@@ -175,7 +175,7 @@ def test_purge_applies_each_retention_period(engine):  # noqa: F811
     service.record_handoff("w-h", "asked", [{"who": "worker", "text": "喂"}], "13812345678")
     from bot.storage.tables import Handoff
     from sqlalchemy import update
-    with service._sessions() as session:
+    with service.sessions() as session:
         session.execute(update(Handoff).values(status="done", done_at=clock.now))
         session.commit()
     retention = purge.Retention(closed_days=365, draft_days=90, handoff_days=30, audit_days=365)

@@ -35,7 +35,7 @@ class Eraser:
     def local(cls, service: CaseService) -> "Eraser":
         from bot.cases.trackers import RasaTrackers
 
-        return cls(service, Audit(service._sessions), RasaTrackers(), local_outbox)
+        return cls(service, Audit(service.sessions), RasaTrackers(), local_outbox)
 
     def forget_conversation(self, case_no: str, sender_id: Optional[str]) -> Optional[bool]:
         """True when erased and read back, False when not (yet), None when no conversation is known."""

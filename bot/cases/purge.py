@@ -77,7 +77,7 @@ def purge(eraser, retention: Retention, now: Optional[datetime] = None) -> Dict[
     bot.cases.erasure.Eraser (its clock is the service's)."""
     # Stored times are UTC (SQLite keeps no offset): compare in UTC.
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    sessions = eraser.service._sessions
+    sessions = eraser.service.sessions
     counts = {"cases": 0, "handoffs": 0, "audit": 0, "sessions": 0, "trackers": 0}
     for case_no in due_cases(sessions, retention, now):
         if eraser.erase(case_no, "retention", via="purge") is not None:
@@ -121,7 +121,7 @@ def run_if_due(eraser, retention: Retention, now: Optional[datetime] = None,
                every_seconds: Optional[int] = None, holder: str = "") -> Optional[Dict[str, int]]:
     """The scheduled round: purge when this process wins the claim, else None."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    if not claim(eraser.service._sessions, now, every_seconds or purge_every_seconds(), holder):
+    if not claim(eraser.service.sessions, now, every_seconds or purge_every_seconds(), holder):
         return None
     return purge(eraser, retention, now)
 

@@ -39,6 +39,11 @@ class CaseService:
         self._sessions = sessions
         self._clock = clock
 
+    @property
+    def sessions(self) -> sessionmaker:
+        """The database this service works on: erasure and the purge write to it beside the service."""
+        return self._sessions
+
     # -- opening -------------------------------------------------------------------------
     def open_draft(self, data: Dict[str, Any], idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
         """(case, created). The same idempotency key always gives back the same case."""

@@ -42,7 +42,7 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
     app.config.REQUEST_MAX_SIZE = MAX_BODY
     app.config.FALLBACK_ERROR_FORMAT = "json"
     guard = Guard()  # one per process: every follow-code path counts against the same limits
-    eraser = Eraser(service, Audit(service._sessions), RasaTrackers(), local_outbox)
+    eraser = Eraser(service, Audit(service.sessions), RasaTrackers(), local_outbox)
 
     def allowed(request: Request, *roles: str) -> Optional[response.HTTPResponse]:
         role = role_of(request.headers.get("authorization"), tokens)

@@ -10,6 +10,9 @@ cannot all slip under the limit; a right answer takes its own try back.
 
 With CASE_TRIES wrong tries per case in WINDOW seconds, one case gets at most
 CASE_TRIES * 86400 / WINDOW = 960 guesses a day: far from 10,000, and the code has 31**8 values.
+The counts live in the process's memory: with N web processes behind one entry point an attacker
+gets at most N × 960, so keep N below 10 (production runs 1), or share the counts (Redis)
+before running more.
 """
 from __future__ import annotations
 
