@@ -38,6 +38,9 @@ _RULES = (
     ("landline", _number("{8,10}", first="[0\uff10]"),
      lambda d: d[:3 if d[1] in "12" else 4] + "-****" + d[-4:]),  # 010, 02x: three-digit area codes
 )
+# A case's follow code (bot/cases/follow_code.py) where GongYou itself writes it: in the bot's
+# "查询码是 …" and in JSON. Whoever reads a log must not be able to follow the case.
+_FOLLOW_CODE = re.compile(r"""(查询码[是为：:\s]*|["']follow_code["']\s*:\s*["'])[2-9A-HJKMNP-Z]{8}""")
 
 
 def mask_text(text: str) -> str:
@@ -46,7 +49,7 @@ def mask_text(text: str) -> str:
         return text
     for _, pattern, mask in _RULES:
         text = pattern.sub(lambda m: mask(_digits(m.group(0))), text)
-    return text
+    return _FOLLOW_CODE.sub(lambda m: m.group(1) + "********", text)
 
 
 class MaskingFilter(logging.Filter):

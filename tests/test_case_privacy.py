@@ -221,3 +221,12 @@ def test_retention_defaults_and_environment(monkeypatch):
     monkeypatch.setenv("GONGYOU_RETAIN_CLOSED_DAYS", "180")
     monkeypatch.setenv("GONGYOU_RETAIN_DRAFT_DAYS", "junk")
     assert purge.Retention.from_env().closed_days == 180 and purge.Retention.from_env().draft_days == 90
+
+
+def test_logs_do_not_carry_follow_codes():
+    from bot.privacy import mask_text
+
+    assert mask_text("登记好了，编号是 GY20261130-0001，查询码是 K7PQ4XZ2，请一起记下来") == \
+        "登记好了，编号是 GY20261130-0001，查询码是 ********，请一起记下来"
+    assert mask_text('{"case_no": "GY20261130-0001", "follow_code": "K7PQ4XZ2"}') == \
+        '{"case_no": "GY20261130-0001", "follow_code": "********"}'
