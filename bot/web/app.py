@@ -169,6 +169,8 @@ def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens
         refused = allowed(request, OPERATOR)
         if refused:
             return refused
+        if not is_case_no(case_no):
+            return _error("not found", 404)
         done = await run(eraser.erase, case_no, "operator-token", "api")
         return response.json({"case_no": case_no, "erased": done}) if done else _error("not found", 404)
 
