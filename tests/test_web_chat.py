@@ -203,7 +203,8 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     assert case["phone"] == phone and case["station"]["id"].startswith("cq-yuzhong")
 
     # The receipt: what prints is the receipt alone, with the number, the station and the code.
-    page.evaluate("window.__printed = 0; window.print = function () { window.__printed += 1; }")
+    # (An arrow function: an expression whose value is a function would be called by evaluate.)
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     card.locator("button", has_text="打印回执").click()
     # It prints once the QR code (number and follow code) is drawn.
     page.wait_for_function("window.__printed === 1")
