@@ -24,7 +24,7 @@ def talk(stack, sender, text):
 
 def conversation_with_a_case(stack):
     """A real conversation in Rasa, and a case opened for it as the bot opens one."""
-    sender = f"erase-{uuid.uuid4().hex[:8]}"
+    sender = f"rest-erase-{uuid.uuid4().hex[:8]}"  # the REST channel keeps a rest- sender as it is
     talk(stack, sender, "老板欠我三个月工资，我叫孙芳，电话13812345678")
     assert any(e.get("text") for e in stack.tracker_events(sender) if e["event"] == "user")
     key = f"{sender}:m1"
