@@ -22,7 +22,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bot.cases.numbers import PATTERN as CASE_NUMBER  # noqa: E402
+
+from bot.web.health import free_port, wait_until_healthy  # noqa: E402
 
 CASE_NO = re.compile(CASE_NUMBER)
 # (complaint, whether it names how many workers): a complaint without a number gets the extra
@@ -161,23 +162,12 @@ async def drive(url: str, users: int, duration: float, think: Sequence[float], c
 
 
 # -- stacks ---------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(urls: List[str], proc: subprocess.Popen, timeout: float = 420) -> None:
-    from bot.runtime.launcher import is_up
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[:3]} exited")
-        if all(is_up(u) for u in urls):
-            return
-        time.sleep(1)
-    raise RuntimeError(f"not up after {timeout}s: {urls}")
+    down = wait_until_healthy({u: u for u in urls}, timeout, {"process": proc})
+    if down == ["process"]:
+        raise RuntimeError(f"{proc.args[:3]} exited")
+    if down:
+        raise RuntimeError(f"not up after {timeout}s: {down}")
 
 
 def start_gongyou(workdir: Path) -> Tuple[subprocess.Popen, str]:

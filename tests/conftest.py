@@ -5,23 +5,18 @@ import logging
 import os
 from dataclasses import dataclass
 from typing import Optional
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.web.health import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "gongyou.tar.gz"
 BUILD = ROOT / "build"
 LAW_DIR = Path(os.environ.get("GONGYOU_LAW_DIR", ROOT.parent / "shared" / "law"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

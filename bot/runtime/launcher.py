@@ -20,10 +20,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Dict, List, Mapping
+
 from bot import settings
+from bot.web.health import all_health_urls, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,38 +84,9 @@ def environment() -> Dict[str, str]:
     return env
 
 
-def health_urls() -> Dict[str, str]:
-    """The parts the web side's /healthz checks besides its database."""
-    p = ports()
-    # Rasa's root answers without the API token; /status would need it.
-    return {"rasa": f"http://localhost:{p['rasa']}/", "actions": f"http://127.0.0.1:{p['actions']}/health"}
-
-
-def all_health_urls() -> Dict[str, str]:
-    return {**health_urls(), "web": f"http://localhost:{ports()['web']}/healthz"}
-
-
-def is_up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:
-            return reply.status == 200
-    except Exception:
-        return False
-
-
 def wait_until_up(timeout: float = 240, processes: List[subprocess.Popen] = ()) -> bool:
     """True once every part answers; False at the timeout or as soon as a process has died."""
-    deadline = time.monotonic() + timeout
-    pending = dict(all_health_urls())
-    while pending and time.monotonic() < deadline:
-        if any(proc.poll() is not None for proc in processes):
-            return False
-        for name, url in list(pending.items()):
-            if is_up(url):
-                del pending[name]
-        if pending:
-            time.sleep(1)
-    return not pending
+    return not wait_until_healthy(all_health_urls(), timeout, {str(i): p for i, p in enumerate(processes)})
 
 
 def main() -> int:

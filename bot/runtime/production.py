@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,15 +26,9 @@ from typing import Dict, List, Optional
 
 from bot import settings
 from bot.runtime import nginx, stores
-from bot.runtime.launcher import is_up
+from bot.web.health import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Deployment:
@@ -133,18 +126,7 @@ class Deployment:
 
     def wait_until_up(self, timeout: float = 420) -> List[str]:
         """The parts still down at the timeout (empty: all up). Stops early if one has exited."""
-        deadline = time.monotonic() + timeout
-        pending = dict(self.health_urls())
-        while pending and time.monotonic() < deadline:
-            dead = [n for n, p in self.procs.items() if p.poll() is not None]
-            if dead:
-                return dead
-            for name, url in list(pending.items()):
-                if is_up(url):
-                    del pending[name]
-            if pending:
-                time.sleep(1)
-        return sorted(pending)
+        return wait_until_healthy(self.health_urls(), timeout, self.procs)
 
     def supervise_once(self) -> None:
         """Start again any process that exited (nginx included), as a Kubernetes Deployment would."""
