@@ -28,26 +28,3 @@ def case_client() -> CaseClient:
             _client = CaseClient()
             threading.Thread(target=_flush_forever, args=(_client,), daemon=True, name="outbox").start()
         return _client
-
-
-_finder = None
-
-
-def station_finder():
-    """Stations from the case database (DATABASE_URL); a fresh one gets the demo list."""
-    global _finder
-    with _lock:
-        if _finder is None:
-            from bot.storage.engine import make_engine, upgrade
-            from bot.stations.finder import StationFinder
-            from bot.stations.store import ensure_some, load_all
-
-            engine = make_engine()
-            upgrade(engine)
-
-            def load():
-                ensure_some(engine)
-                return load_all(engine)
-
-            _finder = StationFinder(load)
-        return _finder

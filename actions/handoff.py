@@ -12,8 +12,10 @@ from bot.topics import FALLBACK_INTENT
 
 
 def _handoff(tracker: Tracker, reason: str) -> bool:
+    # A kiosk's station takes its own callers; elsewhere the case service uses the worker's case.
+    kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
     return case_client().handoff(tracker.sender_id, reason, conversation.transcript(tracker.events),
-                                 tracker.get_slot("phone"))
+                                 tracker.get_slot("phone"), kiosk if isinstance(kiosk, str) else None)
 
 
 class ActionHandoff(Action):

@@ -6,8 +6,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clients import case_client, station_finder
+from actions.clients import case_client
 from bot.dialogue import intake
+from bot.stations.routing import route_case
 
 FORM_SLOTS = list(intake.FIELDS) + ["confirmed"]
 
@@ -95,8 +96,7 @@ class ActionSubmitCase(Action):
         slots = tracker.current_slot_values()
         payload = intake.payload(slots, tracker.sender_id)
         kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
-        routed = station_finder().for_case(payload["location"], slots.get("category")) or \
-            station_finder().kiosk_station(kiosk)
+        routed = route_case(payload["location"], slots.get("category"), kiosk)
         if routed:
             payload["station_id"], payload["station_name"] = routed[0].id, routed[0].name
         result = case_client().submit(payload, key)

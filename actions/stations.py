@@ -4,11 +4,11 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients import station_finder
 from bot.dialogue import stations as say
 from bot.dialogue.answers import venue_note
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
+from bot.stations.routing import station_finder
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:

@@ -235,10 +235,11 @@ class CaseClient:
         return reply.status_code == 200
 
     def handoff(self, sender_id: str, reason: str, transcript: List[Dict[str, Any]],
-                phone: Optional[str] = None) -> bool:
-        body = {"sender_id": sender_id, "reason": reason, "transcript": transcript, "phone": phone}
+                phone: Optional[str] = None, station_id: Optional[str] = None) -> bool:
+        body = {"sender_id": sender_id, "reason": reason, "transcript": transcript, "phone": phone,
+                "station_id": station_id}
         if self._local is not None:
-            self._local.record_handoff(sender_id, reason, transcript, phone)
+            self._local.record_handoff(sender_id, reason, transcript, phone, station_id)
             return True
         try:
             return self._request("POST", "/api/handoffs", body).status_code == 201

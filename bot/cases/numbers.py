@@ -20,6 +20,12 @@ def is_case_no(text: object) -> bool:
     return isinstance(text, str) and len(text) <= MAX_LENGTH and bool(_WHOLE.match(text))
 
 
+def within_length(text: str) -> bool:
+    """Worth looking up at all: not empty and no longer than any case number. Paths of the case API
+    check only this (an unknown number stays a 404); where a worker types one, `is_case_no`."""
+    return 0 < len(text) <= MAX_LENGTH
+
+
 def find_case_no(text: Optional[str]) -> Optional[str]:
     """The first case number in a message, upper-cased (workers type gy20261123-0042 too)."""
     match = _ANYWHERE.search(text or "")

@@ -207,9 +207,14 @@ class CaseService:
 
     # -- people --------------------------------------------------------------------------
     def record_handoff(self, sender_id: str, reason: str, transcript: List[Dict[str, Any]],
-                       phone: Optional[str] = None) -> Dict[str, Any]:
+                       phone: Optional[str] = None, station_id: Optional[str] = None) -> Dict[str, Any]:
+        """`station_id`: the kiosk the worker stands at; else the station of their latest case."""
+        sender_id = str(sender_id)[:128]
         with self._sessions() as session:
-            handoff = Handoff(sender_id=str(sender_id)[:128], reason=str(reason)[:32], phone=phone,
+            station = (str(station_id).strip()[:64] if station_id else None) or session.execute(
+                select(Case.station_id).where(Case.sender_id == sender_id).order_by(Case.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            handoff = Handoff(sender_id=sender_id, reason=str(reason)[:32], phone=phone, station_id=station,
                               transcript=json.dumps(transcript[-200:], ensure_ascii=False), status="open",
                               created_at=self._clock())
             session.add(handoff)
@@ -217,11 +222,15 @@ class CaseService:
             return {"id": handoff.id, "sender_id": handoff.sender_id, "reason": handoff.reason,
                     "created_at": _iso(handoff.created_at)}
 
-    def handoffs(self, status: str = "open") -> List[Dict[str, Any]]:
+    def handoffs(self, status: str = "open", station_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Requests in that status: every station's, or (with `station_id`) that station's only."""
         with self._sessions() as session:
-            rows = session.execute(select(Handoff).where(Handoff.status == status).order_by(Handoff.id)).scalars()
+            query = select(Handoff).where(Handoff.status == status).order_by(Handoff.id)
+            if station_id is not None:
+                query = query.where(Handoff.station_id == station_id)
             return [{"id": h.id, "sender_id": h.sender_id, "reason": h.reason, "phone": h.phone,
-                     "transcript": json.loads(h.transcript), "created_at": _iso(h.created_at)} for h in rows]
+                     "transcript": json.loads(h.transcript), "created_at": _iso(h.created_at)}
+                    for h in session.execute(query).scalars()]
 
     # -- views ---------------------------------------------------------------------------
     @staticmethod

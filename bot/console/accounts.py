@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.storage.operators import ROLES, STATION, SUPERVISOR, Operator
 from bot import settings
+from bot.console.audit import Audit
+from bot.storage.operators import ROLES, STATION, SUPERVISOR, Operator
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -58,16 +59,23 @@ class Principal:
                 "station_id": self.station_id}
 
 
+def login_name(username: Optional[str]) -> str:
+    """The account name a sign-in looks up (and the throttle counts): no surrounding blanks, 64 at most."""
+    return (username or "").strip()[:64]
+
+
 def principal_of(operator: Operator) -> Principal:
     return Principal(operator.username, operator.display_name, operator.role, operator.station_id, operator.id)
 
 
 class Accounts:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker, audit: Optional[Audit] = None) -> None:
         self._sessions = sessions
+        self._audit = audit
 
     def add(self, username: str, password: str, role: str, station_id: Optional[str] = None,
-            display_name: Optional[str] = None) -> Principal:
+            display_name: Optional[str] = None, actor: str = "cli") -> Principal:
+        """The new operator; with an audit log, who made the account is on record."""
         username = (username or "").strip()
         if not USERNAME.match(username):
             raise AccountError("用户名只能用字母、数字、点、横线和下划线，2到64位。")
@@ -87,13 +95,17 @@ class Accounts:
             except IntegrityError:
                 session.rollback()
                 raise AccountError("这个用户名已经有人用了。")
-            return principal_of(operator)
+            made = principal_of(operator)
+        if self._audit is not None:
+            self._audit.record(actor, "account.add", None,
+                               {"username": made.username, "role": made.role, "station_id": made.station_id})
+        return made
 
     def verify(self, username: str, password: str) -> Optional[Principal]:
         """The operator when the password is right and the account active, else None."""
         with self._sessions() as session:
             operator = session.execute(
-                select(Operator).where(Operator.username == (username or "").strip())).scalar_one_or_none()
+                select(Operator).where(Operator.username == login_name(username))).scalar_one_or_none()
             try:
                 _hasher.verify(operator.password_hash if operator else _DUMMY_HASH, password or "")
             except (VerificationError, InvalidHashError):
@@ -138,7 +150,6 @@ def _password() -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     from bot.storage.engine import make_engine, session_factory, upgrade
-    from bot.console.audit import Audit
 
     parser = argparse.ArgumentParser(prog="python -m bot.console.accounts", description="GongYou console accounts")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,11 +166,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     engine = make_engine()
     upgrade(engine)
     sessions = session_factory(engine)
-    accounts = Accounts(sessions)
+    accounts = Accounts(sessions, Audit(sessions))
     try:
         if args.command == "add":
-            made = accounts.add(args.username, _password(), args.role, args.station, args.display)
-            Audit(sessions).record("cli", "account.add", detail={"username": made.username, "role": made.role})
+            made = accounts.add(args.username, _password(), args.role, args.station, args.display, actor="cli")
             print(f"已创建 {made.username}（{made.role}）")
         elif args.command == "list":
             for row in accounts.list():

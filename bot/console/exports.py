@@ -1,7 +1,8 @@
 """The filtered queue as CSV (UTF-8 with BOM, so Excel reads Chinese) or .xlsx (openpyxl).
 
 Masked unless a supervisor asks otherwise; the route writes that request to the audit log.
-Cells that a spreadsheet would run as a formula (=, +, -, @ …) are prefixed with a quote.
+Cells that a spreadsheet would run as a formula (=, +, -, @, their full-width forms, a leading
+tab or CR) are prefixed with a quote.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ COLUMNS = (
     ("station", "服务站"), ("created_at", "登记时间（北京时间）"), ("description", "情况描述"),
 )
 CHINA = timezone(timedelta(hours=8))
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets in Chinese locales take the full-width (and small-form) signs as formula starts too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
 
 
 def _china_time(moment: datetime) -> str:

@@ -87,6 +87,8 @@ class Handoff(Base):
     phone = Column(String(16))
     transcript = Column(Text, nullable=False)
     status = Column(String(16), nullable=False, default="open")
+    # The kiosk's station, else the station of the conversation's case; None: supervisors only.
+    station_id = Column(String(64))
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     done_at = Column(DateTime(timezone=True))
 

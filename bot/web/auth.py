@@ -2,12 +2,21 @@
 start-up check every shared secret of a deployment must pass."""
 from __future__ import annotations
 
+import functools
 import hmac
 import os
 import re
-from typing import Dict, List, Mapping, Optional
+from typing import Any, Callable, Coroutine, Dict, List, Mapping, Optional
+
+from sanic import response
+from sanic.request import Request
+
+from bot.cases.numbers import within_length
+from bot.web.replies import BAD_BODY, BAD_CASE_NO, refusal
+from bot.web.request_body import json_object
 
 OPERATOR, SERVICE = "operator", "service"
+Handler = Callable[..., Coroutine[Any, Any, response.HTTPResponse]]
 
 # Every shared secret of a deployment. Each one opens something different, so none may equal another.
 SECRET_VARIABLES = ("GONGYOU_OPERATOR_TOKEN", "GONGYOU_SERVICE_TOKEN", "RASA_AUTH_TOKEN", "GONGYOU_ACTION_SECRET")
@@ -73,3 +82,27 @@ def refuse_weak_secrets(env: Optional[Mapping[str, str]] = None, require: tuple 
     if problems:
         raise SystemExit("GongYou will not start with these secrets:\n  - " + "\n  - ".join(problems)
                          + "\nMake one up with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+
+
+def bearer(tokens: dict, *roles: str, body: bool = False) -> Callable[[Handler], Handler]:
+    """The handler runs only for a token of one of `roles` (else 401/403), with a
+    `case_no` in the path (else 400) and, if asked, a JSON object body passed as `body=` (else 400)."""
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: Request, **path: Any) -> response.HTTPResponse:
+            role = role_of(request.headers.get("authorization"), tokens)
+            if role is None:
+                return refusal(401, "unauthorized")
+            if role not in roles:
+                return refusal(403, "forbidden")
+            if "case_no" in path and not within_length(path["case_no"]):
+                return refusal(400, BAD_CASE_NO)
+            if body:
+                path["body"] = json_object(request)
+                if path["body"] is None:
+                    return refusal(400, BAD_BODY)
+            return await handler(request, **path)
+
+        return guarded
+
+    return wrap

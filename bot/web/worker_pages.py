@@ -3,24 +3,24 @@ that follows a case (`/follow`, also behind the QR code on the case card and the
 follow code travels in the URL fragment, never to a server)."""
 from __future__ import annotations
 
-import asyncio
 import html
 import io
-from typing import Any, Callable, Dict
+from typing import Dict
 from urllib.parse import urlsplit
 
 import segno
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot import settings
 from bot.cases import follow_code
 from bot.cases.numbers import is_case_no
 from bot.cases.service import CaseService
 from bot.stations.store import find as find_station
+from bot.web.blocking import run
 from bot.web.lookup_guard import TOO_MANY, Guard
 from bot.web.request_body import json_object
 from bot.web.static_files import SECURITY_HEADERS, html_page
-from bot import settings
 
 KIOSK_IDLE_SECONDS = 180
 
@@ -51,9 +51,6 @@ def _socket_sources(origin: str) -> list:
 
 
 def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard, eraser) -> None:
-
-    async def run(fn: Callable, *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
     def chat_page(request: Request, name: str, replacements: Dict[str, str]) -> response.HTTPResponse:
         origin = socket_origin(request)
