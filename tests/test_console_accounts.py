@@ -210,3 +210,64 @@ def test_dashboard_shows_conversation_figures_once_the_consumer_counted_some(db,
     shown = Dashboard(db).figures(boss)["conversations"]
     assert shown["对话"] == 1 and shown["消息"] == 1 and shown["转人工"] == 0
     assert Dashboard(db).figures(clerk)["conversations"] is None  # events name no station
+
+
+def test_handoffs_go_to_their_station_and_each_showing_is_on_record(db):
+    from bot.console.handoffs import Handoffs
+
+    service, accounts, audit = CaseService(db), Accounts(db), Audit(db)
+    service.open_draft({**CASE, "station_id": "b", "station_name": "乙站", "sender_id": "web-case-b"}, None)
+    at_kiosk = service.record_handoff("web-kiosk-a", "asked", [{"who": "worker", "text": "找人"}], "13800000001", "a")
+    from_case = service.record_handoff("web-case-b", "fallback", [], "13800000002")
+    nowhere = service.record_handoff("web-nobody", "asked", [], None)
+    boss = accounts.add("boss", "a long password", "supervisor")
+    op_a = accounts.add("opa", "a long password", "station", "a")
+    op_b = accounts.add("opb", "a long password", "station", "b")
+    handoffs = Handoffs(service, db, audit)
+    assert {h["id"] for h in handoffs.shown(boss)} == {at_kiosk["id"], from_case["id"], nowhere["id"]}
+    assert [h["id"] for h in handoffs.shown(op_a)] == [at_kiosk["id"]]
+    assert [h["id"] for h in handoffs.shown(op_b)] == [from_case["id"]]
+    # The queue polls: a request shown again to the same operator, even after a restart, is logged once.
+    handoffs.shown(op_a)
+    Handoffs(service, db, audit).shown(op_a)
+    views = [(e["actor"], e["detail"]["handoff"]) for e in audit.entries(action="handoff.view")]
+    assert sorted(views) == sorted([("boss", at_kiosk["id"]), ("boss", from_case["id"]), ("boss", nowhere["id"]),
+                                    ("opa", at_kiosk["id"]), ("opb", from_case["id"])])
+    assert not handoffs.done(op_a, from_case["id"])  # another station's caller
+    assert handoffs.done(op_b, from_case["id"]) and not handoffs.done(op_b, from_case["id"])
+    assert [e["actor"] for e in audit.entries(action="handoff.done")] == ["opb"]
+    assert [h["id"] for h in handoffs.shown(op_b)] == []
+
+
+def test_sign_in_throttles_the_name_verify_looks_up(db):
+    from bot.console.signin import SignIn
+
+    accounts = Accounts(db)
+    accounts.add("lead", "a long password", "supervisor")
+    signin = SignIn(accounts, Sessions(db), Audit(db))
+    for spelled in ("lead", " lead", "lead ", " LEAD ", "\tlead\n"):
+        assert signin.attempt(spelled, "wrong password", "1.2.3.4").principal is None
+    # Five tries at one account, however it was spelled: the right password waits too.
+    assert signin.attempt("lead", "a long password", "5.6.7.8").retry_after > 0
+    fresh = SignIn(accounts, Sessions(db), Audit(db))
+    signed = fresh.attempt("  lead  ", "a long password", "1.2.3.4")
+    assert signed.principal.username == "lead" and signed.token and signed.csrf
+    assert fresh.attempt("x" * 65_536, "wrong password", "1.2.3.4").principal is None
+    logged = Audit(db).entries(action="login.failed")
+    assert logged[0]["actor"] == "x" * 64 and all(e["actor"].lower() == "lead" for e in logged[1:])
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦"])
+def test_exports_defuse_full_width_and_whitespace_formula_starts(start):
+    from bot.cases.models import Case
+
+    # Built in memory: the intake strips a leading tab, but an export must not rely on that.
+    case = Case(case_no="GY20261102-0001", status="draft", category="wage_arrears", collective=False, priority=1,
+                employer=start + 'HYPERLINK("http://x","点这里")', description=start + "1+1",
+                created_at=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    rows = list(csv.reader(io.StringIO(to_csv([case], unmasked=True).decode("utf-8-sig"))))
+    assert rows[1][5] == "'" + case.employer and rows[1][14] == "'" + case.description
+    sheet = load_workbook(io.BytesIO(to_xlsx([case], unmasked=True))).active
+    # (XML keeps a CR as a line feed: the quote in front is what matters.)
+    assert sheet["F2"].data_type == "s" and sheet["F2"].value.startswith("'") and sheet["F2"].value.endswith("点这里\")")
+    assert rows[1][6] == ""  # an empty cell stays empty

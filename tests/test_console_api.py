@@ -222,3 +222,74 @@ def test_dashboard_counts_match_the_queue(stack):
     station = Browser(stack, add_operator(stack, "station", "jdz-taoxichuan"))
     theirs = station.get("/api/console/dashboard").json()
     assert theirs["scope"] == "jdz-taoxichuan" and theirs["total"] == len(station.get("/api/console/cases?status=").json()["cases"])
+
+
+def test_station_operators_see_only_their_stations_handoffs_and_each_view_is_audited(stack, servers):
+    # A worker at a kiosk asks for a person: the real bot records the request with the kiosk's station.
+    kiosk_sender = name("kiosk-")
+    reply = requests.post(f"{servers}/webhooks/rest/webhook", timeout=60, json={
+        "sender": kiosk_sender, "message": "/human_handoff", "metadata": {"kiosk_station": "jdz-taoxichuan"}})
+    assert reply.status_code == 200
+    # A worker whose case went to another station asks too (the bot's own call, as the action makes it).
+    case_sender = name("web-")
+    draft(stack, station_id="cq-wuxi-hrss", station_name="巫溪县人社局劳动保障监察", sender_id=case_sender)
+    assert stack.api("/api/handoffs", token=SERVICE_TOKEN, method="POST", json={
+        "sender_id": case_sender, "reason": "asked", "transcript": [], "phone": "13700002222"}).status_code == 201
+
+    def mine(browser):
+        return {h["sender_id"] for h in browser.get("/api/console/handoffs").json()["handoffs"]
+                if h["sender_id"].endswith((kiosk_sender, case_sender))}
+
+    taoxichuan = add_operator(stack, "station", "jdz-taoxichuan")
+    wuxi = Browser(stack, add_operator(stack, "station", "cq-wuxi-hrss"))
+    boss_name = add_operator(stack)
+    boss = Browser(stack, boss_name)
+    assert [s[-len(kiosk_sender):] for s in mine(Browser(stack, taoxichuan))] == [kiosk_sender]
+    assert mine(wuxi) == {case_sender}
+    assert len(mine(boss)) == 2
+    assert len(mine(boss)) == 2  # polled again: not logged again
+    views = [e for e in boss.get("/api/console/audit?action=handoff.view").json()["entries"]
+             if e["actor"] in (taoxichuan, boss_name)]
+    assert sorted(e["actor"] for e in views) == sorted([taoxichuan, boss_name, boss_name])
+    # Another station's request cannot be closed from here.
+    theirs = next(h["id"] for h in boss.get("/api/console/handoffs").json()["handoffs"] if h["sender_id"] == case_sender)
+    assert Browser(stack, taoxichuan).post(f"/api/console/handoffs/{theirs}/done").status_code == 404
+    assert wuxi.post(f"/api/console/handoffs/{theirs}/done").status_code == 200
+
+
+def test_operator_token_calls_are_audited_and_the_token_is_the_actor(stack):
+    case = draft(stack)
+    boss = Browser(stack, add_operator(stack))
+    assert stack.api(f"/api/cases/{case['case_no']}").status_code == 200
+    assert stack.api("/api/cases?status=draft").status_code == 200
+    assert stack.api("/api/handoffs").status_code == 200
+    moved = stack.api(f"/api/cases/{case['case_no']}/status", method="POST",
+                      json={"status": "accepted", "note": "脚本受理", "actor": "someone-else"})
+    assert moved.status_code == 200 and moved.json()["history"][-1]["actor"] == "operator-token"
+    entries = boss.get(f"/api/console/audit?case_no={case['case_no']}").json()["entries"]
+    assert {(e["action"], e["actor"]) for e in entries} >= {("case.view", "operator-token"),
+                                                          ("case.status", "operator-token")}
+    assert next(e for e in entries if e["action"] == "case.status")["detail"]["to"] == "accepted"
+    for action in ("case.list", "handoff.list"):
+        latest = boss.get(f"/api/console/audit?action={action}").json()["entries"][0]
+        assert latest["actor"] == "operator-token" and latest["detail"]["via"] == "api"
+    assert all(e["actor"] != "someone-else" for e in boss.get("/api/console/audit").json()["entries"])
+
+
+def test_absurd_case_numbers_get_a_polite_400(stack):
+    boss = Browser(stack, add_operator(stack))
+    huge = "GY20261123-" + "1" * 5000
+    for reply in (stack.api(f"/api/cases/{huge}"), boss.get(f"/api/console/cases/{huge}"),
+                  stack.api(f"/api/cases/{huge}/status", method="POST", json={"status": "accepted"}),
+                  boss.post(f"/api/console/cases/{huge}/status", json={"status": "accepted", "note": "x"})):
+        assert reply.status_code == 400 and "编号" in reply.json()["error"]
+    assert stack.api("/api/cases/GY20261123-99999").status_code == 404  # a plausible one is looked up
+
+
+def test_sign_in_throttle_counts_the_name_as_verify_reads_it(stack):
+    username = add_operator(stack)
+    url = f"{stack.web}/api/console/login"
+    for spelled in (username, f" {username}", f"{username} ", f"  {username}", f"\t{username}"):
+        assert requests.post(url, json={"username": spelled, "password": "wrong password"}, timeout=30).status_code == 401
+    paused = requests.post(url, json={"username": username, "password": PASSWORD}, timeout=30)
+    assert paused.status_code == 429
