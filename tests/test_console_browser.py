@@ -177,3 +177,22 @@ def test_console_page_sends_its_security_headers(stack):
     reply = requests.get(f"{stack.web}/console", timeout=30)
     policy = reply.headers["content-security-policy"]
     assert reply.status_code == 200 and "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_a_kiosk_callers_request_reaches_that_stations_console_only(stack, new_page):
+    from tests.conftest import KIOSK
+    from tests.test_web_chat import bot_says
+
+    before = {h["id"] for h in stack.api("/api/handoffs").json()["handoffs"]}
+    kiosk = new_page(KIOSK)
+    kiosk.goto(stack.web + "/kiosk?station=jdz-taoxichuan")
+    kiosk.locator(".tile", has_text="找工作人员").click()
+    bot_says(kiosk, "工作人员看我们的对话记录")
+    new = [h["id"] for h in stack.api("/api/handoffs").json()["handoffs"] if h["id"] not in before]
+    assert len(new) == 1
+
+    station = signed_in(stack, new_page, add_operator(stack, "station", "jdz-taoxichuan"))
+    expect(station.locator(f"#handoff-list li[data-handoff='{new[0]}']")).to_be_visible()
+    other = signed_in(stack, new_page, add_operator(stack, "station", "cq-wuxi-hrss"))
+    other.wait_for_selector("#live:has-text('自动更新')")
+    assert other.locator(f"#handoff-list li[data-handoff='{new[0]}']").count() == 0
