@@ -269,5 +269,6 @@ def test_exports_defuse_full_width_and_whitespace_formula_starts(start):
     assert rows[1][5] == "'" + case.employer and rows[1][14] == "'" + case.description
     sheet = load_workbook(io.BytesIO(to_xlsx([case], unmasked=True))).active
     # (XML keeps a CR as a line feed: the quote in front is what matters.)
-    assert sheet["F2"].data_type == "s" and sheet["F2"].value.startswith("'") and sheet["F2"].value.endswith("点这里\")")
+    cell = sheet["F2"]
+    assert cell.data_type == "s" and cell.value.startswith("'") and cell.value.endswith("点这里\")")
     assert rows[1][6] == ""  # an empty cell stays empty

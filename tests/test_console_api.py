@@ -252,7 +252,8 @@ def test_station_operators_see_only_their_stations_handoffs_and_each_view_is_aud
              if e["actor"] in (taoxichuan, boss_name)]
     assert sorted(e["actor"] for e in views) == sorted([taoxichuan, boss_name, boss_name])
     # Another station's request cannot be closed from here.
-    theirs = next(h["id"] for h in boss.get("/api/console/handoffs").json()["handoffs"] if h["sender_id"] == case_sender)
+    listed = boss.get("/api/console/handoffs").json()["handoffs"]
+    theirs = next(h["id"] for h in listed if h["sender_id"] == case_sender)
     assert Browser(stack, taoxichuan).post(f"/api/console/handoffs/{theirs}/done").status_code == 404
     assert wuxi.post(f"/api/console/handoffs/{theirs}/done").status_code == 200
 
@@ -290,6 +291,7 @@ def test_sign_in_throttle_counts_the_name_as_verify_reads_it(stack):
     username = add_operator(stack)
     url = f"{stack.web}/api/console/login"
     for spelled in (username, f" {username}", f"{username} ", f"  {username}", f"\t{username}"):
-        assert requests.post(url, json={"username": spelled, "password": "wrong password"}, timeout=30).status_code == 401
+        tried = requests.post(url, json={"username": spelled, "password": "wrong password"}, timeout=30)
+        assert tried.status_code == 401
     paused = requests.post(url, json={"username": username, "password": PASSWORD}, timeout=30)
     assert paused.status_code == 429

@@ -31,8 +31,11 @@ class Casework:
         return None if who.sees_station(station_id) else (403, "forbidden")
 
     def detail(self, who: Principal, case_no: str) -> Dict[str, Any]:
-        """The console's case page: the case in full, its employer's other cases and the conversation."""
+        """The console's case page: the case in full, its employer's other cases and the conversation.
+        Raises KeyError for a case that is not there."""
         case = self._service.get(case_no)
+        if case is None:  # gone since the route's check (erased, say)
+            raise KeyError(case_no)
         sender = self._sender_of(case_no)
         case["same_employer"] = self._queue.same_employer(case_no, who)
         case["opened_by"] = "api" if not sender else "hotline" if sender.startswith(HOTLINE) else "bot"

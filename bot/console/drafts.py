@@ -17,8 +17,8 @@ FIELDS = ("category", "name", "phone", "employer", "location", "amount", "period
           "description", "station_id", "station_name")
 
 
-def _named(station_id: str, fallback: Optional[str]) -> Dict[str, Any]:
-    station = station_finder().index().by_id.get(station_id)
+def _named(station_id: Optional[str], fallback: Optional[str]) -> Dict[str, Any]:
+    station = station_finder().index().by_id.get(station_id or "")
     return {"station_id": station_id, "station_name": station.name if station else fallback}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-from typing import Any, Awaitable, Callable, Optional, Tuple
+from typing import Any, Callable, Coroutine, Optional, Tuple
 
 from sanic import response
 from sanic.request import Request
@@ -29,7 +29,7 @@ CSRF_HEADER = "x-csrf-token"
 TOKEN_PRINCIPAL = Principal("operator-token", "接口令牌", SUPERVISOR)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-Handler = Callable[..., Awaitable[response.HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, response.HTTPResponse]]
 
 
 class Guard:
@@ -62,7 +62,7 @@ class Guard:
     def require(self, request: Request, supervisor: bool = False
                 ) -> Tuple[Optional[Principal], Optional[response.HTTPResponse]]:
         principal, _, refused = self.identify(request)
-        if refused:
+        if refused or principal is None:
             return None, refused
         if supervisor and not principal.supervisor:
             return None, refusal(403, "forbidden")
@@ -72,16 +72,20 @@ class Guard:
         """The handler runs as `handler(request, principal, **path)` only for a caller who passes:
         signed in (and a supervisor, if asked), with a JSON object body passed as `body=` (if asked),
         and allowed to open the case in the path's `case_no` (if asked)."""
+        case_refusal = self._case_refusal
+        if case and case_refusal is None:
+            raise ValueError("this guard was made without a case check")
+
         def wrap(handler: Handler) -> Handler:
             @functools.wraps(handler)
             async def guarded(request: Request, **path: Any) -> response.HTTPResponse:
                 principal, refused = await run(self.require, request, supervisor)
                 if refused:
                     return refused
-                if case:
+                if case and case_refusal is not None:
                     if not within_length(path["case_no"]):
                         return refusal(400, BAD_CASE_NO)
-                    problem = await run(self._case_refusal, principal, path["case_no"])
+                    problem = await run(case_refusal, principal, path["case_no"])
                     if problem:
                         return refusal(*problem)
                 if body:

@@ -131,7 +131,10 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
     @bp.get("/api/console/cases/<case_no:str>")
     @guard.route(case=True)
     async def case_detail(request: Request, who: Principal, case_no: str) -> response.HTTPResponse:
-        return response.json(await run(casework.detail, who, case_no))
+        try:
+            return response.json(await run(casework.detail, who, case_no))
+        except KeyError:
+            return refusal(404, "not found")
 
     @bp.post("/api/console/cases/<case_no:str>/status")
     @guard.route(case=True, body=True)
