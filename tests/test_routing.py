@@ -2,11 +2,14 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.stations.finder import StationFinder
 from bot.stations.importer import parse
 from bot.stations.routing import route_case
 from bot.stations.store import DEMO_FILE
 
+pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
 
 
