@@ -37,7 +37,6 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bot.cases.numbers import PATTERN as CASE_NUMBER  # noqa: E402
-
 from bot.web.health import free_port, wait_until_healthy  # noqa: E402
 
 CASE_NO = re.compile(CASE_NUMBER)

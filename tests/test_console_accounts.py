@@ -259,7 +259,7 @@ def test_sign_in_throttles_the_name_verify_looks_up(db):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦"])
 def test_exports_defuse_full_width_and_whitespace_formula_starts(start):
-    from bot.cases.models import Case
+    from bot.storage.tables import Case
 
     # Built in memory: the intake strips a leading tab, but an export must not rely on that.
     case = Case(case_no="GY20261102-0001", status="draft", category="wage_arrears", collective=False, priority=1,
