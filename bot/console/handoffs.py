@@ -64,6 +64,8 @@ class Handoffs:
 
     def _record_views(self, who: Principal, ids: List[int]) -> None:
         with self._lock:
+            # Only open requests are shown: what this operator no longer sees need not be remembered.
+            self._recorded = {(u, i) for u, i in self._recorded if u != who.username or i in ids}
             new = [i for i in ids if (who.username, i) not in self._recorded]
         if not new:
             return
