@@ -237,6 +237,11 @@ def test_handoffs_go_to_their_station_and_each_showing_is_on_record(db):
     assert handoffs.done(op_b, from_case["id"]) and not handoffs.done(op_b, from_case["id"])
     assert [e["actor"] for e in audit.entries(action="handoff.done")] == ["opb"]
     assert [h["id"] for h in handoffs.shown(op_b)] == []
+    # A request made before the worker's case existed goes to the case's station once it does.
+    early = service.record_handoff("web-later-case", "asked", [], None)
+    assert early["id"] not in {h["id"] for h in handoffs.shown(op_a)}
+    service.open_draft({**CASE, "station_id": "a", "station_name": "甲站", "sender_id": "web-later-case"}, None)
+    assert early["id"] in {h["id"] for h in handoffs.shown(op_a)}
 
 
 def test_sign_in_throttles_the_name_verify_looks_up(db):

@@ -84,6 +84,10 @@ class CaseService:
         session.add(CaseEvent(case_id=case.id, from_status=None, to_status="draft", actor=BOT,
                               note="工友助手登记的草稿", at=now))
         self._link(session, case, now)
+        if case.sender_id and case.station_id:
+            # The worker asked for a person before the case existed: that station calls back.
+            session.execute(update(Handoff).where(Handoff.sender_id == case.sender_id, Handoff.status == "open",
+                                                  Handoff.station_id.is_(None)).values(station_id=case.station_id))
         return case
 
     def _next_number(self, session: Session, day: date) -> str:
