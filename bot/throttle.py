@@ -2,7 +2,7 @@
 
 Kept in memory: the web side runs one worker (bot/web/app.py), and a restart forgetting a
 pause is acceptable. Used for operator sign-in and for the worker's case lookup. Keys are
-bounded (a long one is kept as its hash) and so is their number, so no caller can fill memory.
+bounded (a long one is kept as its hash) and stale ones go, so no caller can fill memory.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Callable, Deque, Dict, Optional, Tuple
 
 WINDOW = 15 * 60
 KEY_MAX = 64          # characters of a key kept as given; longer ones are kept as their SHA-256
-MAX_KEYS = 50_000     # keys remembered at once; past it, those without a recent failure go
+MAX_KEYS = 50_000     # past this many keys, those without a recent failure go
 
 
 def bounded(value: str) -> str:
@@ -55,7 +55,7 @@ class Throttle:
 
     def _record(self, keys: Dict[str, str]) -> None:
         now = self._clock()
-        if len(self._failures) >= MAX_KEYS:
+        if len(self._failures) > MAX_KEYS:
             self._prune()
         for kind, value in keys.items():
             self._failures.setdefault((kind, bounded(value)), deque()).append(now)
@@ -82,18 +82,8 @@ class Throttle:
             for kind, value in keys.items():
                 self._failures.pop((kind, bounded(value)), None)
 
-    def keys(self) -> int:
-        """How many keys are remembered (for tests and figures)."""
-        with self._lock:
-            return len(self._failures)
-
     def _prune(self) -> None:
-        # Memory stays bounded whatever keys callers send: drop the keys with nothing recent …
+        # Memory stays bounded whatever keys callers send: drop the keys with nothing recent.
         for key in list(self._failures):
             if not self._recent(key):
-                del self._failures[key]
-        # … and, still full of live keys, the older half rather than grow without end.
-        if len(self._failures) >= MAX_KEYS:
-            oldest = sorted(self._failures, key=lambda k: self._failures[k][-1])
-            for key in oldest[: len(oldest) // 2]:
                 del self._failures[key]
