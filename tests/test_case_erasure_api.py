@@ -41,8 +41,10 @@ def outbox(stack):
 
 
 def audit_rows(stack, case_no):
+    """The case's erasure rows (the operator token's reads of it are audited too, as case.view)."""
     with sqlite3.connect(stack.workdir / "cases.sqlite3") as db:
-        return db.execute("SELECT actor, action, detail FROM audit_log WHERE case_no = ? ORDER BY id", (case_no,)).fetchall()
+        return db.execute("SELECT actor, action, detail FROM audit_log WHERE case_no = ? AND action = 'case.erase' "
+                          "ORDER BY id", (case_no,)).fetchall()
 
 
 def test_operator_erase_clears_every_store(stack):
