@@ -20,6 +20,7 @@ from bot.console.queue import Queue
 from bot.stations.store import load_all
 from bot.storage.engine import session_factory
 from bot.web.auth import OPERATOR, SERVICE, bearer
+from bot.web import documents
 from bot.web.blocking import run
 from bot.web.console_guard import TOKEN_PRINCIPAL
 from bot.web.lookup_guard import TOO_MANY
@@ -132,6 +133,14 @@ def _operator_routes(app: Sanic, casework: Casework, handoffs: Handoffs, tokens:
             return refusal(404, "not found")
         except InvalidCase as problem:
             return invalid_case(problem, 409)
+
+    @app.get("/api/cases/<case_no:str>/documents/<name:str>")
+    @bearer(tokens, OPERATOR)
+    async def case_document(request: Request, case_no: str, name: str) -> response.HTTPResponse:
+        asked = documents.wanted(name)
+        if asked is None or not is_case_no(case_no):
+            return refusal(404, "not found")
+        return await documents.send(await run(casework.read, TOKEN_PRINCIPAL, case_no), *asked)
 
     @app.post("/api/cases/<case_no:str>/erase")
     @bearer(tokens, OPERATOR)

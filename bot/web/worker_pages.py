@@ -17,6 +17,7 @@ from bot.cases import follow_code
 from bot.cases.numbers import is_case_no
 from bot.cases.service import CaseService
 from bot.stations.store import find as find_station
+from bot.web import documents
 from bot.web.blocking import run
 from bot.web.lookup_guard import TOO_MANY, Guard
 from bot.web.request_body import json_object
@@ -107,6 +108,21 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
             return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
         guard.succeeded(mine[0], mine[2])
         return response.json(found)
+
+    @app.post("/api/follow/documents")
+    async def follow_document(request: Request) -> response.HTTPResponse:
+        """A worker's own document, asked with number and code in the body, never in the URL."""
+        file = documents.wanted(str((json_object(request) or {}).get("file") or ""))
+        if file is None:
+            return response.json({"error": "请选择文书：arbitration.pdf、complaint.pdf、mediation.pdf（或 .docx）"},
+                                 status=400)
+        mine, refused = asked(request)
+        if refused:
+            return refused
+        if not await run(service.owns, mine[0], mine[1]):
+            return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
+        guard.succeeded(mine[0], mine[2])
+        return await documents.send(await run(service.get, mine[0]), *file)
 
     @app.post("/api/follow/erase")
     async def follow_erase(request: Request) -> response.HTTPResponse:
