@@ -1,16 +1,19 @@
-"""The draft-case form: validation, the confirmation summary, submission and cancelling."""
-from typing import Any, Dict, List, Text
+"""The draft-case form: the privacy notice and agreement, validation, the confirmation summary,
+submission and cancelling."""
+import logging
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clients import case_client
-from bot.dialogue import intake
+from actions.clients import blocking, case_client
+from bot.dialogue import intake, privacy_notice
 from bot.stations.routing import route_case
 
-FORM_SLOTS = list(intake.FIELDS) + ["confirmed"]
+logger = logging.getLogger(__name__)
+FORM_SLOTS = list(intake.FIELDS) + ["consent", "health_consent", "confirmed"]
 
 
 def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher,
@@ -34,13 +37,38 @@ def _validator(field: str, check):
     return validate
 
 
+def _personal_validator(field: str, check):
+    """A personal field is taken only once the worker agreed (a phone number said earlier is dropped)."""
+    def validate(self, value, dispatcher, tracker, domain):
+        if not privacy_notice.is_agreement(tracker.get_slot("consent")):
+            return {field: None}
+        return _checked(field, check, value, dispatcher, tracker)
+
+    return validate
+
+
 class ValidateCaseForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_case_form"
 
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return intake.required_slots(domain_slots, tracker.current_slot_values())
+
+    def validate_consent(self, value, dispatcher, tracker, domain):
+        if value is True or privacy_notice.is_agreement(value):
+            return {"consent": privacy_notice.agreement()}
+        dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
+        return {"consent": None}
+
+    def validate_health_consent(self, value, dispatcher, tracker, domain):
+        if value is True:
+            return {"health_consent": True}
+        dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
+        return {"health_consent": None}
+
     validate_category = _validator("category", intake.check_category)
-    validate_name = _validator("name", intake.check_name)
-    validate_phone = _validator("phone", intake.check_phone)
+    validate_name = _personal_validator("name", intake.check_name)
+    validate_phone = _personal_validator("phone", intake.check_phone)
     validate_employer = _validator("employer", intake.check_employer)
     validate_location = _validator("location", intake.check_location)
     validate_amount = _validator("amount", intake.check_amount)
@@ -48,6 +76,8 @@ class ValidateCaseForm(FormValidationAction):
     validate_worker_count = _validator("worker_count", intake.check_worker_count)
 
     def validate_description(self, value, dispatcher, tracker, domain):
+        if not privacy_notice.is_agreement(tracker.get_slot("consent")):
+            return {"description": None}
         text, problem, cut = intake.check_description(value)
         if problem:
             dispatcher.utter_message(text=problem)
@@ -67,6 +97,28 @@ class ValidateCaseForm(FormValidationAction):
             return {"confirmed": None}
         dispatcher.utter_message(text=f"好的，我们重新填一下{intake.LABELS[field]}。")
         return {"confirmed": None, field: None}
+
+
+class ActionAskConsent(Action):
+    """The notice (PIPL §17) before the first personal question, and the request to agree (§14)."""
+
+    def name(self) -> Text:
+        return "action_ask_consent"
+
+    async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=privacy_notice.NOTICE, buttons=privacy_notice.CONSENT_BUTTONS)
+        return []
+
+
+class ActionAskHealthConsent(Action):
+    """A work injury's description is health data: its own agreement (PIPL §28, §29)."""
+
+    def name(self) -> Text:
+        return "action_ask_health_consent"
+
+    async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=privacy_notice.HEALTH_NOTICE, buttons=privacy_notice.HEALTH_BUTTONS)
+        return []
 
 
 class ActionAskConfirmed(Action):
@@ -95,11 +147,15 @@ class ActionSubmitCase(Action):
         key = f"{tracker.sender_id}:{tracker.latest_message.get('message_id') or len(tracker.events)}"
         slots = tracker.current_slot_values()
         payload = intake.payload(slots, tracker.sender_id)
-        kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
-        routed = route_case(payload["location"], slots.get("category"), kiosk)
+        client = case_client()
+        # Kept on disk before anything that can fail (routing reads the station database):
+        # a confirmed draft is never lost.
+        await blocking(client.outbox.put, key, payload)
+        routed = await blocking(_route, payload["location"], slots.get("category"),
+                                (tracker.latest_message.get("metadata") or {}).get("kiosk_station"))
         if routed:
             payload["station_id"], payload["station_name"] = routed[0].id, routed[0].name
-        result = case_client().submit(payload, key)
+        result = await blocking(client.submit, payload, key)
         if result.error:
             dispatcher.utter_message(text=f"没能登记：{result.error}")
             return _reset()
@@ -113,6 +169,15 @@ class ActionSubmitCase(Action):
         return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]
 
 
+def _route(workplace: Optional[str], category: Optional[str], kiosk: Optional[str]):
+    """(station, why) for the draft, or None: an unreachable station list sends it unrouted."""
+    try:
+        return route_case(workplace, category, kiosk)
+    except Exception:
+        logger.warning("no station for a draft: the station list is unavailable", exc_info=True)
+        return None
+
+
 class ActionIntakeDeny(Action):
     """A "no" during the intake: "不清楚" answers an optional question, anything else cancels."""
 
@@ -121,7 +186,13 @@ class ActionIntakeDeny(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         requested = tracker.get_slot("requested_slot")
-        if intake.deny_means_skip(requested, tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        if intake.deny_means_skip(requested, text):
             return [SlotSet(requested, intake.UNKNOWN), FollowupAction("case_form")]
-        dispatcher.utter_message(text=intake.CANCELLED_TEXT)
+        if requested == "health_consent" and not intake.is_cancel(text):
+            # No to the injury's description only: the rest of the draft goes on without it.
+            dispatcher.utter_message(text=privacy_notice.HEALTH_SKIPPED)
+            return [SlotSet("health_consent", False), SlotSet("description", None), FollowupAction("case_form")]
+        # No to the notice, or a cancel: nothing personal stays in the conversation.
+        dispatcher.utter_message(text=privacy_notice.DECLINED if requested == "consent" else intake.CANCELLED_TEXT)
         return [ActiveLoop(None)] + _reset()

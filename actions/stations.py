@@ -1,14 +1,19 @@
 """Finding the nearest service station, from a shared position or a place named in text."""
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients import blocking
+from bot.dialogue import privacy_notice
 from bot.dialogue import stations as say
 from bot.dialogue.answers import venue_note
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
 from bot.stations.routing import station_finder
+
+logger = logging.getLogger(__name__)
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -23,13 +28,27 @@ class ActionFindStation(Action):
         return "action_find_station"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        finder = station_finder()
         metadata = tracker.latest_message.get("metadata") or {}
+        if "location" in metadata and not _notice_given(tracker):
+            # A shared position is whereabouts (PIPL §28): say what it is used for, the first time.
+            dispatcher.utter_message(text=privacy_notice.LOCATION_NOTICE)
+        # The station list and the geocoder may wait on the database or the network.
+        await blocking(self.answer, dispatcher, tracker)
+        return []
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        try:
+            self._answer(station_finder(), tracker.latest_message.get("metadata") or {}, dispatcher, tracker)
+        except Exception:  # the station list is unavailable and none was loaded before
+            logger.exception("station search failed")
+            dispatcher.utter_message(text=say.NO_LIST)
+
+    def _answer(self, finder, metadata, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         if "location" in metadata:
             where, problem = locate_position(metadata["location"])
             if problem:
                 dispatcher.utter_message(text=problem)
-                return []
+                return
         else:
             text = tracker.latest_message.get("text") or ""
             answering = (tracker.latest_message.get("intent") or {}).get("name") == "inform"
@@ -44,20 +63,23 @@ class ActionFindStation(Action):
                     # "在哪仲裁" is also a question about jurisdiction: answer it before asking.
                     note = venue_note(text)
                     dispatcher.utter_message(text=f"{note}\n{say.ASK_PLACE}" if note else say.ASK_PLACE)
-                    return []
+                    return
                 where = finder.where(earlier) if earlier else kiosk
             if where.status == AMBIGUOUS:
                 dispatcher.utter_message(**say.which_one(where.name, where.choices))
-                return []
+                return
             if where.status != FOUND:
                 dispatcher.utter_message(text=say.UNKNOWN_PLACE)
-                return []
+                return
         cards = finder.nearby(where, tracker.get_slot("category"), metadata.get("kiosk_station"),
                               asked=tracker.latest_message.get("text") or "")
         if not say.is_near(cards):
             dispatcher.utter_message(text=say.none_near(where.name))
-            return []
+            return
         channel = tracker.get_latest_input_channel() or ""
         dispatcher.utter_message(text=say.introduction(where.name, cards, channel, describe),
                                  json_message={"stations": cards})
-        return []
+
+
+def _notice_given(tracker: Tracker) -> bool:
+    return any(e.get("event") == "bot" and e.get("text") == privacy_notice.LOCATION_NOTICE for e in tracker.events)

@@ -9,7 +9,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients import case_client
+from actions.clients import blocking, case_client, flush_briefly
+from actions.erasure import start_erasure
+from bot import hotlines
 from bot.cases.client import ThrottledLookup
 from bot.cases.numbers import find_case_no
 from bot.dialogue import conversation
@@ -46,9 +48,9 @@ class ActionCaseStatus(Action):
         case_no, code = tracker.get_slot("lookup_case_no"), tracker.get_slot("lookup_follow_code")
         reset = [SlotSet("lookup_case_no", None), SlotSet("lookup_follow_code", None)]
         try:
-            found = client.lookup(case_no, code, tracker.sender_id)
+            found = await blocking(client.lookup, case_no, code, tracker.sender_id)
         except ThrottledLookup:
-            dispatcher.utter_message(text="试错的次数太多了，为了保护您的信息，请过15分钟再查，或打12333询问。")
+            dispatcher.utter_message(text=f"试错的次数太多了，为了保护您的信息，请过15分钟再查，或打{hotlines.RENSHE}询问。")
             return reset
         except Exception:
             dispatcher.utter_message(text="系统有点忙，暂时查不到，请稍后再试。")
@@ -67,20 +69,29 @@ class ActionPendingCase(Action):
         return "action_pending_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if conversation.is_erase_request(tracker.latest_message.get("text") or ""):
+            return start_erasure(tracker)
         key = tracker.get_slot("pending_case_key")
         events: List[Dict[Text, Any]] = []
         case_no = tracker.get_slot("case_no")
         if key:
             client = case_client()
-            client.flush()
-            receipt = client.outbox.receipt(key)
-            if receipt and receipt[0] != "REFUSED":
-                number, code = receipt
+            if not await blocking(client.outbox.receipt, key):
+                await flush_briefly()
+            receipt = await blocking(client.outbox.receipt, key)
+            number = receipt[0] if receipt else None
+            if receipt and number != "REFUSED":
+                code = receipt[1]
                 told = f"，查询码是 {code}，请一起记下来" if code else ""
                 dispatcher.utter_message(text=f"您之前保存的登记已经提交，编号是 {number}{told}。")
-                client.outbox.forget(key)
+                await blocking(client.outbox.forget, key)
                 case_no = number
                 events += [SlotSet("case_no", number), SlotSet("pending_case_key", None)]
+            elif not number:
+                dispatcher.utter_message(text=PENDING_TEXT)
         if case_no:
             events.append(SlotSet("lookup_case_no", case_no))
         return events
+
+
+PENDING_TEXT = "您之前保存的登记还在提交中，正在重新发送，过一会儿再说“查进度”就能看到编号。"

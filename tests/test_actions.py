@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaint import ActionComplaintReply
 from actions.intake import ActionIntakeDeny, ValidateCaseForm
+from bot.privacy_notice import agreement
 
 
 def tracker(intent, slots, text="x", active_loop=None, entities=()):
@@ -52,7 +53,8 @@ def test_cancel_words_end_the_intake_and_clear_it():
 def test_ten_digit_phone_is_asked_again_with_the_reason():
     form = ValidateCaseForm()
     dispatcher = CollectingDispatcher()
-    result = form.validate_phone("1381234567", dispatcher, tracker("inform", {"requested_slot": "phone"},
+    result = form.validate_phone("1381234567", dispatcher, tracker("inform", {"requested_slot": "phone",
+                                                                               "consent": agreement()},
                                                                      text="1381234567"), {})
     assert result == {"phone": None} and "10位" in dispatcher.messages[0]["text"]
 

@@ -72,8 +72,11 @@ class Outbox:
         return db
 
     def put(self, key: str, payload: Dict[str, Any]) -> None:
+        """Keep a submission; while it is unsent, a later put of the same key (the same
+        confirmation, now routed to a station) replaces what will be sent."""
         with self._lock, self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO outbox (key, payload, created) VALUES (?, ?, ?)",
+            db.execute("INSERT INTO outbox (key, payload, created) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE"
+                       " SET payload = excluded.payload WHERE outbox.case_no IS NULL",
                        (key, json.dumps(payload, ensure_ascii=False), time.time()))
 
     def pending(self) -> List[tuple]:
@@ -168,15 +171,9 @@ class CaseClient:
     # -- cases ---------------------------------------------------------------------------
     def submit(self, payload: Dict[str, Any], key: str) -> Submission:
         """Open a draft once, whatever happens: the outbox keeps it until the service has it."""
-        if self._local is not None:
-            from bot.cases.lifecycle import InvalidCase
-
-            try:
-                case, _ = self._local.open_draft(payload, key)
-                return Submission(case)
-            except InvalidCase as problem:
-                return Submission(None, error=problem.message)
         self.outbox.put(key, payload)
+        if self._local is not None:
+            return self._submit_local(payload, key)
         try:
             reply = self._request("POST", "/api/cases", payload, key)
         except ServiceUnavailable as exc:
@@ -191,6 +188,20 @@ class CaseClient:
             return Submission(None, error=reply.json().get("error", "信息不完整"))
         logger.error("case service refused a submission: HTTP %s", reply.status_code)
         return Submission(None, queued=True)
+
+    def _submit_local(self, payload: Dict[str, Any], key: str) -> Submission:
+        from bot.cases.lifecycle import InvalidCase
+
+        try:
+            case, _ = self._local.open_draft(payload, key)
+        except InvalidCase as problem:
+            self.outbox.done(key, "REFUSED")
+            return Submission(None, error=problem.message)
+        except Exception:  # the database is away: the outbox has it, the flush sends it later
+            logger.warning("case database unavailable, kept in the outbox", exc_info=True)
+            return Submission(None, queued=True)
+        self.outbox.done(key, case["case_no"], case.get("follow_code"))
+        return Submission(case)
 
     def flush(self) -> int:
         """Send what the outbox still holds; returns how many got a case number."""

@@ -1,6 +1,7 @@
 """Reading a conversation's events: its transcript and how often the bot failed in a row."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Iterable, List, Optional
 
 from bot import hotlines
@@ -44,3 +45,29 @@ FALLBACK_HANDOFF_TEXT = (f"抱歉，我两次都没听懂。我把对话转给�
 # Not "帮不上忙": the service itself works, in Chinese; the 人社 hotline answers callers who need more help.
 FOREIGN_LANGUAGE_TEXT = (f"您好！工友助手目前只能用中文交流。可以用中文打字或发语音，也可以拨打{hotlines.RENSHE}"
                          f"（人社服务热线）求助。")
+
+
+# ---- a worker's own erasure request (PIPL §47: the right to have one's data deleted) ----
+# Said in many ways and classified as whatever intent comes closest, so the actions that may
+# receive it (case_status, nlu_fallback, out_of_scope) look at the words themselves.
+_ERASE_VERB = r"(删除|删掉|删了|删去|清除|清掉|清空|注销|抹掉|销毁)"
+_ERASE_WHAT = r"(信息|资料|记录|登记|数据|电话|名字|姓名|案件|个人)"
+_ERASE_REQUEST = re.compile(f"{_ERASE_VERB}.{{0,10}}{_ERASE_WHAT}|{_ERASE_WHAT}.{{0,8}}{_ERASE_VERB}")
+
+
+def is_erase_request(text: str) -> bool:
+    """"删除我的信息", "把我登记的资料删掉", "清除记录" — not "删除" alone or "记录一下"."""
+    return bool(_ERASE_REQUEST.search(text or ""))
+
+
+ERASE_CONFIRM = ("核对好了。确定删除吗？删除后，您的姓名、电话、情况说明和聊天记录都会清掉，"
+                 "工作人员就没法联系您了；案件编号和不含个人信息的统计会保留。")
+ERASE_BUTTONS = [{"title": "确定删除", "payload": "/affirm"}, {"title": "先不删", "payload": "/deny"}]
+ERASE_ASK_AGAIN = "请点“确定删除”或“先不删”。"
+ERASE_DONE = "已经删除了。您的个人信息不再保存，需要帮助时随时再来。"
+ERASE_KEPT = "好的，不删除，信息照旧保留。"
+ERASE_NO_MATCH = "编号和查询码对不上，没有删除。请核对一下再试，或者带身份证去服务站办理。"
+ERASE_BUSY = f"系统有点忙，这次没能删除，请稍后再说一次“删除我的信息”，或者拨打{hotlines.RENSHE}。"
+ERASE_THROTTLED = f"试错的次数太多了，为了保护您的信息，请过一阵再试，或拨打{hotlines.RENSHE}。"
+ERASE_BAD_CASE_NO = "编号好像不对，应该像 GY20261123-0042 这样。"
+ERASE_BAD_CODE = "查询码是登记时给您的8位字母和数字，请再输一遍。"

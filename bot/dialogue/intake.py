@@ -5,13 +5,14 @@ Plain Python: actions/intake.py only wires these into Rasa's form validation.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
 from bot.cases.wording import draft_reminder
 from bot.topics import TOPICS
 from bot.law.guidance import guidance_for
 from bot.text.chinese_numbers import normalise_phone, phone_digits, parse_amount, parse_count, parse_duration
+from bot.dialogue.privacy_notice import is_agreement
 
 UNKNOWN = "不清楚"
 FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
@@ -162,17 +163,41 @@ def summary(slots: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# Asked only after the worker agreed to the notice (PIPL §14, §17).
+PERSONAL = ("name", "phone", "description")
+HEALTH_TOPIC = "work_injury"  # its description is about an injury: health data (PIPL §28, §29)
+
+
+def required_slots(form_slots: List[str], slots: Dict[str, Any]) -> List[str]:
+    """The form's questions for these answers: only a work injury asks its own agreement before
+    the description (health_consent), and leaves the description out when the worker said no."""
+    if slots.get("category") != HEALTH_TOPIC:
+        return [s for s in form_slots if s != "health_consent"]
+    if slots.get("health_consent") is False:
+        return [s for s in form_slots if s != "description"]
+    return list(form_slots)
+
+
 def payload(slots: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
+    """The draft for the case service; nothing personal without the worker's agreement."""
     def known(value: Any) -> Any:
         return None if value in (None, "", UNKNOWN) else value
 
-    return {
+    agreed = is_agreement(slots.get("consent"))
+    draft = {
         "category": slots.get("category"), "name": known(slots.get("name")), "phone": known(slots.get("phone")),
         "employer": known(slots.get("employer")), "location": known(slots.get("location")),
         "amount": known(slots.get("amount")), "period_months": known(slots.get("duration")),
         "worker_count": known(slots.get("worker_count")), "description": known(slots.get("description")),
         "sender_id": sender_id,
     }
+    if agreed:
+        draft["consent"] = dict(slots["consent"])
+    else:
+        draft.update({field: None for field in PERSONAL})
+    if slots.get("category") == HEALTH_TOPIC and slots.get("health_consent") is not True:
+        draft["description"] = None
+    return draft
 
 
 def submitted_text(case: Dict[str, Any]) -> str:
@@ -202,11 +227,16 @@ def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
 
 
 QUEUED_TEXT = "系统繁忙，您的信息已保存，恢复后会自动提交，不用重新填写。稍后说“查进度”就能看到编号。"
-CANCELLED_TEXT = "好的，已取消登记，刚才填的信息没有提交。需要时随时说“我要登记”。"
+CANCELLED_TEXT = "好的，已取消登记，刚才填的信息没有提交，也不会保存。需要时随时说“我要登记”。"
 
 
 OPTIONAL = ("employer", "location", "amount", "duration", "worker_count")
 _CANCEL = re.compile(r"取消|不登记|不办了|不弄了|不填了|算了|退出|不要了|不用了|不想登记")
+
+
+def is_cancel(text: str) -> bool:
+    """"算了，不登记了" ends the intake, whatever was asked."""
+    return bool(_CANCEL.search(text or ""))
 
 
 def deny_means_skip(requested_slot: Optional[str], text: str) -> bool:

@@ -12,6 +12,7 @@ ASK_PLACE = "您在哪个区县或街道？也可以点“发送位置”。"
 UNKNOWN_PLACE = "没找到这个地方。请告诉我在哪个区县，比如“渝中区”或“景德镇珠山区”。"
 # Pages that draw station cards (the phone chat, the kiosk) get the cards alone under a short line.
 CARD_CHANNELS = ("socketio",)
+NO_LIST = f"暂时查不到服务站，请稍后再试，或拨打{RENSHE_OR_UNION}询问。"
 
 
 def which_one(name: str, choices: List[str]) -> Dict[str, object]:

@@ -1,6 +1,7 @@
 """Answers about stations: the nearest ones for a worker's problem, and the one for a case."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime
@@ -13,7 +14,9 @@ from bot.stations.locate import AMBIGUOUS, FOUND, Where, locate_text
 from bot.stations.station import Station, kinds_asked, kinds_for
 from bot.stations.nearest import Nearby, StationIndex
 
+logger = logging.getLogger(__name__)
 REFRESH_SECONDS = 60
+RETRY_SECONDS = 10  # after a failed reload: try again soon, but not on every message
 # The routing reasons below: a labour dispute goes where the work is done (劳动争议调解仲裁法 §21),
 # a pension question to the 社保经办机构 (社会保险法 §8), a 工伤认定 to the 社会保险行政部门
 # where the employer is (工伤保险条例 §17) — not the arbitration venue rule.
@@ -62,10 +65,20 @@ class StationFinder:
         self._loaded_at = 0.0
 
     def index(self) -> StationIndex:
+        """The stations, reloaded every minute; the last good list while the database is away.
+
+        Raises only when no list was ever loaded (then there is nothing to answer from).
+        """
         with self._lock:
             if self._index is None or time.monotonic() - self._loaded_at > REFRESH_SECONDS:
-                self._index = StationIndex(self._load())
-                self._loaded_at = time.monotonic()
+                try:
+                    self._index = StationIndex(self._load())
+                    self._loaded_at = time.monotonic()
+                except Exception:
+                    if self._index is None:
+                        raise
+                    logger.warning("station reload failed; keeping the last good list", exc_info=True)
+                    self._loaded_at = time.monotonic() - REFRESH_SECONDS + RETRY_SECONDS
             return self._index
 
     def where(self, text: str) -> Where:

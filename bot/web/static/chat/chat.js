@@ -10,7 +10,13 @@
   // A kiosk is shared: its conversation lives only as long as the tab and the idle timer allow.
   var store = KIOSK ? window.sessionStorage : window.localStorage;
   var KEYS = { session: "gongyou.session", log: "gongyou.log", pending: "gongyou.pending", prefs: "gongyou.prefs",
-              draft: "gongyou.draft" };
+              draft: "gongyou.draft", seen: "gongyou.seen" };
+  // What the conversation leaves on the phone (KEYS other than prefs) goes after a week unused:
+  // a shared or lost phone must not keep a worker's complaint for ever (PIPL §19).
+  var KEEP_IDLE_MS = 7 * 24 * 3600 * 1000;
+  var CONVERSATION_KEYS = [KEYS.log, KEYS.pending, KEYS.session, KEYS.draft, KEYS.seen];
+  // Whereabouts are sensitive (PIPL §28): the same words as bot/privacy_notice.py LOCATION_NOTICE.
+  var LOCATION_NOTICE = "您的位置只用来找附近的服务站，不写进登记、不给别人看。发送吗？";
 
   var log = document.getElementById("log");
   var statusBar = document.getElementById("status");
@@ -34,6 +40,18 @@
   ];
   // The phone page has "找人工" in its bar; at a kiosk it is a tile like the rest.
   if (KIOSK) TOPICS.push({ title: "找工作人员", payload: "/human_handoff" });
+
+  function forgetStored() {
+    CONVERSATION_KEYS.forEach(function (k) { try { store.removeItem(k); } catch (e) { /* ignore */ } });
+  }
+  (function dropWhenIdleTooLong() {
+    var seen = 0;
+    try { seen = parseInt(store.getItem(KEYS.seen), 10) || 0; } catch (e) { /* ignore */ }
+    var stored = false;
+    try { stored = store.getItem(KEYS.log) !== null || store.getItem(KEYS.session) !== null; } catch (e) { /* ignore */ }
+    if (stored && (!seen || Date.now() - seen > KEEP_IDLE_MS)) forgetStored();
+  })();
+  function touch() { try { store.setItem(KEYS.seen, String(Date.now())); } catch (e) { /* ignore */ } }
 
   function read(key, fallback) {
     try { var v = JSON.parse(store.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; }
@@ -184,6 +202,30 @@
     var items = read(KEYS.log, []);
     items.push({ from: item.from, text: item.text, custom: item.custom, buttons: item.buttons });
     write(KEYS.log, items.slice(-KEEP_MESSAGES));
+    touch();
+  }
+
+  // A question the page itself asks (not the bot): a note with two answers, each used once.
+  function askHere(text, yes, no, onYes) {
+    if (welcome) welcome.hidden = true;
+    var row = el("div", "msg note ask");
+    var bubble = el("div", "bubble");
+    bubble.appendChild(el("span", "text", text));
+    row.appendChild(bubble);
+    var box = el("div", "chips");
+    [[yes, onYes], [no, null]].forEach(function (choice) {
+      var button = el("button", "chip", choice[0]);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        Array.prototype.forEach.call(box.querySelectorAll("button"), function (x) { x.disabled = true; });
+        if (choice[1]) choice[1](); else row.parentNode && row.parentNode.removeChild(row);
+      });
+      box.appendChild(button);
+    });
+    row.appendChild(box);
+    log.appendChild(row);
+    scrollDown();
+    return row;
   }
 
   function add(item) { item.live = true; render(item); remember(item); }
@@ -319,9 +361,14 @@
   });
   if (read(KEYS.log, []).length) welcome.hidden = true;
 
-  // ---- "share my location" (phone page) ----
+  // ---- "share my location" (phone page): said what it is for, and agreed, before it is sent ----
   var locate = document.getElementById("locate");
+  var locationAgreed = false;
   if (locate) locate.addEventListener("click", function () {
+    if (locationAgreed) { sendPosition(); return; }
+    askHere(LOCATION_NOTICE, "同意，发送位置", "不用了", function () { locationAgreed = true; sendPosition(); });
+  });
+  function sendPosition() {
     if (!navigator.geolocation) { add({ from: "note", text: "这个浏览器不能取位置。请直接告诉我您在哪个区县。" }); return; }
     showStatus("正在获取位置…", "info");
     navigator.geolocation.getCurrentPosition(function (p) {
@@ -332,7 +379,35 @@
       showStatus("");
       add({ from: "note", text: "没拿到位置。请直接告诉我您在哪个区县，比如“渝中区”。" });
     }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 300000 });
-  });
+  }
+
+  // ---- forget this conversation on this device: screen, storage, and a new session ----
+  function clearConversation() {
+    forgetStored();
+    Array.prototype.slice.call(log.children).forEach(function (c) { if (c !== welcome) log.removeChild(c); });
+    welcome.hidden = false;
+    input.value = ""; resize();
+    sessionId = null; confirmed = false; sendWhenBack = false;
+    hideTyping(); showStatus("");
+    socket.disconnect(); socket.connect();
+  }
+
+  // The phone page's "清除记录": asks first; what was registered with a station is erased by
+  // asking the bot ("删除我的信息"), which this button says.
+  if (!KIOSK) {
+    var tools = document.querySelector(".bar .tools");
+    var clear = el("button", "clear", "清除记录");
+    clear.type = "button"; clear.id = "clear";
+    clear.setAttribute("aria-label", "清除这台手机上的聊天记录");
+    tools.insertBefore(clear, document.getElementById("human"));
+    clear.addEventListener("click", function () {
+      askHere("清除这台手机上的聊天记录，重新开始吗？（已登记的信息要删除，请说“删除我的信息”。）",
+              "确定清除", "取消", function () {
+                clearConversation();
+                showStatus("聊天记录已清除。", "info");
+              });
+    });
+  }
 
   // ---- hand off to a person ----
   var human = document.getElementById("human");
@@ -380,14 +455,9 @@
     };
     var wipe = function () {
       // The next person must see nothing of this one: screen, storage and conversation all go.
-      [KEYS.log, KEYS.pending, KEYS.session, KEYS.draft].forEach(function (k) { store.removeItem(k); });
-      Array.prototype.slice.call(log.children).forEach(function (c) { if (c !== welcome) log.removeChild(c); });
-      welcome.hidden = false;
-      input.value = ""; keypad.hidden = true;
+      clearConversation();
+      keypad.hidden = true;
       document.getElementById("receipt").textContent = "";
-      sessionId = null; confirmed = false;
-      hideTyping(); showStatus("");
-      socket.disconnect(); socket.connect();
       resetIdle();
     };
     ["pointerdown", "keydown", "input", "touchstart"].forEach(function (evt) {

@@ -1,0 +1,56 @@
+"""What a worker is told before GongYou keeps anything personal, and the record of the agreement.
+
+PIPL §17 (tell, plainly, before processing: who, why, what, how long, how to exercise rights),
+§14 (consent informed, voluntary, explicit) and §29 with §28 (sensitive data: health, whereabouts:
+a separate consent). One place for every channel's text: the chat, the kiosk and WeChat all show
+these words, and the version id below goes with the case so a changed text is a new version.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Dict, Optional
+
+from bot.hotlines import NAMES, RENSHE, UNION
+
+# Change the version whenever a word of the texts below changes.
+VERSION = "2026-11-v1"
+# How long a case is kept after it is closed (the case service's retention setting says the same).
+KEEP_TEXT = "案件办结后保存3年，到期删除"
+
+NOTICE = (
+    "登记前，先说清楚您的信息怎么用：\n"
+    "· 记什么：姓名、电话、单位、干活地点、金额和经过。\n"
+    "· 为什么：交给负责的服务站，工作人员好联系您、帮您调解维权。\n"
+    "· 谁能看：只有负责的服务站和它的工作人员，不会告诉您的单位。\n"
+    f"· 存多久：{KEEP_TEXT}。您随时可以说“删除我的信息”。\n"
+    "同意就点“同意”，我们再开始填。"
+)
+CONSENT_BUTTONS = [{"title": "同意", "payload": "/affirm"}, {"title": "不同意", "payload": "/deny"}]
+ASK_AGAIN = "请点“同意”或“不同意”。不同意也没关系，不影响您咨询。"
+
+# Health is sensitive (PIPL §28): the injury is described only after its own yes.
+HEALTH_NOTICE = ("工伤登记要写受伤和治疗的情况，这属于健康信息，比较敏感。"
+                 "它只给负责的服务站处理您的工伤事项用。同意写吗？")
+HEALTH_BUTTONS = [{"title": "同意", "payload": "/affirm"}, {"title": "不写受伤情况", "payload": "/deny"}]
+HEALTH_SKIPPED = "好的，受伤情况先不写，到服务站当面说也可以。"
+HEALTH_LEFT_OUT = "（未填：没同意写健康信息）"
+
+DECLINED = ("好的，不登记，您刚才说的个人信息都不保存。\n"
+            "不留名字电话也能得到帮助：\n"
+            f"· 打{RENSHE}（{NAMES[RENSHE]}服务热线）或{UNION}（{NAMES[UNION]}热线）咨询；\n"
+            "· 直接去附近的服务站，当面问、不用先登记。\n"
+            "想找服务站就说“最近的服务站”。")
+
+# Whereabouts are sensitive too (§28): the phone page asks before sending the browser's position
+# (bot/web/static/chat/chat.js asks in the same words); WeChat shares it first, so it is said on the first one.
+LOCATION_NOTICE = "您发来的位置只用来找附近的服务站，不写进登记、不给别人看。"
+
+
+def agreement(now: Optional[datetime] = None) -> Dict[str, str]:
+    """What the case stores: which text was agreed to, and when (UTC, ISO 8601)."""
+    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    return {"version": VERSION, "at": at.isoformat()}  # "2026-11-30T21:05:07+00:00"
+
+
+def is_agreement(value: object) -> bool:
+    return isinstance(value, dict) and value.get("version") == VERSION and bool(value.get("at"))
