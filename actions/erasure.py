@@ -44,8 +44,9 @@ class ValidateEraseForm(FormValidationAction):
         return {"erase_follow_code": found}
 
     def validate_erase_confirmed(self, value, dispatcher, tracker, domain):
-        if isinstance(value, bool):
-            return {"erase_confirmed": value}
+        answer = value if isinstance(value, bool) else conversation.erase_answer(str(value or ""))
+        if answer is not None:
+            return {"erase_confirmed": answer}
         dispatcher.utter_message(text=conversation.ERASE_ASK_AGAIN)
         return {"erase_confirmed": None}
 

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaint import ActionComplaintReply
 from actions.intake import ActionIntakeDeny, ValidateCaseForm
-from bot.privacy_notice import agreement
+from bot.dialogue.privacy_notice import agreement
 
 
 def tracker(intent, slots, text="x", active_loop=None, entities=()):

@@ -114,3 +114,9 @@ def test_follow_code_is_read_from_an_answer():
     assert conversation.find_follow_code("查询码是 K7P2 XM9Q") == "K7P2XM9Q"
     assert conversation.find_follow_code("GY20261123-0042 K7P2XM9Q") == "K7P2XM9Q"
     assert conversation.find_follow_code("不知道") is None
+
+
+def test_the_erase_question_answered_in_words():
+    assert conversation.erase_answer("确定删除") is True
+    assert conversation.erase_answer("先不删") is False and conversation.erase_answer("算了，别删") is False
+    assert conversation.erase_answer("啥意思") is None

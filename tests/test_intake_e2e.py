@@ -1,11 +1,19 @@
 """A worker's whole way through the REST channel: complaint → guidance → intake → case → API."""
 import re
 import uuid
+from datetime import datetime, timezone
 
 import requests
+
 from bot.cases.numbers import PATTERN as CASE_NUMBER
+from bot.dialogue import privacy_notice
 
 CASE_NO = re.compile(CASE_NUMBER)
+
+
+def moment(text):
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 def say(stack, sender, message):
@@ -18,7 +26,9 @@ def test_complaint_to_case_readable_from_the_api(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     phone = f"139{uuid.uuid4().int % 10 ** 8:08d}"  # this test's own, whatever else the stack holds
     assert "拖欠工资" in say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
-    assert "姓名" in say(stack, sender, "/open_case")
+    notice = say(stack, sender, "/open_case")
+    assert "谁能看" in notice and "存多久" in notice and "姓名" not in notice.splitlines()[-1]
+    assert "姓名" in say(stack, sender, "/affirm")
     assert "手机号" in say(stack, sender, "孙芳")
     assert "10位" in say(stack, sender, "1381234567")
     # Employer, place, amount, months and workers came with the complaint: only the story is left.
@@ -34,6 +44,9 @@ def test_complaint_to_case_readable_from_the_api(stack):
     assert case["status"] == "draft" and case["category"] == "wage_arrears"
     assert case["employer"] == "某鞋业公司" and case["amount"] == 80000 and case["worker_count"] == 16
     assert case["phone"] == phone and case["created_at"]
+    # The agreement is stored with the case: which notice, and when (before the case was opened).
+    assert case["consent_version"] == privacy_notice.VERSION
+    assert moment(case["consent_at"]) <= moment(case["created_at"])
     assert case["station"]["id"].startswith("cq-wuxi")  # the workplace's station (§21), not the worker's
 
     # A client that sends the confirmation again does not open a second case.
@@ -54,6 +67,7 @@ def test_cancel_leaves_nothing(stack):
     before = len(stack.api("/api/cases").json()["cases"])
     say(stack, sender, "公司不给交社保")
     say(stack, sender, "/open_case")
+    say(stack, sender, "同意")
     say(stack, sender, "李师傅")
     reply = say(stack, sender, "算了，不登记了")
     assert "已取消" in reply and "没太明白" not in reply
@@ -64,6 +78,7 @@ def test_digression_then_back_to_the_form(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "工伤了老板不管")
     say(stack, sender, "/open_case")
+    say(stack, sender, "好的")
     say(stack, sender, "王强")
     reply = say(stack, sender, "你是机器人吗")
     assert "机器人" in reply and "手机号" in reply
@@ -116,7 +131,55 @@ def test_unknown_answers_an_optional_question_and_the_form_goes_on(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     say(stack, sender, "公司不给交社保")
     say(stack, sender, "/open_case")
+    say(stack, sender, "同意")
     say(stack, sender, "李师傅")
     assert "单位的全称" in say(stack, sender, "13812345678")
     reply = say(stack, sender, "不清楚")
     assert "在哪里干活" in reply and "已取消" not in reply
+
+
+def slots(stack, sender):
+    """The slots of a REST conversation as Rasa keeps it (REST senders live under `rest-`)."""
+    events = stack.tracker_events("rest-" + sender)
+    values = {}
+    for event in events:
+        if event["event"] == "slot":
+            values[event["name"]] = event["value"]
+    return values
+
+
+def test_no_to_the_notice_keeps_nothing_and_says_what_still_helps(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    before = len(stack.api("/api/cases").json()["cases"])
+    say(stack, sender, "老板欠我两个月工资")
+    assert "谁能看" in say(stack, sender, "我要登记")
+    # A phone number given before the agreement is not taken; the question is asked again.
+    assert privacy_notice.ASK_AGAIN in say(stack, sender, "13812345678")
+    reply = say(stack, sender, "不同意")
+    assert "不保存" in reply and "12333" in reply and "服务站" in reply
+    kept = slots(stack, sender)
+    assert all(kept.get(field) is None for field in ("name", "phone", "consent", "description", "requested_slot"))
+    assert len(stack.api("/api/cases").json()["cases"]) == before
+    # The conversation goes on normally afterwards.
+    assert "服务站" in say(stack, sender, "渝中区的服务站在哪")
+
+
+def test_a_work_injury_asks_separately_before_the_injury_is_described(stack):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    phone = f"137{uuid.uuid4().int % 10 ** 8:08d}"
+    say(stack, sender, "在工地摔断了腿老板不管")
+    say(stack, sender, "/open_case")
+    assert "姓名" in say(stack, sender, "可以")
+    assert slots(stack, sender)["consent"]["version"] == privacy_notice.VERSION
+    say(stack, sender, "王强")
+    reply = say(stack, sender, phone)
+    for answer in ("重庆某某建筑劳务有限公司", "渝中区解放碑", "不清楚", "不清楚", "就我一个人"):
+        if "健康信息" in reply:
+            break
+        reply = say(stack, sender, answer)
+    assert "健康信息" in reply and "经过" not in reply
+    reply = say(stack, sender, "不同意")
+    assert privacy_notice.HEALTH_SKIPPED in reply and "请核对" in reply and "（未填）" in reply
+    done = say(stack, sender, "/affirm")
+    case = stack.api(f"/api/cases/{CASE_NO.search(done).group(0)}").json()
+    assert case["category"] == "work_injury" and case["phone"] == phone and case["description"] is None

@@ -57,6 +57,8 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     bot_says(page, "拖欠工资")
     expect(page.locator(".msg.user .bubble").last).to_contain_text("巫溪县某鞋业公司")
     tap(page, "登记求助")
+    bot_says(page, "谁能看")
+    tap(page, "同意")
     bot_says(page, "姓名")
     type_and_send(page, "孙芳")
     bot_says(page, "手机号")
@@ -101,7 +103,7 @@ def test_reload_keeps_the_conversation_and_its_session(stack, new_page):
     page.reload()
     expect(page.locator(".msg")).to_have_count(shown)
     type_and_send(page, "我要登记")
-    bot_says(page, "姓名")
+    bot_says(page, "谁能看")
     # Both turns belong to one conversation on the server.
     texts = [e.get("text") for e in stack.tracker_events(f"web-{session}") if e["event"] == "user"]
     assert texts == ["公司不给交社保", "我要登记"]
@@ -148,6 +150,7 @@ def test_shared_position_finds_stations_with_map_links(stack, new_page):
     page = new_page(PHONE, geolocation={"latitude": 29.557, "longitude": 106.577}, permissions=["geolocation"])
     page.goto(stack.web + "/")
     page.click("#locate")
+    page.locator(".msg.note.ask button", has_text="同意，发送位置").click()
     card = page.locator(".card.station").first
     expect(card).to_be_visible(timeout=REPLY)
     expect(card).to_contain_text("公里")
@@ -175,6 +178,9 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     page.locator(".tile", has_text="工资被拖欠").click()
     bot_says(page, "拖欠工资")
     tap(page, "登记求助")
+    bot_says(page, "谁能看")  # the kiosk shows the same notice, its answers as tiles
+    expect(page.locator(".msg.bot .tiles button", has_text="不同意").last).to_be_visible()
+    tap(page, "同意")
     bot_says(page, "姓名")
     type_and_send(page, "老周")
     bot_says(page, "手机号")
@@ -286,3 +292,76 @@ def test_an_empty_message_changes_nothing(stack, new_page):
     })""", session)
     assert "还没有输入内容" in answer
     assert [e for e in stack.tracker_events(f"web-{session}") if e["event"] == "user"] == []
+
+
+def sent_messages(stack, session):
+    return [e for e in stack.tracker_events(f"web-{session}") if e["event"] == "user"]
+
+
+def test_position_is_sent_only_after_the_worker_agrees(stack, new_page):
+    page = new_page(PHONE, geolocation={"latitude": 29.557, "longitude": 106.577}, permissions=["geolocation"])
+    page.goto(stack.web + "/")
+    type_and_send(page, "你好")
+    bot_says(page, "工友")
+    session = page.evaluate("localStorage.getItem('gongyou.session')").strip('"')
+
+    page.click("#locate")
+    notice = page.locator(".msg.note.ask").last
+    expect(notice).to_contain_text("只用来找附近的服务站")
+    notice.locator("button", has_text="不用了").click()
+    expect(page.locator(".msg.note.ask")).to_have_count(0)
+    page.wait_for_timeout(1500)  # long enough for a message that had been sent to reach the server
+    assert [e["text"] for e in sent_messages(stack, session)] == ["你好"]
+
+    page.click("#locate")
+    page.locator(".msg.note.ask button", has_text="同意，发送位置").click()
+    expect(page.locator(".card.station").first).to_be_visible(timeout=REPLY)
+    shared = sent_messages(stack, session)[-1]
+    assert shared["metadata"]["location"] == {"latitude": 29.557, "longitude": 106.577}
+    keep(page, "chat-phone-location-notice.png")
+
+
+def test_clear_button_forgets_the_conversation_on_this_phone(stack, new_page):
+    page = new_page(PHONE)
+    page.goto(stack.web + "/")
+    type_and_send(page, "公司不给交社保")
+    bot_says(page, "社保")
+    old_session = page.evaluate("localStorage.getItem('gongyou.session')")
+
+    page.click("#clear")  # asks first; "取消" changes nothing
+    ask = page.locator(".msg.note.ask").last
+    expect(ask).to_contain_text("删除我的信息")
+    keep(page, "chat-phone-clear-confirm.png")
+    ask.locator("button", has_text="取消").click()
+    assert page.evaluate("localStorage.getItem('gongyou.log')") is not None
+
+    page.click("#clear")
+    page.locator(".msg.note.ask button", has_text="确定清除").click()
+    expect(page.locator(".msg")).to_have_count(0)
+    expect(page.locator("#welcome")).to_be_visible()
+    page.wait_for_function(f"localStorage.getItem('gongyou.session') && "
+                           f"localStorage.getItem('gongyou.session') !== {old_session!r}")
+    assert page.evaluate("localStorage.getItem('gongyou.log')") is None
+    page.reload()
+    expect(page.locator(".msg")).to_have_count(0)
+    # The new session is a new conversation on the server too.
+    type_and_send(page, "你好")
+    bot_says(page, "工友")
+    new_session = page.evaluate("localStorage.getItem('gongyou.session')").strip('"')
+    assert [e["text"] for e in sent_messages(stack, new_session)] == ["你好"]
+
+
+def test_a_transcript_unused_for_a_week_is_dropped(stack, new_page):
+    page = new_page(PHONE)
+    page.goto(stack.web + "/")
+    type_and_send(page, "公司不给交社保")
+    bot_says(page, "社保")
+    page.reload()
+    expect(page.locator(".msg.bot")).not_to_have_count(0)
+    eight_days = 8 * 24 * 3600 * 1000
+    page.evaluate(f"localStorage.setItem('gongyou.seen', String(Date.now() - {eight_days}))")
+    page.reload()
+    expect(page.locator("#welcome")).to_be_visible()
+    expect(page.locator(".msg")).to_have_count(0)
+    assert page.evaluate("localStorage.getItem('gongyou.log')") is None
+    assert page.evaluate("localStorage.getItem('gongyou.prefs')") is not None  # display settings stay

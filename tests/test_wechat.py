@@ -8,6 +8,7 @@ import requests
 
 from bot.channels.wechat_sim import Simulator, message_xml, sign
 from bot.channels.wechat_support import TYPE_PLEASE, VOICE_UNCLEAR, WELCOME
+from bot.dialogue.privacy_notice import LOCATION_NOTICE
 from tests.conftest import WECHAT, start_stack, stop_stack
 import re
 from bot.cases.numbers import PATTERN as CASE_NUMBER
@@ -53,7 +54,10 @@ def test_encrypted_round_trip(safe):
 def test_conversation_continues_by_openid(safe):
     user = openid()
     safe.say(user, "老板欠我工资")
-    assert "姓名" in safe.say(user, "/open_case")
+    notice = safe.say(user, "/open_case")
+    # The same notice as the chat, its buttons as words to reply with.
+    assert "谁能看" in notice and "可以回复：同意 / 不同意" in notice
+    assert "姓名" in safe.say(user, "同意")
     assert "手机号" in safe.say(user, "张三")
 
 
@@ -89,6 +93,11 @@ def test_other_message_kinds(safe):
     near = safe.reply_text(safe.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
                                                    Scale="15", Label="解放碑", msg_id=msg_id())))
     assert "渝中区" in near and "公里" in near
+    # Whereabouts are sensitive: what the position is used for is said the first time, once.
+    assert LOCATION_NOTICE in near and near.index(LOCATION_NOTICE) < near.index("公里")
+    again = safe.reply_text(safe.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
+                                                    Scale="15", Label="解放碑", msg_id=msg_id())))
+    assert "公里" in again and LOCATION_NOTICE not in again
 
 
 def test_retry_storm_is_processed_once(safe, stack):
@@ -145,7 +154,8 @@ def test_expired_token_is_refreshed(slow, fake_wechat):
 def test_whole_draft_case_over_encrypted_xml(safe, stack):
     user = openid()
     assert "拖欠工资" in safe.say(user, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
-    assert "姓名" in safe.say(user, "登记求助")
+    assert "谁能看" in safe.say(user, "登记求助")
+    assert "姓名" in safe.say(user, "同意")
     assert "手机号" in safe.say(user, "孙芳")
     assert "经过" in safe.say(user, "13812345678")
     assert "请核对" in safe.say(user, "老板跑了，有工资条")

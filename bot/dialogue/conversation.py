@@ -60,6 +60,19 @@ def is_erase_request(text: str) -> bool:
     return bool(_ERASE_REQUEST.search(text or ""))
 
 
+_ERASE_NO = re.compile(r"不删|先不|算了|取消|不要删|别删")
+_ERASE_YES = re.compile(r"确定|确认|删吧|删掉吧|删除")
+
+
+def erase_answer(text: str) -> Optional[bool]:
+    """The answer to "确定删除吗" typed rather than tapped (WeChat shows the buttons as words)."""
+    if _ERASE_NO.search(text or ""):
+        return False
+    if _ERASE_YES.search(text or ""):
+        return True
+    return None
+
+
 ERASE_CONFIRM = ("核对好了。确定删除吗？删除后，您的姓名、电话、情况说明和聊天记录都会清掉，"
                  "工作人员就没法联系您了；案件编号和不含个人信息的统计会保留。")
 ERASE_BUTTONS = [{"title": "确定删除", "payload": "/affirm"}, {"title": "先不删", "payload": "/deny"}]

@@ -31,7 +31,7 @@ ASK_AGAIN = "请点“同意”或“不同意”。不同意也没关系，不�
 # Health is sensitive (PIPL §28): the injury is described only after its own yes.
 HEALTH_NOTICE = ("工伤登记要写受伤和治疗的情况，这属于健康信息，比较敏感。"
                  "它只给负责的服务站处理您的工伤事项用。同意写吗？")
-HEALTH_BUTTONS = [{"title": "同意", "payload": "/affirm"}, {"title": "不写受伤情况", "payload": "/deny"}]
+HEALTH_BUTTONS = CONSENT_BUTTONS
 HEALTH_SKIPPED = "好的，受伤情况先不写，到服务站当面说也可以。"
 HEALTH_LEFT_OUT = "（未填：没同意写健康信息）"
 
