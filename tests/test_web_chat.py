@@ -29,7 +29,8 @@ def type_and_send(page, text):
 
 def tap(page, title):
     """Taps the newest enabled quick reply with this title."""
-    page.locator(".msg.bot button:not([disabled])", has_text=title).last.click()
+    exactly = re.compile(f"^{re.escape(title)}$")  # "同意" is not "不同意"
+    page.locator(".msg.bot button:not([disabled])", has_text=exactly).last.click()
 
 
 def confirm(page):
