@@ -120,3 +120,11 @@ def test_the_erase_question_answered_in_words():
     assert conversation.erase_answer("确定删除") is True
     assert conversation.erase_answer("先不删") is False and conversation.erase_answer("算了，别删") is False
     assert conversation.erase_answer("啥意思") is None
+
+
+def test_the_notice_says_how_long_the_purge_keeps_data():
+    from bot.cases.purge import Retention
+
+    kept = Retention()
+    assert kept.closed_days == 365 and "办结后保存1年" in privacy_notice.NOTICE
+    assert f"保存{kept.draft_days}天" in privacy_notice.NOTICE

@@ -14,8 +14,9 @@ from bot.hotlines import NAMES, RENSHE, UNION
 
 # Change the version whenever a word of the texts below changes.
 VERSION = "2026-11-v1"
-# How long a case is kept after it is closed (the case service's retention setting says the same).
-KEEP_TEXT = "案件办结后保存3年，到期删除"
+# How long personal data is kept: bot/cases/purge.py's default retention, held to these words by
+# tests/test_consent.py (a deployment that changes the retention changes this text and the version).
+KEEP_TEXT = "案件办结后保存1年，没有受理的登记保存90天，到期删除"
 
 NOTICE = (
     "登记前，先说清楚您的信息怎么用：\n"
