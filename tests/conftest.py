@@ -16,6 +16,16 @@ from bot.web.health import free_port
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "gongyou.tar.gz"
 BUILD = ROOT / "build"
+# The NLU training data: complaint topics in data/nlu.yml, the rest by topic under data/nlu/
+# (tests/test_data_validate.py checks this is every file `rasa train` reads).
+NLU_FILES = [ROOT / "data" / "nlu.yml", *sorted((ROOT / "data" / "nlu").rglob("*.yml"))]
+
+
+def training_data():
+    """The NLU training data as `rasa train` finds and reads it (every NLU file under data/)."""
+    from rasa.shared.importers.rasa import RasaFileImporter
+
+    return RasaFileImporter(str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]).get_nlu_data()
 LAW_DIR = Path(os.environ.get("GONGYOU_LAW_DIR", ROOT.parent / "shared" / "law"))
 
 

@@ -1,10 +1,14 @@
-"""`rasa data validate` finds no problem in the domain, the rules and the NLU data."""
+"""`rasa data validate` finds no problem in the domain, the rules and the NLU data; the NLU data
+loads through Rasa's reader, covers every intent of the domain, and is split by topic."""
 import re
 import subprocess
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from tests.conftest import ROOT
+from ruamel.yaml import YAML
+
+from tests.conftest import NLU_FILES, ROOT, training_data
 
 # Form questions are asked by the form, and utter_default and utter_inform by actions (the latter
 # when the FAQ has no clear answer to a bare message), never by a rule step: Rasa 3.6's validator
@@ -21,3 +25,42 @@ def test_rasa_data_validate_is_clean():
                 if "UserWarning" in line and "Deprecat" not in line and not EXPECTED.search(line)]
     assert warnings == []
     assert "No story structure conflicts found" in output
+
+
+def domain_intents() -> list[str]:
+    return YAML(typ="safe").load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
+
+
+def complaint_topics() -> set[str]:
+    """The intents the intake's `category` slot takes its value from: the eight topics."""
+    slot = YAML(typ="safe").load((ROOT / "domain.yml").read_text(encoding="utf-8"))["slots"]["category"]
+    return {mapping["intent"] for mapping in slot["mappings"] if mapping["type"] == "from_intent"}
+
+
+def test_nlu_files_are_every_file_rasa_trains_on():
+    from rasa.shared.importers.rasa import RasaFileImporter
+
+    importer = RasaFileImporter(str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")])
+    assert sorted(Path(path).resolve() for path in importer._nlu_files) == sorted(NLU_FILES)
+
+
+def test_every_intent_in_the_domain_has_examples():
+    counts = Counter(message.get("intent").split("/")[0] for message in training_data().intent_examples)
+    assert [intent for intent in domain_intents() if counts[intent] == 0] == []
+    assert set(counts) <= set(domain_intents()), "examples for an intent the domain does not list"
+
+
+def test_each_intent_is_written_in_one_file_and_topics_in_data_nlu_yml():
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    homes = defaultdict(set)
+    for path in NLU_FILES:
+        for message in RasaYAMLReader().read(str(path)).intent_examples:
+            homes[message.get("intent").split("/")[0]].add(path.relative_to(ROOT).as_posix())
+    assert {intent: files for intent, files in homes.items() if len(files) > 1} == {}
+    assert {intent for intent, files in homes.items() if files == {"data/nlu.yml"}} == complaint_topics()
+
+
+def test_no_example_is_written_twice():
+    counts = Counter(message.get("text") for message in training_data().intent_examples)
+    assert [text for text, count in counts.items() if count > 1] == []

@@ -2,7 +2,7 @@
 import pytest
 
 from bot.nlu.evaluation import evaluate, format_report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, training_data
 
 MACRO_F1_FLOOR = 0.93
 ENTITY_VALUE_FLOOR = 0.90
@@ -19,7 +19,7 @@ def report(agent):
 def test_held_out_is_big_enough():
     from rasa.shared.nlu.training_data.loading import load_data
 
-    train = load_data(str(ROOT / "data" / "nlu"))
+    train = training_data()
     test = load_data(str(ROOT / "tests" / "data" / "nlu_test.yml"))
     n_test, n_train = len(test.training_examples), len(train.intent_examples)
     assert n_test >= 0.2 * n_train, f"{n_test} held-out examples for {n_train} training ones"

@@ -6,10 +6,10 @@ import jieba
 import pytest
 
 from bot.text.cleaning import normalise_script
-from tests.conftest import BUILD, ROOT
+from tests.conftest import BUILD, NLU_FILES, ROOT
 
 DICTIONARY = BUILD / "jieba"
-DATA_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests" / "data" / "nlu_test.yml"]
+DATA_FILES = [*NLU_FILES, ROOT / "tests" / "data" / "nlu_test.yml"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -51,6 +51,6 @@ def misaligned(path: Path):
     return problems
 
 
-@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_annotated_entity_survives_segmentation(path):
     assert misaligned(path) == []
