@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from bot.topics import TOPICS
 from tests.conftest import NLU_FILES, ROOT, training_data
 
 # Form questions are asked by the form, and utter_default and utter_inform by actions (the latter
@@ -31,12 +32,6 @@ def domain_intents() -> list[str]:
     return YAML(typ="safe").load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
 
 
-def complaint_topics() -> set[str]:
-    """The intents the intake's `category` slot takes its value from: the eight topics."""
-    slot = YAML(typ="safe").load((ROOT / "domain.yml").read_text(encoding="utf-8"))["slots"]["category"]
-    return {mapping["intent"] for mapping in slot["mappings"] if mapping["type"] == "from_intent"}
-
-
 def test_nlu_files_are_every_file_rasa_trains_on():
     from rasa.shared.importers.rasa import RasaFileImporter
 
@@ -55,7 +50,7 @@ def test_complaint_topics_are_written_in_data_nlu_yml_and_nowhere_else():
     under data/nlu/ (services, conversation, lookups, or a file of its own)."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-    topics, homes = complaint_topics(), defaultdict(set)
+    topics, homes = set(TOPICS), defaultdict(set)
     for path in NLU_FILES:
         for message in RasaYAMLReader().read(str(path)).intent_examples:
             homes[message.get("intent").split("/")[0]].add(path.relative_to(ROOT).as_posix())
