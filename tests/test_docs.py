@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 TOP = ("bot", "actions", "data", "tests", "bench", "deploy/k8s", "docs")
 PATH = re.compile(r"(?<![\w./-])((?:%s)/[\w./-]*[\w/])" % "|".join(TOP))
