@@ -6,16 +6,14 @@ import pytest
 
 from bench.answers import FALLBACK, RIGHT, WRONG, load, report, respond, run, verdict
 from bot.law import faq
-from tests.conftest import ROOT
+from tests.conftest import training_data
 
 ITEMS = load()
 BASIC = [item for item in ITEMS if item.get("basic")]
 
 
 def training_texts():
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    return {m.get("text") for m in load_data(str(ROOT / "data" / "nlu")).training_examples}
+    return {m.get("text") for m in training_data().training_examples}
 
 
 def test_held_out_is_big_and_written_apart():
