@@ -6,10 +6,13 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from bot.topics import TOPICS
 from tests.conftest import NLU_FILES, ROOT, training_data
+
+pytestmark = pytest.mark.model
 
 # Form questions are asked by the form, and utter_default and utter_inform by actions (the latter
 # when the FAQ has no clear answer to a bare message), never by a rule step: Rasa 3.6's validator
