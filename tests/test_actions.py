@@ -1,4 +1,5 @@
 """Custom actions run on a tracker as Rasa would send it (no action server, no mocks)."""
+import pytest
 import asyncio
 
 from rasa_sdk import Tracker
@@ -7,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint import ActionComplaintReply
 from actions.intake import ActionIntakeDeny, ValidateCaseForm
 from bot.dialogue.privacy_notice import agreement
+
+pytestmark = pytest.mark.unit
 
 
 def tracker(intent, slots, text="x", active_loop=None, entities=()):

@@ -17,6 +17,8 @@ from bot.law.calculators import (
 )
 from tests.test_citations import chinese_numeral, statute_text
 
+pytestmark = pytest.mark.unit
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -11,6 +11,8 @@ import requests
 from bot.cases.client import CaseClient, Outbox, ThrottledLookup
 from tests.conftest import ROOT, free_port
 
+pytestmark = pytest.mark.stack
+
 TOKEN = "client-test-service-token"
 OPERATOR = "client-test-operator-token"
 DRAFT = {"category": "wage_arrears", "name": "刘强", "phone": "13512348765", "employer": "恒通建材",

@@ -15,6 +15,8 @@ from bot.cases.employer import employer_key
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService, masked
 
+pytestmark = pytest.mark.db
+
 PG_ADMIN = os.environ.get("GONGYOU_TEST_PG", "postgresql://postgres@localhost:5432/postgres")
 
 

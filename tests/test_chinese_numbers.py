@@ -2,6 +2,8 @@ import pytest
 
 from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, parse_number
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("text,value", [
     ("一万二", 12000), ("8000块", 8000), ("两万五", 25000), ("五十块", 50), ("1.2万", 12000),

@@ -9,6 +9,8 @@ from bot.stations import finder
 from bot.law.calculators import chinese_numeral
 from tests.conftest import LAW_DIR
 
+pytestmark = pytest.mark.unit
+
 
 def all_citations():
     cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS) | set(wording.CITATIONS)

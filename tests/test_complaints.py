@@ -4,6 +4,8 @@ import pytest
 from bot.topics import TOPICS
 from bot.dialogue.complaints import Facts, complaint_reply, summarise
 
+pytestmark = pytest.mark.unit
+
 
 def test_reply_uses_the_workers_facts():
     reply = complaint_reply("wage_arrears", Facts(amount=8000, duration=2))

@@ -20,6 +20,8 @@ from bot.console.stats import Dashboard
 from bot.storage.engine import session_factory, upgrade
 from tests.test_case_service import engine  # noqa: F401  (the sqlite/postgresql fixture)
 
+pytestmark = pytest.mark.db
+
 
 class Clock:
     def __init__(self):

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import SERVICE_TOKEN
 
+pytestmark = pytest.mark.stack
+
 PASSWORD = "console-test-password"
 
 # Every console route with a body it would accept: each must refuse anyone unknown.

@@ -1,4 +1,5 @@
 """The console in a real browser (Debian's Chromium through Playwright) against the real GongYou."""
+import pytest
 import csv
 import io
 import re
@@ -12,6 +13,8 @@ from tests.conftest import ARTIFACTS
 from tests.test_console_api import PASSWORD, add_operator, draft
 from tests.test_intake_e2e import CASE_NO, say
 from bot.cases.numbers import PATTERN as CASE_NUMBER
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 DESKTOP = {"width": 1366, "height": 900}
 XSS = '<img src=x onerror="window.__xss=1;alert(1)">'

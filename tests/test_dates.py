@@ -4,6 +4,8 @@ import pytest
 
 from bot.text.dates import parse_date
 
+pytestmark = pytest.mark.unit
+
 TODAY = date(2026, 11, 23)
 
 

@@ -1,5 +1,8 @@
 """The merge of extractor hits into one list (bot/nlu/entities.py), without a model."""
+import pytest
 from bot.nlu.entities import resolve_entities
+
+pytestmark = pytest.mark.unit
 
 
 def values(text, found=()):

@@ -12,6 +12,8 @@ import pytest
 
 from tests.services import AMQP, create_database, drop_database, unique
 
+pytestmark = pytest.mark.production
+
 T0 = 1795400000.0  # 2026-11-23 ~ 08:53 Beijing time
 
 

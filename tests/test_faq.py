@@ -8,6 +8,8 @@ from bot.dialogue.complaints import Facts, complaint_reply, question_reply
 from bot.law import faq
 from bot.topics import PROCEDURE, TOPICS
 
+pytestmark = pytest.mark.unit
+
 
 def test_every_topic_has_at_least_five_answers():
     per_topic = Counter(entry.topic for entry in faq.entries())

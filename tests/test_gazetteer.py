@@ -6,6 +6,8 @@ import spacy
 from bot.places.gazetteer import aliases, alias_table, Place
 from tests.conftest import BUILD
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def nlp():

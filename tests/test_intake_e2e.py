@@ -1,4 +1,5 @@
 """A worker's whole way through the REST channel: complaint → guidance → intake → case → API."""
+import pytest
 import re
 import uuid
 from datetime import datetime, timezone
@@ -7,6 +8,8 @@ import requests
 
 from bot.cases.numbers import PATTERN as CASE_NUMBER
 from bot.dialogue import privacy_notice
+
+pytestmark = pytest.mark.stack
 
 CASE_NO = re.compile(CASE_NUMBER)
 

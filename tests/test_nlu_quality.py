@@ -4,6 +4,8 @@ import pytest
 from bot.nlu.evaluation import evaluate, format_report
 from tests.conftest import ROOT, training_data
 
+pytestmark = pytest.mark.model
+
 MACRO_F1_FLOOR = 0.93
 ENTITY_VALUE_FLOOR = 0.90
 CONVERSATIONAL = {"nlu_fallback", "out_of_scope"}

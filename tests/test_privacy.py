@@ -5,6 +5,8 @@ import pytest
 
 from bot.privacy import MaskingFilter, mask_text
 
+pytestmark = pytest.mark.unit
+
 
 def test_phones_and_ids_are_masked():
     text = "我叫张三，电话13812345678，身份证110101199003071234，座机023-63801234"

@@ -21,6 +21,8 @@ from sqlalchemy import create_engine, text
 from tests.conftest import MODEL, OPERATOR_TOKEN, RASA_TOKEN, ROOT, free_port
 from tests.services import AMQP, PG, create_database, drop_database, unique
 
+pytestmark = [pytest.mark.production, pytest.mark.browser]
+
 
 def bench_load():
     """bench/load.py's simulated workers: the same script the benchmark runs."""

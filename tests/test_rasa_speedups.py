@@ -5,6 +5,8 @@ from rasa.core.actions.action import RemoteAction
 
 from bot.runtime import rasa_speedups
 
+pytestmark = pytest.mark.unit
+
 GOOD = {"events": [{"event": "slot", "name": "case_no", "value": "GY20261123-0001"}],
         "responses": [{"text": "登记好了"}]}
 BAD = [{"events": "not a list"}, {"events": [{"name": "x"}]}, {"responses": "登记好了"}]

@@ -4,6 +4,8 @@ import json
 import pytest
 import requests
 
+pytestmark = pytest.mark.stack
+
 TIMEOUT = 60
 
 

@@ -8,6 +8,8 @@ import pytest
 from bot.text.cleaning import normalise_script
 from tests.conftest import BUILD, NLU_FILES, ROOT
 
+pytestmark = pytest.mark.unit
+
 DICTIONARY = BUILD / "jieba"
 DATA_FILES = [*NLU_FILES, ROOT / "tests" / "data" / "nlu_test.yml"]
 

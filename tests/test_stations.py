@@ -20,6 +20,7 @@ HEADER = "id,name,kind,address,district_code,latitude,longitude,phone,hours,serv
 GOOD = "a,渝中调解中心,劳动争议调解中心,重庆市渝中区,500103,29.55,106.57,,周一至周五 9:00-17:00,调解\n"
 
 
+@pytest.mark.unit
 def test_demo_file_imports_and_has_no_invented_phone():
     stations = parse(DEMO_FILE)
     assert len(stations) >= 10
@@ -30,6 +31,7 @@ def test_demo_file_imports_and_has_no_invented_phone():
         assert place in names
 
 
+@pytest.mark.db
 def test_bad_rows_are_reported_by_line_and_nothing_is_written(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)  # the import command's database
@@ -56,6 +58,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(tmp_path, monkeypa
     assert [s.id for s in load_all(engine)] == ["a"]
 
 
+@pytest.mark.unit
 def test_geojson_imports(tmp_path):
     path = tmp_path / "s.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
@@ -71,11 +74,13 @@ def test_geojson_imports(tmp_path):
     ("景德镇浙江路附近", "360203000000"), ("重庆江北", "500105000000"), ("宁波江北区", "330205000000"),
     ("陶溪川", "360203000000"), ("解放碑附近", "500103000000"), ("巫溪县的", "500238000000"),
 ])
+@pytest.mark.unit
 def test_places_in_text(text, code):
     where = locate_text(text)
     assert where.status == FOUND and where.code == code
 
 
+@pytest.mark.unit
 def test_ambiguous_and_unknown_places():
     where = locate_text("我在朝阳区")
     assert where.status == AMBIGUOUS and set(where.choices) == {"北京市朝阳区", "长春市朝阳区"}
@@ -88,6 +93,7 @@ def test_ambiguous_and_unknown_places():
     ({"latitude": 91, "longitude": 106.5}, False), ({"latitude": 48.85, "longitude": 2.35}, False),
     ({"latitude": "x", "longitude": 1}, False), ("29.5,106.5", False), ({}, False),
 ])
+@pytest.mark.unit
 def test_shared_positions(position, ok):
     where, problem = locate_position(position)
     assert (where is not None) == ok and (problem is None) == ok
@@ -99,6 +105,7 @@ def haversine(a, b):
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+@pytest.mark.unit
 def test_balltree_agrees_with_brute_force():
     rng = random.Random(7)
     stations = [Station(str(i), f"站{i}", "工会服务站", "x", "", rng.uniform(20, 45), rng.uniform(100, 122))
@@ -111,6 +118,7 @@ def test_balltree_agrees_with_brute_force():
         assert got == [s.id for s in expected]
 
 
+@pytest.mark.unit
 def test_open_now():
     hours = "周一至周五 9:00-12:00 14:00-17:30"
     assert open_now(hours, datetime(2026, 11, 23, 10, 0)) is True      # Monday morning
@@ -123,6 +131,7 @@ def finder():
     return StationFinder(lambda: parse(DEMO_FILE))
 
 
+@pytest.mark.unit
 def test_nearest_follows_the_problem():
     f = finder()
     where = locate_text("我在渝中区")
@@ -133,17 +142,20 @@ def test_nearest_follows_the_problem():
     assert first["km"] < 5 and first["map"].startswith("https://") and first["phone"] in ("12333", "12351")
 
 
+@pytest.mark.unit
 def test_kiosk_station_comes_first():
     cards = finder().nearby(locate_text("渝中区"), kiosk_station="cq-wuxi-union")
     assert cards[0]["id"] == "cq-wuxi-union" and len(cards) == 3
 
 
+@pytest.mark.unit
 def test_case_goes_to_the_workplace_not_the_worker():
     station, reason = finder().for_case("巫溪县", "wage_arrears")
     assert station.id.startswith("cq-wuxi") and "第二十一条" in reason
     assert finder().for_case("火星", "wage_arrears") is None
 
 
+@pytest.mark.unit
 def test_pension_and_injury_cases_are_not_routed_by_the_arbitration_venue_rule():
     _, pension = finder().for_case("巫溪县", "pension_adjustment")
     assert "第二十一条" not in pension and "劳动争议" not in pension
@@ -153,6 +165,7 @@ def test_pension_and_injury_cases_are_not_routed_by_the_arbitration_venue_rule()
     assert "单位所在地的社保行政部门" in injury and "《工伤保险条例》第十七条" in injury
 
 
+@pytest.mark.unit
 def test_place_table_resolves():
     """bench/data/place_phrasings.csv: 123 messages naming districts, short forms, city + district,
     landmarks, and ambiguous or unknown places."""

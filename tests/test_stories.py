@@ -1,9 +1,12 @@
 """Rasa's own story test (`rasa test core`) on tests/stories, against the running action server."""
+import pytest
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import ACTION_SECRET, ROOT
+
+pytestmark = pytest.mark.stack
 
 
 def test_conversation_stories_pass(stack, tmp_path):

@@ -1,4 +1,8 @@
+import pytest
+
 from bot.text.cleaning import DEFAULT_MAX_CHARS, clean_for_parse, normalise_script
+
+pytestmark = pytest.mark.unit
 
 
 def test_traditional_becomes_simplified_in_place():

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from tests.conftest import ARTIFACTS, KIOSK, PHONE
 from bot.cases.numbers import PATTERN as CASE_NUMBER
 
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
 CASE_NO = re.compile(CASE_NUMBER)
 REPLY = 60_000  # ms: the first turn of a fresh stack can be slow on a 2-core machine
 

@@ -13,6 +13,8 @@ from tests.conftest import WECHAT, start_stack, stop_stack
 import re
 from bot.cases.numbers import PATTERN as CASE_NUMBER
 
+pytestmark = pytest.mark.stack
+
 
 @pytest.fixture(scope="module")
 def url(stack):

@@ -1,10 +1,13 @@
 """The worker pages over HTTP: self-hosted assets, security headers, the follow page's API."""
+import pytest
 import re
 import uuid
 
 import requests
 
 from bot.throttle import Throttle
+
+pytestmark = pytest.mark.stack
 
 
 def get(stack, path, **kwargs):
