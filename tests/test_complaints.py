@@ -1,8 +1,8 @@
 """The first reply to a complaint, composed without Rasa (bot/dialogue/complaints.py)."""
 import pytest
 
-from bot.topics import TOPICS
 from bot.dialogue.complaints import Facts, complaint_reply, summarise
+from bot.topics import COLLECTIVE_WORKERS, TOPICS
 
 pytestmark = pytest.mark.unit
 
@@ -42,3 +42,36 @@ def test_slots_with_junk_are_ignored():
     facts = Facts.from_slots({"amount": "abc", "duration": None, "worker_count": "12", "employer": ""})
     assert facts.amount is None and facts.worker_count == 12 and facts.employer is None
     assert summarise(Facts(amount=1.5, duration=0.5)) == "时长：0.5个月；金额：1.5元"
+
+
+def test_the_collective_line_starts_at_the_threshold():
+    assert "群体性" in complaint_reply("wage_arrears", Facts(worker_count=COLLECTIVE_WORKERS)).text
+    assert "群体性" not in complaint_reply("wage_arrears", Facts(worker_count=COLLECTIVE_WORKERS - 1)).text
+
+
+def test_the_summary_names_employer_and_place_first():
+    facts = Facts(amount=8000, duration=2, worker_count=3, employer="某鞋业公司", location="巫溪县")
+    assert summarise(facts) == "单位：某鞋业公司；地点：巫溪县；时长：2个月；金额：8000元；涉及：3人"
+    assert summarise(Facts()) == ""
+    assert "我记下了" not in complaint_reply("wage_arrears", Facts()).text
+
+
+def test_slot_values_as_rasa_sends_them():
+    facts = Facts.from_slots({"amount": "8000", "duration": 2.0, "worker_count": 16.0, "location": "巫溪县"})
+    assert (facts.amount, facts.duration, facts.worker_count, facts.location) == (8000.0, 2.0, 16, "巫溪县")
+    assert Facts.from_slots({"worker_count": 0}).worker_count is None
+    assert Facts.from_slots({}) == Facts()
+
+
+def test_the_workers_own_question_is_answered_before_the_general_guidance():
+    general = complaint_reply("wage_arrears", Facts())
+    asked = complaint_reply("wage_arrears", Facts(), "老板欠工资不给，可以去哪里投诉")
+    assert asked.text != general.text and "关于「" in asked.text
+    assert asked.text.endswith("接下来您想怎么办？") and general.text.endswith("接下来您想怎么办？")
+
+
+@pytest.mark.parametrize("intent", TOPICS)
+def test_every_reply_offers_the_three_next_steps_first(intent):
+    buttons = complaint_reply(intent, Facts()).buttons
+    assert [b["payload"] for b in buttons][:3] == ["/find_station", "/open_case", "/human_handoff"]
+    assert len({b["payload"] for b in buttons}) == len(buttons)

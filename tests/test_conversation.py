@@ -1,0 +1,60 @@
+"""Reading a conversation's events (bot/dialogue/conversation.py): the transcript operators read, the
+fallbacks that hand a worker to a person, and case numbers and phone endings in free text."""
+import pytest
+
+from bot import hotlines
+from bot.cases.numbers import find_case_no
+from bot.dialogue.conversation import (
+    FALLBACK_HANDOFF_TEXT,
+    HANDOFF_AFTER_FALLBACKS,
+    HANDOFF_TEXT,
+    fallbacks_in_a_row,
+    find_last4,
+    transcript,
+)
+from bot.topics import FALLBACK_INTENT
+
+pytestmark = pytest.mark.unit
+
+
+def user(intent, text="…"):
+    return {"event": "user", "text": text, "timestamp": 1.0, "parse_data": {"intent": {"name": intent}}}
+
+
+def test_transcript_keeps_who_said_what_in_order_and_nothing_else():
+    events = [user("greet", "你好"), {"event": "action", "name": "action_listen"},
+              {"event": "bot", "text": "您好", "timestamp": 2.0}, {"event": "slot", "name": "phone", "value": "1"},
+              {"event": "bot", "text": None}, {"event": "user", "text": ""}]
+    assert transcript(events) == [{"who": "worker", "text": "你好", "at": 1.0},
+                                  {"who": "bot", "text": "您好", "at": 2.0}]
+
+
+def test_fallbacks_are_counted_from_the_end_until_an_understood_message():
+    events = [user(FALLBACK_INTENT), user("wage_arrears"), user(FALLBACK_INTENT),
+              {"event": "bot", "text": "抱歉"}, user(FALLBACK_INTENT)]
+    assert fallbacks_in_a_row(events) == 2
+    assert fallbacks_in_a_row(events[:2]) == 0
+    assert fallbacks_in_a_row([]) == 0
+    assert fallbacks_in_a_row([{"event": "user", "parse_data": None}, user(FALLBACK_INTENT)]) == 1
+
+
+def test_the_handoff_comes_after_two_fallbacks_and_names_the_hotlines():
+    assert HANDOFF_AFTER_FALLBACKS == 2
+    for text in (HANDOFF_TEXT, FALLBACK_HANDOFF_TEXT):
+        assert hotlines.RENSHE in text and hotlines.UNION in text
+
+
+@pytest.mark.parametrize("text,case_no", [
+    ("我的编号是GY20261123-0001", "GY20261123-0001"), ("gy20261123-0042 查一下", "GY20261123-0042"),
+    ("GY20261123-12345", "GY20261123-12345"), ("GY2026112-0001", None), ("没有编号", None), ("", None), (None, None),
+])
+def test_case_numbers_in_text(text, case_no):
+    assert find_case_no(text) == case_no
+
+
+@pytest.mark.parametrize("text,last4", [
+    ("5678", "5678"), ("尾号是5678", "5678"), ("GY20261123-0001 尾号1234", "1234"),
+    ("GY20261123-0001", None), ("138", None), ("", None), ("13812345678", "5678"),
+])
+def test_phone_endings_in_text_skip_the_case_number(text, last4):
+    assert find_last4(text) == last4
