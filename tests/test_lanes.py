@@ -5,7 +5,6 @@ test itself. Read from the source, so a file that fails to import is still check
 
 import ast
 import configparser
-from pathlib import Path
 
 import pytest
 
