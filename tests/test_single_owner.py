@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot import hotlines
@@ -14,6 +15,8 @@ from bot.dialogue import calculation_flow
 from bot.law import faq, guidance
 from bot.stations import station as stations
 from bot.topics import COLLECTIVE_WORKERS, FALLBACK_INTENT, PROCEDURE, TOPICS
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
 
