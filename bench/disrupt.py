@@ -95,8 +95,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--duration", type=float, default=60)
     args = parser.parse_args()
-    from bot.runtime.production import Deployment
     from sqlalchemy import create_engine, text
+
+    from bot.runtime.production import Deployment
 
     workdir = Path(tempfile.mkdtemp(prefix="gongyou-disrupt-"))
     shutil.chown(workdir, "postgres") if os.geteuid() == 0 else None
@@ -155,7 +156,8 @@ def main() -> int:
         shown = set(res.cases)
         print(f"cases shown {len(shown)}, stored {len(stored)}, shown but missing {len(shown - set(stored))}, "
               f"stored twice {len(stored) - len(set(stored))}, stored but never shown {len(set(stored) - shown)}")
-        print(f"outboxes: {[p.name for p in (workdir / 'run').glob('outbox-*.sqlite3')]} (drafts kept while the case service was down)")
+        outboxes = [p.name for p in (workdir / "run").glob("outbox-*.sqlite3")]
+        print(f"outboxes: {outboxes} (drafts kept while the case service was down)")
     finally:
         deployment.stop()
         rd.stop()

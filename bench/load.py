@@ -141,7 +141,8 @@ async def stock_conversation(client, url, rng, think, res: Results, deadline: fl
     await run_script(client, url, rng, think, res, STOCK_TURNS)
 
 
-async def drive(url: str, users: int, duration: float, think: Sequence[float], conversation, seed: int = 1) -> Tuple[Results, float]:
+async def drive(url: str, users: int, duration: float, think: Sequence[float], conversation,
+                seed: int = 1) -> Tuple[Results, float]:
     res = Results()
     limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
     async with httpx.AsyncClient(limits=limits) as client:
@@ -179,7 +180,8 @@ def start_gongyou(workdir: Path) -> Tuple[subprocess.Popen, str]:
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["PYTHONPATH"] = str(ROOT)
     log = open(workdir / "gongyou.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher", "--model", str(ROOT / "models" / "gongyou.tar.gz")],
+    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher",
+                             "--model", str(ROOT / "models" / "gongyou.tar.gz")],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_for([f"http://localhost:{ports['GONGYOU_WEB_PORT']}/healthz"], proc)
     return proc, f"http://localhost:{ports['GONGYOU_RASA_PORT']}"

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.stations.locate import AMBIGUOUS, UNKNOWN, locate_text  # noqa: E402
-from bot.stations.station import KINDS, Station  # noqa: E402
 from bot.stations.nearest import StationIndex  # noqa: E402
+from bot.stations.station import KINDS, Station  # noqa: E402
 
 
 def percentile(values, q):

@@ -1,7 +1,7 @@
 """Custom actions run on a tracker as Rasa would send it (no action server, no mocks)."""
-import pytest
 import asyncio
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -12,8 +12,13 @@ import pytest
 
 from bot.law import calculators as calc
 from bot.law.calculators import (
-    CITATIONS, Calculation, DeadlineResult, arbitration_deadline, double_wage_difference,
-    economic_compensation, unlawful_termination_damages,
+    CITATIONS,
+    Calculation,
+    DeadlineResult,
+    arbitration_deadline,
+    double_wage_difference,
+    economic_compensation,
+    unlawful_termination_damages,
 )
 from tests.test_citations import chinese_numeral, statute_text
 
@@ -373,8 +378,8 @@ def test_every_inline_reference_names_an_existing_article_and_paragraph():
     seen = set()
     for result in all_results():
         text = result.explain() + "".join(result.assumptions)
-        for stem, art, para in re.findall(r"《([^》]+)》第([零一二三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?",
-                                          text):
+        cited = r"《([^》]+)》第([零一二三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?"
+        for stem, art, para in re.findall(cited, text):
             number = next(n for n in range(1, 200) if chinese_numeral(n) == art)
             paras = paragraphs(stem, number)
             if para:
@@ -389,7 +394,8 @@ def test_calculator_numerals_match():
 
 
 @pytest.mark.parametrize("stem,number,paragraph,words", [
-    ("劳动合同法", 47, 1, ["每满一年支付一个月工资", "六个月以上不满一年的，按一年计算", "不满六个月的，向劳动者支付半个月工资"]),
+    ("劳动合同法", 47, 1, ["每满一年支付一个月工资", "六个月以上不满一年的，按一年计算",
+                          "不满六个月的，向劳动者支付半个月工资"]),
     ("劳动合同法", 47, 2, ["高于", "三倍", "最高不超过十二年"]),
     ("劳动合同法", 47, 3, ["前十二个月的平均工资"]),
     ("劳动合同法", 87, 1, ["第四十七条规定的经济补偿标准的二倍"]),

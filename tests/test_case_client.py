@@ -96,15 +96,17 @@ def test_api_roles_and_malformed_requests(tmp_path):
         assert requests.get(f"{base}/api/cases", headers=service, timeout=10).status_code == 403
         assert requests.post(f"{base}/api/cases", data=b"{not json", headers=service, timeout=10).status_code == 400
         assert requests.post(f"{base}/api/cases", json=[1, 2], headers=service, timeout=10).status_code == 400
-        assert requests.post(f"{base}/api/cases", json={"category": "x"}, headers=service, timeout=10).status_code == 422
-        assert requests.post(f"{base}/api/cases", data=b"x" * 200_000, headers=service, timeout=10).status_code == 413
-        created = requests.post(f"{base}/api/cases", json=DRAFT, headers={**service, "Idempotency-Key": "a"}, timeout=10)
+        cases = f"{base}/api/cases"
+        assert requests.post(cases, json={"category": "x"}, headers=service, timeout=10).status_code == 422
+        assert requests.post(cases, data=b"x" * 200_000, headers=service, timeout=10).status_code == 413
+        created = requests.post(cases, json=DRAFT, headers={**service, "Idempotency-Key": "a"}, timeout=10)
         assert created.status_code == 201
         case_no = created.json()["case_no"]
         moved = requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "accepted", "note": "已联系"},
                               headers=operator, timeout=10)
         assert moved.status_code == 200 and moved.json()["status"] == "accepted"
-        back = requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "draft"}, headers=operator, timeout=10)
+        back = requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "draft"}, headers=operator,
+                             timeout=10)
         assert back.status_code == 409
         assert requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "closed"}, headers=service,
                              timeout=10).status_code == 403

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.storage.engine import make_engine, session_factory, upgrade
 from bot.cases.employer import employer_key
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService, masked
+from bot.storage.engine import make_engine, session_factory, upgrade
 
 pytestmark = pytest.mark.db
 

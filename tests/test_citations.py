@@ -5,8 +5,8 @@ import pytest
 
 from bot.cases import wording
 from bot.law import calculators, faq, guidance
-from bot.stations import finder
 from bot.law.calculators import chinese_numeral
+from bot.stations import finder
 from tests.conftest import LAW_DIR
 
 pytestmark = pytest.mark.unit
@@ -38,7 +38,8 @@ def test_inline_mentions_are_listed_citations():
     """Every 《…》第…条 an FAQ answer names is among its checked citations."""
     for entry in faq.entries():
         for stem, numeral in re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条", entry.answer):
-            assert any(s == stem and chinese_numeral(a) == numeral for s, a in entry.citations), (entry.key, stem, numeral)
+            listed = any(s == stem and chinese_numeral(a) == numeral for s, a in entry.citations)
+            assert listed, (entry.key, stem, numeral)
 
 
 def _texts_with_citations():

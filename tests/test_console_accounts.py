@@ -125,7 +125,8 @@ def test_station_operators_see_their_station_only(db):
     assert [r["station"]["id"] for r in queue.rows(station_a, Filters(station="b"))] == ["a"]
     assert [r["station"]["id"] for r in queue.rows(boss, Filters(station="b"))] == ["b"]
     rows = queue.rows(boss, Filters())
-    assert all(r["phone"] == "138****5678" and r["name"] == "孙*" and "13812345678" not in r["description"] for r in rows)
+    assert all(r["phone"] == "138****5678" and r["name"] == "孙*" and "13812345678" not in r["description"]
+               for r in rows)
 
 
 def test_exports_mask_and_defuse_formulas(db):
@@ -175,7 +176,8 @@ def test_audit_log_keeps_who_what_when(db):
     audit.record("op", "case.status", "GY20261102-0001", {"to": "accepted"})
     latest = audit.entries()
     assert [e["action"] for e in latest] == ["case.status", "export.unmasked"]
-    assert latest[1]["actor"] == "boss" and latest[1]["detail"] == {"rows": 3} and latest[1]["at"].startswith("2026-11-02")
+    assert latest[1]["actor"] == "boss" and latest[1]["detail"] == {"rows": 3}
+    assert latest[1]["at"].startswith("2026-11-02")
     assert [e["actor"] for e in audit.entries(case_no="GY20261102-0001")] == ["op"]
 
 

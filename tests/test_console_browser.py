@@ -1,18 +1,18 @@
 """The console in a real browser (Debian's Chromium through Playwright) against the real GongYou."""
-import pytest
 import csv
 import io
 import re
 import uuid
 
+import pytest
 import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 from tests.conftest import ARTIFACTS
 from tests.test_console_api import PASSWORD, add_operator, draft
 from tests.test_intake_e2e import CASE_NO, say
-from bot.cases.numbers import PATTERN as CASE_NUMBER
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 

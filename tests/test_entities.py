@@ -1,5 +1,6 @@
 """The merge of extractor hits into one list (bot/nlu/entities.py), without a model."""
 import pytest
+
 from bot.nlu.entities import resolve_entities
 
 pytestmark = pytest.mark.unit
@@ -47,7 +48,8 @@ def test_place_followed_by_road_becomes_the_street():
 
 def test_adjacent_places_are_one_place():
     text = "我在重庆市渝中区打工"
-    found = [hit(text, "重庆市", "location", "SpacyEntityExtractor"), hit(text, "渝中区", "location", "SpacyEntityExtractor")]
+    found = [hit(text, "重庆市", "location", "SpacyEntityExtractor"),
+             hit(text, "渝中区", "location", "SpacyEntityExtractor")]
     assert values(text, found) == [("location", "重庆市渝中区")]
 
 
@@ -89,7 +91,8 @@ def test_places_are_given_back_as_the_user_wrote_them():
     text, offsets = clean_with_offsets(source)
     assert text == "我在沙坪坝上班"
     found = [hit(text, "沙坪坝", "location", "SpacyEntityExtractor")]
-    assert [(e["entity"], e["value"]) for e in resolve_entities(text, found, source, offsets)] == [("location", "沙坪壩")]
+    resolved = resolve_entities(text, found, source, offsets)
+    assert [(e["entity"], e["value"]) for e in resolved] == [("location", "沙坪壩")]
 
 
 def test_anonymised_and_branded_employers():

@@ -3,9 +3,9 @@ when RabbitMQ delivers a message again because the consumer died before acknowle
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 import json
 import time
+from datetime import date
 
 import aio_pika
 import pytest

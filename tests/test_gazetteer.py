@@ -3,7 +3,7 @@ import jieba
 import pytest
 import spacy
 
-from bot.places.gazetteer import aliases, alias_table, Place
+from bot.places.gazetteer import Place, alias_table, aliases
 from tests.conftest import BUILD
 
 pytestmark = pytest.mark.unit

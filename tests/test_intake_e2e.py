@@ -1,9 +1,9 @@
 """A worker's whole way through the REST channel: complaint → guidance → intake → case → API."""
-import pytest
 import re
 import uuid
 from datetime import datetime, timezone
 
+import pytest
 import requests
 
 from bot.cases.numbers import PATTERN as CASE_NUMBER
@@ -20,7 +20,8 @@ def moment(text):
 
 
 def say(stack, sender, message):
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                          timeout=60)
     assert reply.status_code == 200
     return "\n".join(m.get("text") or "" for m in reply.json())
 

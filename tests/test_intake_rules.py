@@ -2,8 +2,8 @@
 worker is told when it does not, and which field a correction names."""
 import pytest
 
-from bot.dialogue import intake
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
+from bot.dialogue import intake
 from bot.dialogue.intake import (
     CANCELLED_TEXT,
     UNKNOWN,

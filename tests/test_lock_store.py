@@ -1,12 +1,12 @@
 """The production lock store on the real Redis: a waiter whose turn comes after a dead replica's
 ticket expired gets the conversation instead of waiting forever, and a live holder still blocks."""
-import pytest
 import asyncio
 import uuid
 
+import pytest
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.runtime.lock_store import GongYouRedisLockStore
-from rasa.utils.endpoints import EndpointConfig
 
 pytestmark = pytest.mark.production
 

@@ -6,15 +6,15 @@ from datetime import datetime
 
 import pytest
 
-from bot.storage.engine import make_engine, upgrade
 from bot.stations.finder import StationFinder
 from bot.stations.hours import open_now
 from bot.stations.importer import main as import_main
-from bot.stations.parsing import ImportFailed, parse
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position, locate_text
-from bot.stations.station import Station
 from bot.stations.nearest import EARTH_RADIUS_KM, StationIndex
+from bot.stations.parsing import ImportFailed, parse
+from bot.stations.station import Station
 from bot.stations.store import DEMO_FILE, load_all, replace_all
+from bot.storage.engine import make_engine, upgrade
 
 HEADER = "id,name,kind,address,district_code,latitude,longitude,phone,hours,services\n"
 GOOD = "a,渝中调解中心,劳动争议调解中心,重庆市渝中区,500103,29.55,106.57,,周一至周五 9:00-17:00,调解\n"
@@ -63,7 +63,8 @@ def test_geojson_imports(tmp_path):
     path = tmp_path / "s.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.57, 29.55]},
-         "properties": {"id": "g1", "name": "渝中工会", "kind": "工会服务站", "address": "渝中区", "phone": "023-63801234"}}]}),
+         "properties": {"id": "g1", "name": "渝中工会", "kind": "工会服务站", "address": "渝中区",
+                        "phone": "023-63801234"}}]}),
         encoding="utf-8")
     (station,) = parse(path)
     assert (station.latitude, station.longitude, station.phone) == (29.55, 106.57, "02363801234")
@@ -137,7 +138,8 @@ def test_nearest_follows_the_problem():
     where = locate_text("我在渝中区")
     assert f.nearby(where, "pension_adjustment")[0]["kind"] == "社保经办机构"
     assert f.nearby(where, "work_injury")[0]["kind"] == "人社局/劳动保障监察"
-    assert f.nearby(where, asked="最近的调解的地方")[0]["kind"] in ("工会服务站", "劳动争议调解中心", "劳动关系公共服务站")
+    mediators = ("工会服务站", "劳动争议调解中心", "劳动关系公共服务站")
+    assert f.nearby(where, asked="最近的调解的地方")[0]["kind"] in mediators
     first = f.nearby(where)[0]
     assert first["km"] < 5 and first["map"].startswith("https://") and first["phone"] in ("12333", "12351")
 

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ARTIFACTS, KIOSK, PHONE
 from bot.cases.numbers import PATTERN as CASE_NUMBER
+from tests.conftest import ARTIFACTS, KIOSK, PHONE
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 

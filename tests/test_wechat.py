@@ -1,4 +1,5 @@
 """The WeChat channel over real HTTP: the real Rasa server, a fake WeChat API server."""
+import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -6,12 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from bot.cases.numbers import PATTERN as CASE_NUMBER
 from bot.channels.wechat_sim import Simulator, message_xml, sign
 from bot.channels.wechat_support import TYPE_PLEASE, VOICE_UNCLEAR, WELCOME
 from bot.dialogue.privacy_notice import LOCATION_NOTICE
 from tests.conftest import WECHAT, start_stack, stop_stack
-import re
-from bot.cases.numbers import PATTERN as CASE_NUMBER
 
 pytestmark = pytest.mark.stack
 
@@ -39,7 +39,8 @@ def test_url_verification(url):
     ok = requests.get(url, params={"signature": sign(WECHAT["WECHAT_TOKEN"], ts, nonce), "timestamp": ts,
                                    "nonce": nonce, "echostr": "hello"}, timeout=10)
     assert ok.status_code == 200 and ok.text == "hello"
-    forged = requests.get(url, params={"signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": "x"}, timeout=10)
+    forged = requests.get(url, params={"signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": "x"},
+                          timeout=10)
     assert forged.status_code == 403
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import requests
+
 from bot import settings
 
 logger = logging.getLogger(__name__)
@@ -142,8 +143,8 @@ class CaseClient:
         self._local = None
         self._session = requests.Session()
         if self.base_url == "local":
-            from bot.storage.engine import make_engine, session_factory, upgrade
             from bot.cases.service import CaseService
+            from bot.storage.engine import make_engine, session_factory, upgrade
 
             engine = make_engine()
             upgrade(engine)

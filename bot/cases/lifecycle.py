@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
-from bot.topics import TOPICS
 from bot.text.chinese_numbers import normalise_phone
+from bot.topics import TOPICS
 
 STATUSES = ("draft", "accepted", "mediating", "closed")
 TRANSITIONS = {
@@ -67,7 +67,7 @@ def _number(field: str, value: Any, ceiling: float, label: str) -> Optional[floa
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidCase(field, f"{label}应该是一个数字。")
+        raise InvalidCase(field, f"{label}应该是一个数字。") from None
     if number != number or number < 0:
         raise InvalidCase(field, f"{label}不能是负数。")
     if number > ceiling:

@@ -13,6 +13,7 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
+
 from bot import settings
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ def dedupe_key(message: Any) -> str:
     """MsgId for messages; sender + time for events (which have no MsgId)."""
     if getattr(message, "id", None):
         return f"msg:{message.id}"
-    return f"evt:{message.source}:{message.create_time.timestamp() if hasattr(message.create_time, 'timestamp') else message.create_time}"
+    created = message.create_time
+    return f"evt:{message.source}:{created.timestamp() if hasattr(created, 'timestamp') else created}"
 
 
 def to_bot(message: Any) -> Tuple[Optional[str], Dict[str, Any], Optional[str]]:

@@ -11,11 +11,11 @@ from typing import Any, Dict, Optional
 
 import requests
 
-from bot.topics import TOPICS
-from bot.dialogue.complaints import Facts, complaint_reply
-from bot.console.transcripts import rasa_url
-from bot.law.guidance import guidance_for
 from bot import settings
+from bot.console.transcripts import rasa_url
+from bot.dialogue.complaints import Facts, complaint_reply
+from bot.law.guidance import guidance_for
+from bot.topics import TOPICS
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10
@@ -35,7 +35,7 @@ def parse(text: str) -> Dict[str, Any]:
         return reply.json()
     except (requests.RequestException, ValueError) as problem:
         logger.warning("model parse failed: %s", type(problem).__name__)
-        raise AssistUnavailable(str(type(problem).__name__))
+        raise AssistUnavailable(str(type(problem).__name__)) from problem
 
 
 def facts_of(parsed: Dict[str, Any]) -> Dict[str, Any]:

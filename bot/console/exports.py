@@ -14,11 +14,11 @@ from typing import Any, Dict, Iterable, List
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from bot.storage.tables import Case
 from bot.cases.lifecycle import STATUSES
 from bot.cases.service import masked
 from bot.law.guidance import guidance_for
 from bot.privacy import mask_text
+from bot.storage.tables import Case
 
 STATUS_NAMES = dict(zip(STATUSES, ("草稿", "已受理", "调解中", "已办结")))
 COLUMNS = (
@@ -34,7 +34,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "�
 
 def _china_time(moment: datetime) -> str:
     """Beijing time, as the stations read it (the database keeps UTC)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _record(case: Case, unmasked: bool) -> Dict[str, Any]:

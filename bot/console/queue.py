@@ -7,12 +7,12 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.storage.tables import Case
 from bot.cases.lifecycle import STATUSES
 from bot.cases.service import _iso, masked
-from bot.topics import TOPICS
 from bot.console.accounts import Principal
 from bot.privacy import mask_text
+from bot.storage.tables import Case
+from bot.topics import TOPICS
 
 QUEUE_LIMIT = 500
 EXPORT_LIMIT = 20_000

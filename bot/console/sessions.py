@@ -14,9 +14,9 @@ from typing import Callable, Optional
 from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
+from bot import settings
 from bot.console.accounts import Principal, principal_of
 from bot.storage.operators import Operator, OperatorSession
-from bot import settings
 
 COOKIE = "gy_console"
 IDLE = settings.console_idle()

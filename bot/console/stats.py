@@ -14,9 +14,9 @@ from typing import Any, Callable, Dict, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.storage.tables import Case, CaseEvent, StationRow
 from bot.console.accounts import Principal
 from bot.law.guidance import guidance_for
+from bot.storage.tables import Case, CaseEvent, StationRow
 
 WEEKS = 12
 CHINA = timezone(timedelta(hours=8))  # weeks as the stations live them
@@ -88,7 +88,8 @@ class Dashboard:
 
         districts: Counter = Counter()
         for station_id, station_name, code, count in by_station:
-            districts[district_name(code) or ("未分配服务站" if not station_id else station_name or station_id)] += count
+            where = district_name(code) or ("未分配服务站" if not station_id else station_name or station_id)
+            districts[where] += count
         weeks = Counter(iso_week(c) for c in created)
         week_labels = [iso_week(self._clock() - timedelta(weeks=n)) for n in range(WEEKS - 1, -1, -1)]
         hours = sorted((_aware(at) - _aware(made)).total_seconds() / 3600 for made, at in accepted)

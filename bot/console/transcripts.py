@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import requests
 
-from bot.dialogue.conversation import transcript
 from bot import settings
+from bot.dialogue.conversation import transcript
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 5

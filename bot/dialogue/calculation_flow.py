@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.law import calculators
-from bot.text.dates import parse_date
 from bot.text.chinese_numbers import parse_amount, parse_duration
+from bot.text.dates import parse_date
 
 # The questions each calculator asks, in order; `required` drops those the answers make moot.
 CALCULATORS = {

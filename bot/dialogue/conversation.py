@@ -38,7 +38,8 @@ def find_follow_code(text: str) -> Optional[str]:
     return follow_code.find_in(text)
 
 
-HANDOFF_TEXT = (f"好的，我已经请工作人员看我们的对话记录，他们会联系您。现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"
+HANDOFF_TEXT = ("好的，我已经请工作人员看我们的对话记录，他们会联系您。"
+                f"现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"
                 f"{hotlines.UNION}（工会服务热线），也可以直接去附近的服务站。")
 FALLBACK_HANDOFF_TEXT = (f"抱歉，我两次都没听懂。我把对话转给工作人员，他们会联系您。"
                          f"着急可以直接打{hotlines.RENSHE}或{hotlines.UNION}。")

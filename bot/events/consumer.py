@@ -23,9 +23,9 @@ from typing import Optional
 import aio_pika
 from sqlalchemy.engine import Engine
 
+from bot import settings
 from bot.events.counting import count_event, prune_keys
 from bot.privacy import install_log_masking
-from bot import settings
 
 logger = logging.getLogger("gongyou.events")
 

@@ -26,9 +26,11 @@ _AMOUNT_BIG = re.compile(
     rf"(?<![\d{_CN_NUM}])(?:(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)[万千wWkK](?:\d|[一二三四五六七八九])?)(?:多)?"
     r"(?![\d个名位人米公里斤件单次字条张台套项天年月号日周岁分秒小时])"
 )
-_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发|给|月薪|底薪|工钱|薪水|每月|每个月|还差|剩|拖|扣|罚|罚款|挣|赚|拿|领)了?(我|我们|他)?$")
+_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发|给|月薪|底薪|工钱|薪水|每月|每个月"
+                        r"|还差|剩|拖|扣|罚|罚款|挣|赚|拿|领)了?(我|我们|他)?$")
 # A figure with no unit is money only right after a money word (扣了我五十, 月薪3800).
-_BARE_FIGURE = re.compile(rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])")
+_BARE_FIGURE = re.compile(rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})"
+                          rf"(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])")
 
 _DURATION = re.compile(
     rf"(?:(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:零|又)?(?:{NUM})(?:个多月|多个月|个月)"
@@ -158,7 +160,8 @@ def _fit_learned_places(candidates: List[Dict[str, Any]], text: str) -> List[Dic
     gazetteer = [e for e in candidates if e["entity"] == "location" and e.get("extractor") == "SpacyEntityExtractor"]
     fitted = []
     for e in candidates:
-        if e["entity"] == "location" and e.get("extractor") != "SpacyEntityExtractor" and text[e["end"] - 1] not in _PLACE_FINAL:
+        if (e["entity"] == "location" and e.get("extractor") != "SpacyEntityExtractor"
+                and text[e["end"] - 1] not in _PLACE_FINAL):
             inner = [g for g in gazetteer if e["start"] <= g["start"] and g["end"] < e["end"]]
             if inner:
                 continue  # the gazetteer's own hit stands instead

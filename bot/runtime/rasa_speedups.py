@@ -50,7 +50,8 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
         return True
     except ValidationError as e:
         e.message += (". Failed to validate Action server response from API, make sure your response from the "
-                      f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+                      "Action endpoint is valid. For more information about the format visit "
+                      f"{DOCS_BASE_URL}/custom-actions")
         raise e
 
 

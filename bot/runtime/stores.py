@@ -77,8 +77,8 @@ def tracker_url(env: Dict[str, str]) -> str:
 def prepare(env: Dict[str, str]) -> None:
     """Databases exist and the case schema is current before any process starts, so that
     several web processes do not race to migrate it."""
-    from bot.storage.engine import make_engine, upgrade
     from bot.stations.store import ensure_some
+    from bot.storage.engine import make_engine, upgrade
 
     ensure_database(tracker_url(env))
     ensure_database(env["DATABASE_URL"])

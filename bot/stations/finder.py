@@ -11,8 +11,8 @@ from urllib.parse import quote
 from bot.stations.geocoder import geocode
 from bot.stations.hours import open_now
 from bot.stations.locate import AMBIGUOUS, FOUND, Where, locate_text
-from bot.stations.station import Station, kinds_asked, kinds_for
 from bot.stations.nearest import Nearby, StationIndex
+from bot.stations.station import Station, kinds_asked, kinds_for
 
 logger = logging.getLogger(__name__)
 REFRESH_SECONDS = 60

@@ -10,6 +10,7 @@ import logging
 from typing import Optional, Tuple
 
 import requests
+
 from bot import settings
 
 logger = logging.getLogger(__name__)

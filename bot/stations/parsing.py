@@ -11,8 +11,8 @@ import math
 from pathlib import Path
 from typing import Dict, Iterable, List, Tuple
 
-from bot.text.chinese_numbers import normalise_phone
 from bot.stations.station import KINDS, Station
+from bot.text.chinese_numbers import normalise_phone
 
 # Mainland China with its islands, generously: a point outside is a typo (lat/lng swapped…).
 CHINA_LAT = (3.5, 54.0)
@@ -31,7 +31,7 @@ def check_position(latitude: object, longitude: object) -> Tuple[float, float]:
     try:
         lat, lng = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise ValueError("经纬度不是数字")
+        raise ValueError("经纬度不是数字") from None
     if math.isnan(lat) or math.isnan(lng) or math.isinf(lat) or math.isinf(lng):
         raise ValueError("经纬度不是有效数字")
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
@@ -90,7 +90,7 @@ def parse(path: Path) -> List[Station]:
     try:
         rows = list(_rows_from_geojson(text) if path.suffix.lower() in (".geojson", ".json") else _rows_from_csv(text))
     except (json.JSONDecodeError, csv.Error, AttributeError) as exc:
-        raise ImportFailed([(0, f"文件格式不对：{exc}")])
+        raise ImportFailed([(0, f"文件格式不对：{exc}")]) from exc
     stations, errors, seen = [], [], set()
     for number, row in rows:
         try:

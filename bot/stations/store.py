@@ -8,9 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.storage.tables import StationRow
-from bot.stations.station import Station
 from bot.stations.parsing import parse
+from bot.stations.station import Station
+from bot.storage.tables import StationRow
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_stations.csv"
 

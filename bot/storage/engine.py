@@ -8,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+
 from bot import settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
