@@ -162,6 +162,7 @@ class ActionSubmitCase(Action):
         if result.queued:
             dispatcher.utter_message(text=intake.QUEUED_TEXT)
             return _reset() + [SlotSet("pending_case_key", key)]
+        assert result.case is not None  # a Submission holds a case, an error, or its place in the outbox
         dispatcher.utter_message(text=intake.submitted_text(result.case),
                                  json_message={"case": intake.case_card(result.case, routed[0] if routed else None)})
         if routed:

@@ -45,16 +45,16 @@ class Simulator:
             self.crypto = WeChatCrypto(token, aes_key, appid)
 
     def signed(self, xml: str, timestamp: Optional[int] = None, forge: bool = False) -> Tuple[Dict[str, str], bytes]:
-        timestamp = str(timestamp or int(time.time()))
+        stamp = str(timestamp or int(time.time()))
         nonce = "".join(random.choices(string.digits, k=10))
-        params = {"timestamp": timestamp, "nonce": nonce,
-                  "signature": "0" * 40 if forge else sign(self.token, timestamp, nonce)}
+        params = {"timestamp": stamp, "nonce": nonce,
+                  "signature": "0" * 40 if forge else sign(self.token, stamp, nonce)}
         if self.crypto is not None:
-            encrypted = self.crypto.encrypt_message(xml, nonce, timestamp)
+            encrypted = self.crypto.encrypt_message(xml, nonce, stamp)
             from xml.etree import ElementTree
 
             tree = ElementTree.fromstring(encrypted)
-            params.update(encrypt_type="aes", msg_signature=tree.findtext("MsgSignature"))
+            params.update(encrypt_type="aes", msg_signature=tree.findtext("MsgSignature", ""))
             if forge:
                 params["msg_signature"] = "0" * 40
             return params, encrypted.encode("utf-8")

@@ -40,7 +40,7 @@ def _china_time(moment: datetime) -> str:
 
 def _record(case: Case, unmasked: bool) -> Dict[str, Any]:
     record = {"case_no": case.case_no, "status": STATUS_NAMES.get(case.status, case.status),
-              "category": (guidance_for(case.category).title if guidance_for(case.category) else case.category),
+              "category": (topic.title if (topic := guidance_for(case.category)) else case.category),
               "collective": "是" if case.collective else "否", "priority": case.priority,
               "employer": case.employer, "location": case.location, "amount": case.amount,
               "period_months": case.period_months, "worker_count": case.worker_count,

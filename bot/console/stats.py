@@ -104,7 +104,7 @@ class Dashboard:
             "scope": "all" if who.supervisor else who.station_id,
             "total": sum(by_status.values()),
             "by_status": by_status,
-            "by_category": [{"category": c, "title": guidance_for(c).title if guidance_for(c) else c, "count": n}
+            "by_category": [{"category": c, "title": topic.title if (topic := guidance_for(c)) else c, "count": n}
                             for c, n in by_category],
             "by_district": [{"district": d, "count": n} for d, n in districts.most_common()],
             "by_week": [{"week": w, "count": weeks.get(w, 0)} for w in week_labels],

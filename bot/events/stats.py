@@ -3,7 +3,7 @@ event consumer keeps (bot/events/counting.py)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -40,7 +40,7 @@ def conversation_stats(engine: Engine, days: int = 30, today: Optional[date] = N
             entry[metric] = entry.get(metric, 0) + count
     for day, count in conversations:
         by_day.setdefault(day, {})["conversations"] = count
-    listed = [{"day": day.isoformat(), "conversations": 0, **{m: 0 for m in DAILY}, **values}
+    listed: List[Dict[str, Any]] = [{"day": day.isoformat(), "conversations": 0, **{m: 0 for m in DAILY}, **values}
               for day, values in sorted(by_day.items(), reverse=True)]
     totals = {key: sum(entry[key] for entry in listed) for key in ("conversations",) + DAILY}
     return {"days": listed, "intents": dict(sorted(intents.items(), key=lambda kv: -kv[1])), "totals": totals}

@@ -244,7 +244,7 @@ def _compensation(monthly_wage, months_worked, local_average_monthly_wage,
     months = _compensation_months(worked)
     base = wage
     capped = average is not None and wage > 3 * average  # 高于: strictly above
-    if capped:
+    if capped and average is not None:
         # §47 ¶2: both limits apply only to a wage above three times the local average.
         base = 3 * average
         months = min(months, Fraction(12))
@@ -284,7 +284,7 @@ def _compensation(monthly_wage, months_worked, local_average_monthly_wage,
             + cite(LCL, 97, 3) + "。")
 
     worked_text = _duration_text(worked)
-    if capped:
+    if capped and average is not None:
         figure = (f"您的月工资高于当地上年度职工月平均工资{_yuan(float(average))}的三倍，"
                   f"所以月工资按三倍即{_yuan(float(base))}计算，年限最多算十二年{cite(LCL, 47, 2)}，"
                   f"按{_months_text(months)}计算")
@@ -541,7 +541,7 @@ def arbitration_deadline(knew: Optional[date], *, wage_arrears: bool = False,
         notes = ["离职后的这一年时效，也会因为您向单位讨要、向有关部门投诉求助或者单位同意支付而中断，"
                  f"从那时起重新计算{cite(LDMAL, 27, 2)}；因为不可抗力或者其他正当理由没法按时申请的，"
                  f"时效中止，原因消除后继续计算{cite(LDMAL, 27, 3)}。"]
-    elif wage_arrears:
+    elif wage_arrears and employment_ended is not None:  # (not None: the branch above)
         last_day = add_years(employment_ended, 1)
         assumptions.append("这里假设欠的是在职期间的劳动报酬，一年从劳动关系终止之日起算。" + counting)
         if knew is not None and knew > employment_ended:

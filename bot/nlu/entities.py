@@ -120,7 +120,7 @@ VALUE_PARSERS: Dict[str, Callable[[str], Optional[Any]]] = {
 }
 
 # When two hits cover the same span, the more precise source wins.
-_PRIORITY = {RULES: 0, "SpacyEntityExtractor": 2}
+_PRIORITY: Dict[Optional[str], int] = {RULES: 0, "SpacyEntityExtractor": 2}
 
 
 def _trimmed(entity: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
@@ -192,8 +192,8 @@ def resolve_entities(
     `offsets` mapping `text` back into it, places and employers are given as the user wrote
     them (沙坪壩, not the simplified form the NLU read)."""
     candidates = []
-    for entity in list(found) + _rule_hits(text):
-        entity = _trimmed(entity, text)
+    for hit in list(found) + _rule_hits(text):
+        entity = _trimmed(hit, text)
         if entity is None:
             continue
         if entity["entity"] == "location":

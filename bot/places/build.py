@@ -26,6 +26,7 @@ PLACE_FREQ = 2000
 def build(out: Path) -> None:
     import jieba
     import spacy
+    from spacy.pipeline import EntityRuler
 
     out.mkdir(parents=True, exist_ok=True)
     jieba_dir = out / "jieba"
@@ -44,6 +45,7 @@ def build(out: Path) -> None:
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns([{"label": "location", "pattern": name} for name in names])
     target = out / "zh_places"
     if target.exists():

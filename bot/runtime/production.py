@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from bot import settings
 from bot.runtime import nginx, stores
@@ -170,7 +170,11 @@ def main() -> int:
     parser.add_argument("--run-dir", default=str(ROOT / "var" / "production"))
     args = parser.parse_args()
     deployment = Deployment(args.model, Path(args.run_dir), args.replicas, args.actions, args.web, args.port)
-    signal.signal(signal.SIGTERM, lambda *a: (deployment.stop(), sys.exit(0)))
+    def on_sigterm(*_: Any) -> None:
+        deployment.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         deployment.start()
         down = deployment.wait_until_up()

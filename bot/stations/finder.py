@@ -93,6 +93,8 @@ class StationFinder:
                now: Optional[datetime] = None, asked: str = "") -> List[Dict[str, Any]]:
         """The closest stations that handle the problem (or what the worker asked for by name)."""
         now = now or datetime.now()
+        if where.latitude is None or where.longitude is None:
+            return []
         index = self.index()
         found = index.nearest(where.latitude, where.longitude, SHOWN, kinds_asked(asked) or kinds_for(topic))
         if not found:  # nothing of the needed kind: any station can point the way
@@ -117,7 +119,7 @@ class StationFinder:
         if not workplace:
             return None
         where = self.where(workplace)
-        if where.status != FOUND:
+        if where.status != FOUND or where.latitude is None or where.longitude is None:
             return None
         found = self.index().nearest(where.latitude, where.longitude, 1, kinds_for(topic)) or \
             self.index().nearest(where.latitude, where.longitude, 1)

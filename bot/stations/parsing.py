@@ -9,7 +9,7 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 from bot.stations.station import KINDS, Station
 from bot.text.chinese_numbers import normalise_phone
@@ -26,7 +26,7 @@ class ImportFailed(Exception):
         self.errors = errors
 
 
-def check_position(latitude: object, longitude: object) -> Tuple[float, float]:
+def check_position(latitude: Any, longitude: Any) -> Tuple[float, float]:
     """(lat, lng) as floats inside China, or ValueError with a Chinese message."""
     try:
         lat, lng = float(latitude), float(longitude)
@@ -41,7 +41,7 @@ def check_position(latitude: object, longitude: object) -> Tuple[float, float]:
     return lat, lng
 
 
-def _station(row: Dict[str, object]) -> Station:
+def _station(row: Dict[str, Any]) -> Station:
     missing = [f for f in REQUIRED if not str(row.get(f) or "").strip()]
     if missing:
         raise ValueError("缺少字段：" + "、".join(missing))

@@ -29,7 +29,7 @@ def _chinese_section(text: str) -> Optional[float]:
     """Value of a run without 万/亿: 三千五 → 3500, 十二 → 12, 二十 → 20, 3千 → 3000."""
     if not text:
         return 0
-    total = 0
+    total: float = 0
     current: Optional[float] = None
     last_unit = None
     i = 0

@@ -35,6 +35,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
         match = _PARTIAL.search(text)
         if match:
             month, day = _int(match.group(2)), _int(match.group(3)) or 1
+            if month is None:
+                return None
             year = {"去年": today.year - 1, "前年": today.year - 2}.get(match.group(1), today.year)
             found = date(year, month, day)
             if match.group(1) is None and found > today:

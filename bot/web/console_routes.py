@@ -36,7 +36,7 @@ from bot.web.static_files import html_page
 
 # Names the page shows, from the modules that own them, so the page holds no second copy.
 VOCABULARY = {
-    "categories": [{"id": c, "title": guidance_for(c).title} for c in TOPICS],
+    "categories": [{"id": c, "title": topic.title if (topic := guidance_for(c)) else c} for c in TOPICS],
     "statuses": [{"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)}
                  for s in STATUSES],
 }
