@@ -61,6 +61,17 @@ def unmarked(source: str, lane_names: set) -> list:
     return missing
 
 
+# Fixtures that load the model, start servers or a browser: what the unit lane promises to do without.
+NOT_UNIT = {"agent", "parse", "stack", "servers", "fake_wechat", "browser", "new_page"}
+
+
+def test_unit_tests_use_no_model_server_or_browser(request):
+    """Checks every test collected with this one (all of them in `make unit` and `make test`)."""
+    wrong = [item.nodeid for item in request.session.items
+             if item.get_closest_marker("unit") and NOT_UNIT & set(getattr(item, "fixturenames", ()))]
+    assert wrong == []
+
+
 def test_the_lanes_are_registered():
     assert {"unit", "db", "stack", "browser", "production"} <= lanes()
 
