@@ -131,4 +131,4 @@ bench-load: $(VENV)/.dev-installed $(MODEL)
 	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
-	rm -rf build models .pytest_cache $(ASSETS_DIR)/node_modules
+	rm -rf build models .pytest_cache .mypy_cache .ruff_cache $(ASSETS_DIR)/node_modules
