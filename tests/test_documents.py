@@ -49,6 +49,7 @@ def docx_text(data: bytes) -> str:
 
 @pytest.mark.parametrize("kind", sorted(content.KINDS))
 @pytest.mark.parametrize("case", [CONSTRUCTION, DISMISSED], ids=["construction16", "dismissed"])
+@pytest.mark.system
 def test_every_field_and_claim_is_in_the_pdf_and_the_docx(case, kind):
     document = content.build(kind, case, TODAY)
     pdf, pdf_type, name = document_file(case, kind, "pdf", TODAY)
@@ -65,6 +66,7 @@ def test_every_field_and_claim_is_in_the_pdf_and_the_docx(case, kind):
         assert "签名" in compact and "怎样递交" in compact
 
 
+@pytest.mark.system
 def test_construction_case_names_the_general_contractor_and_attaches_the_roster():
     document = content.build("arbitration", CONSTRUCTION, TODAY)
     assert [p.role for p in document.parties] == ["申请人", "被申请人", "被申请人（施工总承包单位）"]
@@ -74,6 +76,7 @@ def test_construction_case_names_the_general_contractor_and_attaches_the_roster(
     assert "384,000元" in document.claims[0].text
 
 
+@pytest.mark.unit
 def test_dismissal_claim_equals_the_calculator():
     expected = calculators.economic_compensation(4500, 40)
     claim = content.build("arbitration", DISMISSED, TODAY).claims[-1]
@@ -81,6 +84,7 @@ def test_dismissal_claim_equals_the_calculator():
     assert "第四十七条" in claim.basis
 
 
+@pytest.mark.unit
 def test_blank_lines_where_the_worker_gave_nothing():
     document = content.build("complaint", DISMISSED, TODAY)
     employer = document.parties[1]
@@ -88,6 +92,7 @@ def test_blank_lines_where_the_worker_gave_nothing():
     assert "两年" in document.text() and "第二十条" in document.text()
 
 
+@pytest.mark.unit
 def test_no_arbitration_application_for_a_pension_decision():
     with pytest.raises(content.NotApplicable) as refused:
         content.build("arbitration", {**DISMISSED, "category": "pension_adjustment"}, TODAY)
@@ -96,6 +101,7 @@ def test_no_arbitration_application_for_a_pension_decision():
 
 
 @pytest.mark.parametrize("kind", sorted(content.KINDS))
+@pytest.mark.system
 def test_every_character_has_a_glyph_and_the_first_page_is_kept(kind):
     document = content.build(kind, CONSTRUCTION, TODAY)
     assert fonts.missing_glyphs(document.text()) == set()

@@ -188,7 +188,8 @@ def _where(case: Dict[str, Any], kind: str) -> str:
     station = (case.get("station") or {}).get("name")
     if kind == "arbitration":
         return ("向劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会递交；两地都申请的，"
-                "由履行地受理（《劳动争议调解仲裁法》第二十一条）。" + (f"离您最近的是：{station}。" if station else ""))
+                "由履行地受理（《劳动争议调解仲裁法》第二十一条）。"
+                + (f"离您最近的是：{station}。" if station else ""))
     if kind == "complaint":
         return "向用人单位所在地的人社局劳动保障监察机构递交。" + (f"也可以先到{station}咨询。" if station else "")
     return f"向{station}或单位所在地的劳动争议调解组织递交，也可以口头申请（第十二条）。" if station else \
@@ -223,7 +224,8 @@ def build(kind: str, case: Dict[str, Any], today: date) -> Document:
     roles = {"arbitration": ("申请人", "被申请人"), "complaint": ("投诉人", "被投诉单位"),
              "mediation": ("申请人", "被申请人")}[kind]
     respondents = _employers(case, roles[1])
-    addressee = {"arbitration": "此致 ＿＿＿＿劳动人事争议仲裁委员会", "complaint": "此致 ＿＿＿＿人力资源和社会保障局（劳动保障监察机构）",
+    addressee = {"arbitration": "此致 ＿＿＿＿劳动人事争议仲裁委员会",
+                 "complaint": "此致 ＿＿＿＿人力资源和社会保障局（劳动保障监察机构）",
                  "mediation": "此致 ＿＿＿＿劳动争议调解组织"}[kind]
     closing = [f"{roles[0]}（签名）：＿＿＿＿＿＿", f"日期：{today.year}年＿＿月＿＿日"]
     roster = list(_details(case).get("roster") or [])

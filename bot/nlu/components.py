@@ -14,9 +14,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import resolve_entities
+from bot.text.cleaning import DEFAULT_MAX_CHARS, clean_with_offsets, normalise_script
 from bot.text.language import is_foreign
 from bot.topics import FALLBACK_INTENT
-from bot.text.cleaning import DEFAULT_MAX_CHARS, normalise_script, clean_with_offsets
 
 # Where TextNormaliser leaves the user's own text for EntityNormaliser (not part of the output).
 SOURCE = "gongyou_source"

@@ -41,7 +41,8 @@ _DURATION = re.compile(
 _YEAR = r"(?:\d{4}|\d{2}|[〇零一二三四五六七八九]{2,4}|[去今前明])年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[号日]"
-_DATE = re.compile(rf"{_YEAR}(?:{_MONTH}(?:份)?(?:{_DAY})?)?|{_MONTH}份|{_MONTH}{_DAY}|(?<![\d个])\d{{1,2}}月(?!份?工资)")
+_DATE = re.compile(rf"{_YEAR}(?:{_MONTH}(?:份)?(?:{_DAY})?)?|{_MONTH}份|{_MONTH}{_DAY}"
+                   r"|(?<![\d个])\d{1,2}月(?!份?工资)")
 _PEOPLE = r"(?:农民工|工人|工友|员工|兄弟|师傅|职工|骑手|同事|老乡|伙计|姐妹|阿姨|大姐|人员|司机|人)"
 _WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余)?{_PEOPLE}")
 
@@ -60,8 +61,8 @@ _COMPANY = re.compile(rf"(?:那家|这家|一家|某)?[^{_NOT_NAME}（）()“�
 _ANONYMISED = re.compile(rf"(?:某某|某|XX|xx|××|\*\*)[^{_NOT_NAME}]{{0,8}}?{_WORKPLACE}")
 _BRAND = re.compile(rf"(?:(?<=[在给是诉告去到跟替帮被对]))([\u4e00-\u9fff]{{2}}){_TRADE}(?:有限公司|公司|集团)?")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-_MOBILE_SPOKEN = re.compile(r"(?<![一幺二三四五六七八九零〇洞\d])[一幺][三四五六七八九](?:[ -]?[一幺二三四五六七八九零〇洞]){9}"
-                            r"(?![一幺二三四五六七八九零〇洞\d])")
+_MOBILE_SPOKEN = re.compile(r"(?<![一幺二三四五六七八九零〇洞\d])[一幺][三四五六七八九]"
+                            r"(?:[ -]?[一幺二三四五六七八九零〇洞]){9}(?![一幺二三四五六七八九零〇洞\d])")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 
 # "不是跟美团", "没在那家厂": an employer named only to be denied is not the employer.
