@@ -7,6 +7,8 @@ from bot.cases import outcomes
 from bot.cases.outcomes import Instalment, MoveRefused, check_move
 from bot.topics import TOPICS
 
+pytestmark = pytest.mark.unit
+
 
 def test_the_seeds_story_is_a_possible_path():
     path = ["draft", "accepted", "mediating", "mediation_failed", "referred", "agreement", "closed"]
@@ -31,9 +33,11 @@ def test_a_pension_case_never_goes_to_labour_mediation_or_arbitration():
 
 def test_an_agreement_needs_its_instalments_checked_and_in_order():
     extra = check_move("mediating", "agreement", "wage_arrears",
-                       {"instalments": [{"amount": 2000, "due": "2027-01-15"}, {"amount": "3000", "due": "2026-12-15"}]})
+                       {"instalments": [{"amount": 2000, "due": "2027-01-15"},
+                                        {"amount": "3000", "due": "2026-12-15"}]})
     assert extra["instalments"] == [Instalment(3000.0, date(2026, 12, 15)), Instalment(2000.0, date(2027, 1, 15))]
-    for bad in (None, [], [{"amount": -5, "due": "2026-12-15"}], [{"amount": 10, "due": "明天"}], [{"due": "2026-12-15"}]):
+    for bad in (None, [], [{"amount": -5, "due": "2026-12-15"}], [{"amount": 10, "due": "明天"}],
+                [{"due": "2026-12-15"}]):
         with pytest.raises(MoveRefused):
             check_move("mediating", "agreement", "wage_arrears", {"instalments": bad})
 

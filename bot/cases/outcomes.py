@@ -85,7 +85,8 @@ def check_move(status: str, to: str, category: Optional[str], body: Dict[str, An
         raise MoveRefused("没有这个状态。")
     if to not in moves_from(status, category):
         if to in _NOT_FOR.get(category or "", set()):
-            raise MoveRefused("养老金待遇的争议由社保经办机构处理，不走劳动争议调解和仲裁（《社会保险法》第八十三条）。")
+            raise MoveRefused("养老金待遇的争议由社保经办机构处理，"
+                              "不走劳动争议调解和仲裁（《社会保险法》第八十三条）。")
         raise MoveRefused(f"不能从“{status}”改为“{to}”。")
     extra: Dict[str, Any] = {}
     if to == "agreement":
