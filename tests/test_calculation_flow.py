@@ -7,6 +7,8 @@ import pytest
 
 from bot.dialogue import calculation_flow as flow
 
+pytestmark = pytest.mark.unit
+
 TODAY = date(2026, 11, 30)
 
 

@@ -2,7 +2,11 @@
 the questions that change the answer are asked, and a "no" that answers one keeps the form going."""
 import uuid
 
+import pytest
+
 from tests.test_intake_e2e import say
+
+pytestmark = pytest.mark.stack
 
 
 def sender():

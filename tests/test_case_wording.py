@@ -10,6 +10,8 @@ from bot.dialogue import intake
 from bot.law.calculators import chinese_numeral
 from bot.topics import TOPICS
 
+pytestmark = pytest.mark.unit
+
 # Today's statuses and issue 16's (contract §6), until the case service moves to the latter.
 STATUSES = tuple(dict.fromkeys(lifecycle.STATUSES + outcomes.STATUSES))
 LABOUR_DISPUTES = [t for t in TOPICS if t not in ("pension_adjustment", "work_injury")]

@@ -116,6 +116,7 @@ def test_every_character_has_a_glyph_and_the_first_page_is_kept(kind):
     assert (ARTIFACTS / f"{kind}-page1.png").stat().st_size > 10_000
 
 
+@pytest.mark.unit
 def test_double_wage_claim_counts_only_to_the_leaving_date():
     case = {**DISMISSED, "category": "labor_contract",
             "details": {"monthly_wage": 6000, "start_date": "2026-03-01", "leaving_date": "2026-06-15"}}

@@ -7,6 +7,8 @@ import pytest
 from bot.law import faq, guidance
 from tests.test_citations import statute_text
 
+pytestmark = pytest.mark.unit
+
 
 def answer(key: str) -> str:
     return next(e.answer for e in faq.entries() if e.key == key)

@@ -430,7 +430,8 @@ def double_wage_difference(monthly_wage: float, start: date, signed: Optional[da
         "折算日工资再乘以计薪天数，结果会略有不同。",
         "按您说的月工资计算；各地对月工资是否包括加班费、奖金的做法不一样。这里算的是单位还应额外支付的"
         "那一倍工资，正常工资另算。",
-        "前提是没签合同的原因在单位；单位书面通知您签、您却不签的，情况不同" + cites((LCL_REGS, 5), (LCL_REGS, 6)) + "。",
+        "前提是没签合同的原因在单位；单位书面通知您签、您却不签的，情况不同"
+        + cites((LCL_REGS, 5), (LCL_REGS, 6)) + "。",
         "二倍工资差额的仲裁时效从什么时候算，各地做法不一，有的按月分别计算，时间越久能拿到的月份可能越少，"
         "请尽快申请仲裁" + cite(LDMAL, 27) + "。",
     ]
@@ -552,6 +553,7 @@ def arbitration_deadline(knew: Optional[date], *, wage_arrears: bool = False,
                    f"{cite(LDMAL, 27, 4)}。您的劳动关系在{_date_text(employment_ended)}终止，"
                    f"最后一天是{_date_text(last_day)}。{URGE}")
     else:
+        assert knew is not None  # checked by _date above: only wage arrears may go without it
         last_day = add_years(knew, 1)
         assumptions.append(
             f"这里按您说的{_date_text(knew)}作为您知道或者应当知道权利被侵害的日期。" + counting)
