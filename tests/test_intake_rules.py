@@ -3,6 +3,7 @@ worker is told when it does not, and which field a correction names."""
 import pytest
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
+from bot.cases.wording import draft_reminder
 from bot.dialogue import intake
 from bot.dialogue.intake import (
     CANCELLED_TEXT,
@@ -168,7 +169,7 @@ def test_the_summary_lists_every_field_and_the_time_limit_warning():
     assert "问题类型：被拖欠工资" in text and "金额：8000元" in text and "时长：2个月" in text
     assert "涉及人数：16人" in text and "电话：（未填）" in text
     assert text.count("\n· ") == len(intake.FIELDS)
-    assert "仲裁时效" in text
+    assert text.endswith(draft_reminder("wage_arrears"))  # the time limit for the worker's own topic
 
 
 def test_the_payload_drops_unknowns():
@@ -181,7 +182,8 @@ def test_the_payload_drops_unknowns():
 def test_submitted_text_has_the_number_the_station_and_the_warning():
     case = {"case_no": "GY20261123-0001", "station": {"name": "巫溪县总工会服务站"}, "collective": True}
     text = submitted_text(case)
-    assert "GY20261123-0001" in text and "巫溪县总工会服务站" in text and "群体性" in text and "仲裁时效" in text
+    assert "GY20261123-0001" in text and "巫溪县总工会服务站" in text and "群体性" in text
+    assert draft_reminder(None) in text
     plain = submitted_text({"case_no": "GY20261123-0002"})
     assert "服务站工作人员会尽快联系您" in plain and "群体性" not in plain
 
