@@ -50,6 +50,7 @@ def user_events(stack, sender):
     ("GET", "/status"),
     ("GET", "/domain"),
 ])
+@pytest.mark.stack
 def test_rasa_http_api_refuses_without_the_token(stack, method, path):
     body = {"model_file": "/tmp/evil.tar.gz", "text": "hi", "name": "greet", "event": "slot"}
     for params in ({}, {"token": "wrong-token-wrong-token"}):
@@ -57,8 +58,10 @@ def test_rasa_http_api_refuses_without_the_token(stack, method, path):
         assert reply.status_code in (401, 403), (method, path, params, reply.status_code)
 
 
+@pytest.mark.stack
 def test_tracker_answers_with_the_token_and_the_model_stays(stack):
-    requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": "api-probe", "message": "你好"}, timeout=TIMEOUT)
+    requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": "api-probe", "message": "你好"},
+                  timeout=TIMEOUT)
     assert user_events(stack, "rest-api-probe")  # stack.tracker_events sends ?token=
     # The attempts above changed nothing: the same model still answers.
     reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook",
@@ -66,6 +69,7 @@ def test_tracker_answers_with_the_token_and_the_model_stays(stack):
     assert "拖欠工资" in "".join(m.get("text") or "" for m in reply.json())
 
 
+@pytest.mark.unit
 def test_launcher_makes_up_a_token_and_grants_cors_to_its_own_origins_only(monkeypatch):
     from bot.runtime import launcher
 
@@ -97,6 +101,7 @@ def bare_stack(tmp_path_factory):
     stop_stack(proc)
 
 
+@pytest.mark.stack
 def test_make_run_without_a_token_makes_one_up_and_the_console_has_it(bare_stack):
     reply = requests.get(f"{bare_stack.rasa}/conversations/x/tracker", timeout=TIMEOUT)
     assert reply.status_code == 401
@@ -111,6 +116,7 @@ def test_make_run_without_a_token_makes_one_up_and_the_console_has_it(bare_stack
     assert "8000元" in "".join(m.get("text") or "" for m in chat.json())
 
 
+@pytest.mark.stack
 def test_a_page_on_another_site_gets_no_cors_grant(stack):
     web_origin = f"http://localhost:{port_of(stack.web)}"
     for origin, granted in ((EVIL, False), (web_origin, True)):
@@ -142,6 +148,7 @@ def socket_connect(stack, origin):
     return requests.get(url, params=params, headers=headers, timeout=TIMEOUT).text[:2]
 
 
+@pytest.mark.stack
 def test_a_page_on_another_site_cannot_open_the_chat_socket(stack):
     """CORS does not cover WebSockets: the web chat channel checks the Origin itself."""
     assert socket_connect(stack, EVIL) == "44"
@@ -160,6 +167,7 @@ WEAK = [
 
 
 @pytest.mark.parametrize("secrets, reason", WEAK)
+@pytest.mark.stack
 def test_launcher_refuses_weak_or_shared_secrets(tmp_path, secrets, reason):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "GONGYOU_ACTION_SECRET"}
     rasa_port = free_port()
@@ -172,8 +180,10 @@ def test_launcher_refuses_weak_or_shared_secrets(tmp_path, secrets, reason):
         s.bind(("127.0.0.1", rasa_port))
 
 
+@pytest.mark.stack
 def test_web_side_alone_refuses_an_operator_token_that_is_also_the_service_token(tmp_path):
-    env = {**os.environ, "GONGYOU_OPERATOR_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb", "GONGYOU_SERVICE_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb",
+    env = {**os.environ,
+           "GONGYOU_OPERATOR_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb", "GONGYOU_SERVICE_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb",
            "GONGYOU_WEB_PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"}
     done = subprocess.run([sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -181,6 +191,7 @@ def test_web_side_alone_refuses_an_operator_token_that_is_also_the_service_token
     assert not (tmp_path / "c.sqlite3").exists()  # refused before touching the database
 
 
+@pytest.mark.stack
 def test_production_refuses_to_start_without_a_rasa_token(tmp_path):
     from bot.runtime.production import Deployment
 
@@ -203,6 +214,7 @@ def k8s_resources():
     return kustomization, docs
 
 
+@pytest.mark.unit
 def test_kubernetes_ships_no_secret_and_no_placeholder():
     _, docs = k8s_resources()
     assert not [d for d in docs if d["kind"] == "Secret"]
@@ -213,6 +225,7 @@ def test_kubernetes_ships_no_secret_and_no_placeholder():
 
 # --- 3. The action server ---------------------------------------------------------------------------
 
+@pytest.mark.stack
 def test_action_server_listens_on_loopback_only(stack):
     port = stack.actions_port
     listening = [c.laddr for c in psutil.net_connections(kind="tcp")
@@ -225,6 +238,7 @@ def test_action_server_listens_on_loopback_only(stack):
             socket.create_connection((address, port), timeout=3).close()
 
 
+@pytest.mark.stack
 def test_forged_action_call_is_refused(stack):
     """A forged POST /webhook would run any action with the bot's service token (fake cases, lookups)."""
     url = f"http://127.0.0.1:{stack.actions_port}"
@@ -247,6 +261,7 @@ def rest(stack, body):
     return reply.status_code, reply.json()
 
 
+@pytest.mark.stack
 def test_rest_client_cannot_drive_a_wechat_or_web_conversation(stack):
     safe = Simulator(WECHAT["WECHAT_TOKEN"], f"{stack.rasa}/webhooks/wechat/webhook", WECHAT["WECHAT_AES_KEY"],
                      WECHAT["WECHAT_APPID"])
@@ -261,6 +276,7 @@ def test_rest_client_cannot_drive_a_wechat_or_web_conversation(stack):
     assert user_events(stack, web) == [] and user_events(stack, f"rest-{web}")
 
 
+@pytest.mark.stack
 def test_rest_client_cannot_choose_the_channel_or_smuggle_metadata(stack):
     sender = f"meta-{uuid.uuid4().hex[:8]}"
     rest(stack, {"sender": sender, "message": "附近的服务站", "input_channel": "wechat",
@@ -278,6 +294,7 @@ def test_rest_client_cannot_choose_the_channel_or_smuggle_metadata(stack):
         "location": {"latitude": None, "longitude": None}}
 
 
+@pytest.mark.stack
 def test_rest_body_is_capped_politely(stack):
     body = json.dumps({"sender": "big", "message": "欠薪", "metadata": {"pad": "x" * (2 * 1024 * 1024)}})
     reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", data=body, timeout=TIMEOUT,
@@ -295,6 +312,7 @@ def wechat(stack):
             Simulator(WECHAT["WECHAT_TOKEN"], url, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APPID"]))
 
 
+@pytest.mark.stack
 def test_wechat_plaintext_downgrade_is_refused(stack, wechat):
     """Safe mode is configured: a correctly signed plaintext request (no encrypt_type=aes) is refused."""
     plain, _ = wechat
@@ -303,6 +321,7 @@ def test_wechat_plaintext_downgrade_is_refused(stack, wechat):
     assert user_events(stack, openid) == []
 
 
+@pytest.mark.stack
 def test_wechat_replayed_request_is_refused(stack, wechat):
     _, safe = wechat
     openid = f"o_{uuid.uuid4().hex[:12]}"
@@ -314,6 +333,7 @@ def test_wechat_replayed_request_is_refused(stack, wechat):
     assert len(user_events(stack, openid)) == 1
 
 
+@pytest.mark.stack
 def test_wechat_message_reaches_rasa_with_its_msgid(stack, wechat):
     """The intake's idempotency key is sender + message id: a retried confirmation opens no second case."""
     _, safe = wechat
@@ -324,6 +344,8 @@ def test_wechat_message_reaches_rasa_with_its_msgid(stack, wechat):
 
 # --- The entry point: nginx and the Ingress ---------------------------------------------------------
 
+@pytest.mark.stack
+@pytest.mark.production
 def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
     """The production nginx config, generated and run for real in front of the running stack."""
     from bot.runtime import nginx
@@ -353,7 +375,8 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
                              timeout=TIMEOUT)
         assert chat.status_code == 200 and "拖欠工资" in "".join(m.get("text") or "" for m in chat.json())
         # A body over the public cap gets the REST channel's own polite answer, from nginx.
-        huge = requests.post(entry + "/webhooks/rest/webhook", timeout=TIMEOUT, headers={"Content-Type": "application/json"},
+        huge = requests.post(entry + "/webhooks/rest/webhook", timeout=TIMEOUT,
+                             headers={"Content-Type": "application/json"},
                              data=json.dumps({"sender": "via-nginx", "message": "欠" * 300_000}))
         from bot.channels.rest import TOO_LARGE
 
@@ -363,6 +386,7 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
         proc.wait(timeout=20)
 
 
+@pytest.mark.unit
 def test_ingress_routes_only_channels_to_rasa_and_never_retries_after_a_timeout():
     _, docs = k8s_resources()
     ingresses = [d for d in docs if d["kind"] == "Ingress"]
@@ -376,6 +400,7 @@ def test_ingress_routes_only_channels_to_rasa_and_never_retries_after_a_timeout(
 
 # --- 6. Deployment hardening --------------------------------------------------------------------------
 
+@pytest.mark.unit
 def test_kubernetes_pods_are_pinned_unprivileged_and_fenced():
     kustomization, docs = k8s_resources()
     assert all(i.get("newTag", "latest") != "latest" or i.get("digest") for i in kustomization["images"])
@@ -401,6 +426,7 @@ def test_kubernetes_pods_are_pinned_unprivileged_and_fenced():
         {"app": "gongyou", "part": "rasa"}]
 
 
+@pytest.mark.unit
 def test_embedded_tracker_store_forgets_idle_and_surplus_conversations():
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import UserUttered
@@ -432,12 +458,13 @@ def test_embedded_tracker_store_forgets_idle_and_surplus_conversations():
     asyncio.run(scenario())
 
 
+@pytest.mark.production
 def test_events_queue_is_bounded_on_rabbitmq(monkeypatch):
     """Events (what workers typed) cannot pile up forever while the consumer is down."""
     import aio_pika
 
-    from bot.runtime.event_broker import BoundedPikaEventBroker
     from bot.events.consumer import declare
+    from bot.runtime.event_broker import BoundedPikaEventBroker
 
     monkeypatch.setenv("RABBITMQ_MAX_EVENTS", "3")
     name = unique("gongyou_bounded")
@@ -462,6 +489,7 @@ def test_events_queue_is_bounded_on_rabbitmq(monkeypatch):
     assert asyncio.run(scenario()) == 3
 
 
+@pytest.mark.production
 def test_tracker_store_on_postgresql_gets_timeouts():
     """endpoints.production.yml's tracker store, built as Rasa builds it, on the machine's PostgreSQL."""
     from rasa.core.tracker_store import SQLTrackerStore
@@ -490,6 +518,7 @@ def test_tracker_store_on_postgresql_gets_timeouts():
         drop_database(name)
 
 
+@pytest.mark.unit
 def test_redis_password_reaches_the_lock_store_and_the_wechat_channel(monkeypatch):
     from rasa.core.utils import read_endpoints_from_path
 
@@ -504,6 +533,7 @@ def test_redis_password_reaches_the_lock_store_and_the_wechat_channel(monkeypatc
     assert lock_store.kwargs["password"] == "p@ss/word-Kq8x2Vd7"
 
 
+@pytest.mark.unit
 def test_console_cookie_is_secure_in_kubernetes():
     """Served over HTTPS by the Ingress: GONGYOU_COOKIE_SECURE=1 marks the session cookie Secure."""
     config = next(d for d in k8s_resources()[1] if d["kind"] == "ConfigMap")

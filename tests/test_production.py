@@ -43,7 +43,8 @@ def production(tmp_path_factory):
     env = {k: v for k, v in os.environ.items()
            if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "GONGYOU_ACTION_SECRET", "GONGYOU_PUBLIC_ORIGIN")}
     env.update({
-        "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker", "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name,
+        "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker",
+        "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name,
         "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN, "RASA_AUTH_TOKEN": RASA_TOKEN,
         # A conversation whose replica died waits this long for the dead one's lock.
         "TICKET_LOCK_LIFETIME": "10",

@@ -1,8 +1,9 @@
 """Rasa's own story test (`rasa test core`) on tests/stories, against the running action server."""
-import pytest
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ACTION_SECRET, ROOT
 

@@ -20,8 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.metadata import allowed_metadata
-from bot.text.cleaning import clean_for_parse
 from bot.privacy import install_log_masking
+from bot.text.cleaning import clean_for_parse
 
 logger = logging.getLogger(__name__)
 

@@ -29,11 +29,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import settings
 from bot.channels.metadata import allowed_metadata
 from bot.channels.rest import BUSY, EMPTY, MALFORMED, MAX_MESSAGE_CHARS, TOO_LONG
-from bot.text.cleaning import clean_for_parse
-from bot import settings
 from bot.privacy import install_log_masking
+from bot.text.cleaning import clean_for_parse
 
 logger = logging.getLogger(__name__)
 
