@@ -79,7 +79,7 @@ print(json.dumps({"before": before, "after": after,
 
 def rasa_entry_module() -> str:
     """The module `make run` starts Rasa with (python -m …)."""
-    command = launcher.commands("models/gongyou.tar.gz")["rasa"]
+    command = launcher.commands("models/gongyou.tar.gz", "a-token-for-the-test-only", [])["rasa"]
     return command[command.index("-m") + 1]
 
 
