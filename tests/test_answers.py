@@ -16,6 +16,7 @@ def training_texts():
     return {m.get("text") for m in training_data().training_examples}
 
 
+@pytest.mark.unit
 def test_held_out_is_big_and_written_apart():
     assert len(ITEMS) >= 200
     assert all(item["must"] for item in ITEMS)
@@ -27,12 +28,14 @@ def test_held_out_is_big_and_written_apart():
     assert set(questions) & training_texts() == set()
 
 
+@pytest.mark.unit
 def test_the_seven_basic_facts_are_all_there():
     assert sorted(item["basic"] for item in BASIC) == sorted(
         ["free", "one_year", "injury_deadline", "double", "n", "contractor", "pension"])
 
 
 @pytest.mark.parametrize("item", BASIC, ids=[i["basic"] for i in BASIC])
+@pytest.mark.model
 def test_a_basic_fact_comes_back_in_one_turn(parse, item):
     intent = parse(item["q"])["intent"]["name"]
     kind, key, topic, text = respond(intent, item["q"])
@@ -50,12 +53,14 @@ def test_a_basic_fact_comes_back_in_one_turn(parse, item):
     ("欠工资能不能走支付令", "支付令", "请点一个"),
     ("工亡的话家属能拿多少补助", "一次性工亡补助金", "先治伤"),
 ])
+@pytest.mark.model
 def test_the_questions_the_issue_found_failing(parse, question, fact, never):
     intent = parse(question)["intent"]["name"]
     kind, key, topic, text = respond(intent, question)
     assert fact in text and never not in text, (intent, kind, key, text)
 
 
+@pytest.mark.model
 def test_several_problems_are_classified_by_the_one_asked(parse):
     question = "没签合同，辞职后老板不给工资怎么办"
     kind, key, topic, text = respond(parse(question)["intent"]["name"], question)
@@ -68,6 +73,7 @@ def test_several_problems_are_classified_by_the_one_asked(parse):
 RIGHT_FLOOR, FALLBACK_CEILING, MULTI_TOPIC_FLOOR = 0.87, 0.07, 0.85
 
 
+@pytest.mark.model
 def test_held_out_figures(parse):
     outcomes = run(parse, ITEMS)
     print(report(ITEMS, outcomes))
@@ -83,6 +89,7 @@ def test_held_out_figures(parse):
     assert sum(o.topic == i["topic"] for i, o in multi) / len(multi) >= MULTI_TOPIC_FLOOR
 
 
+@pytest.mark.unit
 def test_every_answer_cites_what_it_says():
     """The held-out facts come from cited FAQ text: no answer states an article it does not list."""
     for entry in faq.entries():

@@ -4,6 +4,8 @@ import uuid
 import pytest
 import requests
 
+pytestmark = pytest.mark.stack
+
 BASIC = [
     ("申请仲裁收费吗", "不收费"),
     ("申请仲裁有没有期限", "一年"),

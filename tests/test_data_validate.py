@@ -14,6 +14,8 @@ from tests.conftest import NLU_FILES, ROOT, training_data
 
 pytestmark = pytest.mark.model
 
+pytestmark = pytest.mark.model
+
 # Form questions are asked by the form, and utter_default and utter_inform by actions (the latter
 # when the FAQ has no clear answer to a bare message), never by a rule step: Rasa 3.6's validator
 # reports them all the same.
