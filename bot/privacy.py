@@ -48,7 +48,8 @@ def mask_text(text: str) -> str:
     if not text:
         return text
     for _, pattern, mask in _RULES:
-        text = pattern.sub(lambda m: mask(_digits(m.group(0))), text)
+        # sub() calls the lambda before the loop moves on, so it sees this turn's mask.
+        text = pattern.sub(lambda m: mask(_digits(m.group(0))), text)  # noqa: B023
     return _FOLLOW_CODE.sub(lambda m: m.group(1) + "********", text)
 
 

@@ -11,12 +11,14 @@ from sqlalchemy import text
 
 from bot.cases import follow_code, purge
 from bot.cases.client import Outbox
-from bot.storage.engine import MIGRATIONS, session_factory, upgrade
 from bot.cases.erasure import Eraser
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService
 from bot.console.audit import Audit
+from bot.storage.engine import MIGRATIONS, session_factory, upgrade
 from tests.test_case_service import WAGES, engine, service  # noqa: F401  (fixtures: both databases)
+
+pytestmark = pytest.mark.db
 
 CONSENT = WAGES["consent"]
 
@@ -173,8 +175,9 @@ def test_purge_applies_each_retention_period(engine):  # noqa: F811
     clock.now += timedelta(days=10)
     service.change_status(closed["case_no"], "closed", "op", "调解成功")
     service.record_handoff("w-h", "asked", [{"who": "worker", "text": "喂"}], "13812345678")
-    from bot.storage.tables import Handoff
     from sqlalchemy import update
+
+    from bot.storage.tables import Handoff
     with service.sessions() as session:
         session.execute(update(Handoff).values(status="done", done_at=clock.now))
         session.commit()

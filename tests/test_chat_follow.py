@@ -1,18 +1,21 @@
 """The chat's "查进度" through Rasa's REST channel and the real action server: a case number and
 its follow code, in two answers or in one; the phone's digits are not enough; wrong codes are
 throttled by the case service the action asks."""
-import re
 import uuid
 
+import pytest
 import requests
 
 from tests.conftest import SERVICE_TOKEN
+
+pytestmark = pytest.mark.stack
 
 CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
 
 
 def say(stack, sender, message):
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                          timeout=60)
     assert reply.status_code == 200
     return "\n".join(m.get("text") or "" for m in reply.json())
 

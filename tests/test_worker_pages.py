@@ -1,8 +1,8 @@
 """The worker pages over HTTP: self-hosted assets, security headers, the follow page's API."""
-import pytest
 import re
 import uuid
 
+import pytest
 import requests
 
 from bot.throttle import Throttle
@@ -64,7 +64,8 @@ def test_qr_code_carries_the_follow_code_in_the_fragment(stack):
     import segno
 
     expected = io.BytesIO()
-    segno.make(f"{stack.web}/follow?case=GY20261123-0042#K7PQ4XZ2", error="m").save(expected, kind="svg", scale=4, border=2)
+    segno.make(f"{stack.web}/follow?case=GY20261123-0042#K7PQ4XZ2", error="m").save(expected, kind="svg", scale=4,
+                                                                                   border=2)
     assert reply.content == expected.getvalue()
     for bad in ({"case_no": "not-a-case", "follow_code": "K7PQ4XZ2"}, {"case_no": "GY20261123-0042"}, []):
         assert requests.post(stack.web + "/api/qr", json=bad, timeout=30).status_code == 400
@@ -101,7 +102,8 @@ def test_follow_shows_the_status_and_nothing_personal(stack):
 
 
 def test_follow_refuses_bad_requests_politely(stack):
-    for body in (None, [], {"case_no": "GY1", "follow_code": "K7PQ4XZ2"}, {"case_no": "GY20261123-0001", "follow_code": "12"},
+    for body in (None, [], {"case_no": "GY1", "follow_code": "K7PQ4XZ2"},
+                 {"case_no": "GY20261123-0001", "follow_code": "12"},
                  {"case_no": "GY20261123-0001" + "1" * 5000, "follow_code": "K7PQ4XZ2"}):
         reply = requests.post(stack.web + "/api/follow", json=body, timeout=30)
         assert reply.status_code == 400 and reply.json()["error"]
@@ -128,8 +130,8 @@ def test_behind_the_proxy_each_worker_has_their_own_limit(stack):
     """The stack's callers come from loopback, the default trusted proxy: the address it forwards
     is the client, so one worker's wrong tries do not lock the follow page for everyone."""
     cases = [open_case(stack, f"131{uuid.uuid4().int % 10 ** 8:08d}") for _ in range(4)]
-    tries = [follow(stack, cases[i // 10][0], wrong_code(cases[i // 10][1]), {"X-Forwarded-For": "203.0.113.5"}).status_code
-             for i in range(30)]
+    proxied = {"X-Forwarded-For": "203.0.113.5"}
+    tries = [follow(stack, cases[i // 10][0], wrong_code(cases[i // 10][1]), proxied).status_code for i in range(30)]
     assert tries == [404] * 30
     fourth, code = cases[3]
     assert follow(stack, fourth, code, {"X-Forwarded-For": "203.0.113.5"}).status_code == 429
@@ -146,8 +148,9 @@ def test_the_limit_is_shared_by_every_path(stack):
         statuses.append(follow(stack, case_no, wrong_code(code)).status_code)
         statuses.append(requests.post(stack.web + "/api/cases/lookup", headers=bot, timeout=30, json={
             "case_no": case_no, "follow_code": wrong_code(code), "client": f"web-{i}"}).status_code)
-    statuses += [requests.post(stack.web + "/api/follow/erase", json={"case_no": case_no, "follow_code": wrong_code(code)},
-                               timeout=30).status_code for _ in range(2)]
+    statuses += [requests.post(stack.web + "/api/follow/erase",
+                               json={"case_no": case_no, "follow_code": wrong_code(code)}, timeout=30).status_code
+                 for _ in range(2)]
     assert statuses == [404] * 10
     refused = requests.post(stack.web + "/api/cases/erase-own", headers=bot, timeout=30,
                             json={"case_no": case_no, "follow_code": code, "client": "web-new"})

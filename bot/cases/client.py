@@ -124,7 +124,8 @@ class Outbox:
                 else:
                     data.update({field: None for field in PERSONAL})
                     data["sender_id"] = None
-                    db.execute("UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(data, ensure_ascii=False), key))
+                    db.execute("UPDATE outbox SET payload = ? WHERE key = ?",
+                               (json.dumps(data, ensure_ascii=False), key))
                 touched += 1
         return touched
 

@@ -45,4 +45,4 @@ def find_in(text: str) -> Optional[str]:
 
 
 def same(stored: Optional[str], given: Optional[str]) -> bool:
-    return bool(stored and given) and hmac.compare_digest(stored.encode(), given.encode())
+    return bool(stored and given) and hmac.compare_digest(str(stored).encode(), str(given).encode())

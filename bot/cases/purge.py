@@ -145,9 +145,9 @@ def main(argv: Optional[list] = None) -> None:
     parser = argparse.ArgumentParser(description="Apply GongYou's retention settings once.")
     parser.add_argument("--now", help="ISO 8601 moment to purge as of (default: now)")
     args = parser.parse_args(argv)
-    from bot.storage.engine import make_engine, session_factory, upgrade
     from bot.cases.erasure import Eraser
     from bot.cases.service import CaseService
+    from bot.storage.engine import make_engine, session_factory, upgrade
 
     engine = make_engine()
     upgrade(engine)

@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases import follow_code
 from bot.cases.employer import employer_key
+from bot.cases.lifecycle import (
+    COLLECTIVE_LINKED,
+    LINK_WINDOW_DAYS,
+    PRIORITY_COLLECTIVE,
+    PRIORITY_NORMAL,
+    InvalidCase,
+    can_move,
+    validate_draft,
+)
 from bot.cases.numbers import format_case_no
-from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
-from bot.cases.lifecycle import (COLLECTIVE_LINKED, LINK_WINDOW_DAYS, PRIORITY_COLLECTIVE,
-                             PRIORITY_NORMAL, InvalidCase, can_move, validate_draft)
 from bot.cases.wording import status_words
 from bot.privacy import mask_text
+from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
 from bot.topics import COLLECTIVE_WORKERS
 
 BOT = "gongyou-bot"
@@ -137,7 +144,8 @@ class CaseService:
             case = self._own(session, case_no, code)
             if case is None:
                 return None
-            return {"case_no": case.case_no, "status": case.status, "status_words": status_words(case.status, case.category),
+            return {"case_no": case.case_no, "status": case.status,
+                    "status_words": status_words(case.status, case.category),
                     "category": case.category, "station": self._station(case), "created_at": _iso(case.created_at),
                     "updated_at": _iso(case.updated_at)}
 
@@ -177,7 +185,8 @@ class CaseService:
         """The conversation of an erased case whose tracker is not erased yet, else None."""
         with self._sessions() as session:
             return session.execute(select(Case.sender_id).where(
-                Case.case_no == case_no, Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None))).scalar_one_or_none()
+                Case.case_no == case_no, Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None))
+            ).scalar_one_or_none()
 
     def tracker_forgotten(self, case_no: str) -> None:
         """The tracker store no longer holds the conversation: the sender id is not needed any more."""

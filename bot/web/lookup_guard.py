@@ -33,7 +33,7 @@ TOO_MANY = f"试的次数太多了，请过一会儿再查，或打{hotlines.REN
 def trusted_proxies() -> List[ipaddress._BaseNetwork]:
     """GONGYOU_TRUSTED_PROXIES: addresses or networks whose forwarding headers are believed
     (default: the loopback nginx in front of the web side). Everything else is the client itself."""
-    nets = []
+    nets: List[ipaddress._BaseNetwork] = []
     for part in settings.trusted_proxies().split(","):
         part = part.strip()
         if part:

@@ -43,7 +43,8 @@ def upgrade() -> None:
         sa.Column("last_run", sa.DateTime(timezone=True), nullable=False),
         sa.Column("holder", sa.String(64)),
     )
-    op.bulk_insert(sa.table("maintenance_runs", sa.column("job", sa.String), sa.column("last_run", sa.DateTime(timezone=True))),
+    op.bulk_insert(sa.table("maintenance_runs", sa.column("job", sa.String),
+                            sa.column("last_run", sa.DateTime(timezone=True))),
                    [{"job": "purge", "last_run": datetime(2000, 1, 1, tzinfo=timezone.utc)}])
     op.create_index("ix_cases_status_updated", "cases", ["status", "updated_at"])
 
