@@ -1,5 +1,5 @@
 """Reading a conversation's events (bot/dialogue/conversation.py): the transcript operators read, the
-fallbacks that hand a worker to a person, and case numbers and phone endings in free text."""
+fallbacks that hand a worker to a person, and case numbers and follow codes in free text."""
 import pytest
 
 from bot import hotlines
@@ -9,7 +9,7 @@ from bot.dialogue.conversation import (
     HANDOFF_AFTER_FALLBACKS,
     HANDOFF_TEXT,
     fallbacks_in_a_row,
-    find_last4,
+    find_follow_code,
     transcript,
 )
 from bot.topics import FALLBACK_INTENT
@@ -52,9 +52,9 @@ def test_case_numbers_in_text(text, case_no):
     assert find_case_no(text) == case_no
 
 
-@pytest.mark.parametrize("text,last4", [
-    ("5678", "5678"), ("尾号是5678", "5678"), ("GY20261123-0001 尾号1234", "1234"),
-    ("GY20261123-0001", None), ("138", None), ("", None), ("13812345678", "5678"),
+@pytest.mark.parametrize("text,code", [
+    ("K7PQ4XZ2", "K7PQ4XZ2"), ("我的查询码是 k7pq-4xz2", "K7PQ4XZ2"), ("GY20261123-0001 K7PQ4XZ2", "K7PQ4XZ2"),
+    ("GY20261123-0001", None), ("5678", None), ("K7PQ4XZ", None), ("", None), (None, None),
 ])
-def test_phone_endings_in_text_skip_the_case_number(text, last4):
-    assert find_last4(text) == last4
+def test_follow_codes_in_text_skip_the_case_number(text, code):
+    assert find_follow_code(text) == code
