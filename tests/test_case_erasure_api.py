@@ -6,6 +6,7 @@ import sqlite3
 import time
 import uuid
 
+import pytest
 import requests
 
 from bot.cases.client import CaseClient, Outbox
@@ -47,6 +48,7 @@ def audit_rows(stack, case_no):
                           "ORDER BY id", (case_no,)).fetchall()
 
 
+@pytest.mark.stack
 def test_operator_erase_clears_every_store(stack):
     sender, key, case = conversation_with_a_case(stack)
     case_no = case["case_no"]
@@ -75,10 +77,12 @@ def test_operator_erase_clears_every_store(stack):
     assert (actor, action) == ("operator-token", "case.erase") and json.loads(detail)["tracker"] is True
 
 
+@pytest.mark.stack
 def test_a_worker_erases_their_own_case_with_number_and_code(stack):
     sender, _, case = conversation_with_a_case(stack)
     case_no, code = case["case_no"], case["follow_code"]
-    wrong = requests.post(stack.web + "/api/follow/erase", json={"case_no": case_no, "follow_code": "ZZZZ2222"}, timeout=30)
+    wrong = requests.post(stack.web + "/api/follow/erase", json={"case_no": case_no, "follow_code": "ZZZZ2222"},
+                          timeout=30)
     assert wrong.status_code == 404 and stack.api(f"/api/cases/{case_no}").json()["name"] == "孙芳"
     last4 = requests.post(stack.web + "/api/follow/erase", json={"case_no": case_no, "phone_last4": "5678"}, timeout=30)
     assert last4.status_code == 400
@@ -92,6 +96,7 @@ def test_a_worker_erases_their_own_case_with_number_and_code(stack):
                          timeout=30).status_code == 200
 
 
+@pytest.mark.stack
 def test_the_bots_client_erases_for_the_chat(stack):
     sender, _, case = conversation_with_a_case(stack)
     client = CaseClient(stack.web, SERVICE_TOKEN, Outbox(stack.workdir / "bot-outbox.sqlite3"))
@@ -106,6 +111,7 @@ def test_the_bots_client_erases_for_the_chat(stack):
     assert client.lookup(case["case_no"], case["follow_code"], sender)["status"] == "draft"
 
 
+@pytest.mark.stack
 def test_forwarding_headers_count_only_from_a_trusted_proxy(tmp_path, monkeypatch):
     """Loopback is not the proxy here: a client cannot pick a new address per try with a header."""
     port = free_port()
@@ -145,6 +151,7 @@ def old_draft(db_path):
     return case["case_no"]
 
 
+@pytest.mark.db
 def test_purge_by_hand(tmp_path):
     import subprocess
     import sys
@@ -164,6 +171,7 @@ def test_purge_by_hand(tmp_path):
             None, None, "wage_arrears")
 
 
+@pytest.mark.stack
 def test_the_web_side_purges_on_its_own(tmp_path, monkeypatch):
     case_no = old_draft(tmp_path / "cases.sqlite3")
     monkeypatch.setenv("GONGYOU_RASA_URL", f"http://127.0.0.1:{free_port()}")

@@ -168,7 +168,8 @@ def test_login_is_throttled_and_logout_ends_the_session(stack):
     assert requests.post(url, data="username=x&password=y", timeout=30,
                          headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 415
     for _ in range(5):
-        assert requests.post(url, json={"username": username, "password": "wrong password"}, timeout=30).status_code == 401
+        wrong = {"username": username, "password": "wrong password"}
+        assert requests.post(url, json=wrong, timeout=30).status_code == 401
     paused = requests.post(url, json={"username": username, "password": PASSWORD}, timeout=30)
     assert paused.status_code == 429 and int(paused.headers["Retry-After"]) > 0
 
@@ -189,7 +190,8 @@ def test_the_operator_token_bootstraps_accounts_and_refuses_bad_ones(stack):
 def test_assist_reads_a_call_with_the_bots_model_and_saves_a_draft(stack):
     username = add_operator(stack)
     boss = Browser(stack, username)
-    result = boss.post("/api/console/assist", json={"text": "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万"}).json()
+    result = boss.post("/api/console/assist",
+                       json={"text": "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万"}).json()
     assert result["category"] == "wage_arrears" and result["intent"]["confidence"] > 0.5
     assert result["facts"]["amount"] == 80000 and result["facts"]["worker_count"] == 16
     assert "第十条" in result["guidance"] and "群体性纠纷" in result["guidance"]
@@ -223,7 +225,8 @@ def test_dashboard_counts_match_the_queue(stack):
     assert any(d["district"] == "珠山区" for d in figures["by_district"])
     station = Browser(stack, add_operator(stack, "station", "jdz-taoxichuan"))
     theirs = station.get("/api/console/dashboard").json()
-    assert theirs["scope"] == "jdz-taoxichuan" and theirs["total"] == len(station.get("/api/console/cases?status=").json()["cases"])
+    assert theirs["scope"] == "jdz-taoxichuan"
+    assert theirs["total"] == len(station.get("/api/console/cases?status=").json()["cases"])
 
 
 def test_station_operators_see_only_their_stations_handoffs_and_each_view_is_audited(stack):

@@ -94,7 +94,7 @@ class Accounts:
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                raise AccountError("这个用户名已经有人用了。")
+                raise AccountError("这个用户名已经有人用了。") from None
             made = principal_of(operator)
         if self._audit is not None:
             self._audit.record(actor, "account.add", None,
@@ -173,7 +173,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"已创建 {made.username}（{made.role}）")
         elif args.command == "list":
             for row in accounts.list():
-                print(f"{row['username']}\t{row['role']}\t{row['station_id'] or '-'}\t{'启用' if row['active'] else '停用'}")
+                state = "启用" if row["active"] else "停用"
+                print(f"{row['username']}\t{row['role']}\t{row['station_id'] or '-'}\t{state}")
         else:
             if not accounts.set_active(args.username, args.command == "enable"):
                 print("没有这个用户名", file=sys.stderr)

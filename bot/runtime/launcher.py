@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import settings
 from bot.web.health import all_health_urls, wait_until_healthy
@@ -84,7 +84,7 @@ def environment() -> Dict[str, str]:
     return env
 
 
-def wait_until_up(timeout: float = 240, processes: List[subprocess.Popen] = ()) -> bool:
+def wait_until_up(timeout: float = 240, processes: Sequence[subprocess.Popen] = ()) -> bool:
     """True once every part answers; False at the timeout or as soon as a process has died."""
     return not wait_until_healthy(all_health_urls(), timeout, {str(i): p for i, p in enumerate(processes)})
 
@@ -112,7 +112,11 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def on_sigterm(*_: Any) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         if wait_until_up(processes=list(procs.values())):
             p = ports()
