@@ -2,9 +2,12 @@
 follow code; 401 and 404 as the contract says; nothing cached; the right route for the category."""
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import SERVICE_TOKEN
+
+pytestmark = [pytest.mark.stack, pytest.mark.system]
 
 CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
 

@@ -19,8 +19,8 @@ from bot.console.handoffs import Handoffs
 from bot.console.queue import Queue
 from bot.stations.store import load_all
 from bot.storage.engine import session_factory
-from bot.web.auth import OPERATOR, SERVICE, bearer
 from bot.web import documents
+from bot.web.auth import OPERATOR, SERVICE, bearer
 from bot.web.blocking import run
 from bot.web.console_guard import TOKEN_PRINCIPAL
 from bot.web.lookup_guard import TOO_MANY
