@@ -46,8 +46,8 @@ class ActionFindStation(Action):
     def _answer(self, finder, metadata, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         if "location" in metadata:
             where, problem = locate_position(metadata["location"])
-            if problem:
-                dispatcher.utter_message(text=problem)
+            if where is None:  # then problem says why
+                dispatcher.utter_message(text=problem or say.UNKNOWN_PLACE)
                 return
         else:
             text = tracker.latest_message.get("text") or ""
@@ -59,12 +59,15 @@ class ActionFindStation(Action):
             if where.status == UNKNOWN and not entity and not answering:
                 earlier = tracker.get_slot("location")
                 kiosk = finder.kiosk_place(metadata.get("kiosk_station"))
-                if not earlier and not kiosk:
+                if earlier:
+                    where = finder.where(earlier)
+                elif kiosk:
+                    where = kiosk
+                else:
                     # "在哪仲裁" is also a question about jurisdiction: answer it before asking.
                     note = venue_note(text)
                     dispatcher.utter_message(text=f"{note}\n{say.ASK_PLACE}" if note else say.ASK_PLACE)
                     return
-                where = finder.where(earlier) if earlier else kiosk
             if where.status == AMBIGUOUS:
                 dispatcher.utter_message(**say.which_one(where.name, where.choices))
                 return

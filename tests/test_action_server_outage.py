@@ -14,6 +14,8 @@ from bot.cases.numbers import find_case_no
 from bot.dialogue import intake
 from tests.conftest import start_stack, stop_stack
 
+pytestmark = pytest.mark.stack
+
 STALL_LIMIT = 5.0  # seconds; one stalled submission takes ~35 s (3 tries × 10 s read timeout + backoff)
 
 

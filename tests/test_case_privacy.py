@@ -90,7 +90,8 @@ def test_a_database_stamped_with_the_two_old_heads_upgrades(engine):  # noqa: F8
         connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0003_console')"))
     upgrade(engine)
     with engine.connect() as connection:
-        assert [r[0] for r in connection.execute(text("SELECT version_num FROM alembic_version"))] == [newest_revision()]
+        versions = [r[0] for r in connection.execute(text("SELECT version_num FROM alembic_version"))]
+        assert versions == [newest_revision()]
 
 
 # -- consent --------------------------------------------------------------------------------

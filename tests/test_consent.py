@@ -3,11 +3,14 @@ run as Rasa would run them (no action server, no mocks)."""
 import asyncio
 from datetime import datetime, timezone
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ActionIntakeDeny, ValidateCaseForm
 from bot.dialogue import conversation, intake, privacy_notice
+
+pytestmark = pytest.mark.unit
 
 FORM = ["category", "consent", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
         "health_consent", "description", "confirmed"]

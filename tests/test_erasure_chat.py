@@ -3,9 +3,13 @@ and the case service's erasure runs; read back from the case API and the convers
 import re
 import uuid
 
+import pytest
+
 from bot.cases.numbers import PATTERN as CASE_NUMBER
 from bot.dialogue import conversation
 from tests.test_intake_e2e import say, slots
+
+pytestmark = pytest.mark.stack
 
 CASE_NO = re.compile(CASE_NUMBER)
 

@@ -173,8 +173,9 @@ def test_the_summary_lists_every_field_and_the_time_limit_warning():
 
 
 def test_the_payload_drops_unknowns():
-    sent = payload({"category": "wage_arrears", "name": "孙芳", "employer": UNKNOWN, "duration": 2, "amount": ""},
-                   "s1")
+    consent = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
+    sent = payload({"category": "wage_arrears", "name": "孙芳", "employer": UNKNOWN, "duration": 2, "amount": "",
+                    "consent": consent}, "s1")
     assert sent["employer"] is None and sent["amount"] is None and sent["period_months"] == 2
     assert sent["sender_id"] == "s1" and sent["name"] == "孙芳"
 

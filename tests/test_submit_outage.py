@@ -4,6 +4,7 @@ keeps the last good list. Real SQLite made unreachable, the real web side starte
 import asyncio
 import logging
 
+import pytest
 import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,6 +18,8 @@ from bot.dialogue import intake
 from bot.dialogue.privacy_notice import agreement
 from tests.conftest import free_port
 from tests.test_case_client import OPERATOR, TOKEN, start_web
+
+pytestmark = pytest.mark.stack
 
 
 def confirmed(sender, message_id, phone):

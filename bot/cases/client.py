@@ -194,6 +194,8 @@ class CaseClient:
     def _submit_local(self, payload: Dict[str, Any], key: str) -> Submission:
         from bot.cases.lifecycle import InvalidCase
 
+        assert self._local is not None  # called only in local mode
+
         try:
             case, _ = self._local.open_draft(payload, key)
         except InvalidCase as problem:

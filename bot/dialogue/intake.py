@@ -9,10 +9,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
 from bot.cases.wording import draft_reminder
-from bot.topics import TOPICS
-from bot.law.guidance import guidance_for
-from bot.text.chinese_numbers import normalise_phone, phone_digits, parse_amount, parse_count, parse_duration
 from bot.dialogue.privacy_notice import is_agreement
+from bot.law.guidance import guidance_for
+from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, phone_digits
+from bot.topics import TOPICS
 
 UNKNOWN = "不清楚"
 FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
@@ -66,7 +66,8 @@ def _named(value: Any, problem: str, prefix: Optional[re.Pattern] = None) -> Tup
 
 
 def check_employer(value: Any) -> Tuple[Optional[str], Optional[str]]:
-    return _named(value, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。", _EMPLOYER_PREFIX)
+    return _named(value, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。",
+                  _EMPLOYER_PREFIX)
 
 
 def check_location(value: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -222,7 +223,8 @@ def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
         "reminder": draft_reminder(case.get("category")),
         "station": {"name": station.name, "address": station.address, "phone": station.phone_or_hotline,
                     "hours": station.hours} if station is not None else (
-                        {"name": where["name"], "address": "", "phone": "", "hours": ""} if where.get("name") else None),
+                        {"name": where["name"], "address": "", "phone": "", "hours": ""}
+                        if where.get("name") else None),
     }
 
 
