@@ -1,4 +1,5 @@
 """The legal calculators as a short form: ask only what the chosen calculator needs."""
+
 from datetime import date
 from typing import Any, Dict, List, Text
 
@@ -8,8 +9,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import calculation_flow as flow
 
-CALC_SLOTS = ["calculator", "calc_wage", "calc_months", "calc_average", "calc_start", "calc_signed",
-              "calc_left", "calc_claim", "calc_knew"]
+CALC_SLOTS = [
+    "calculator",
+    "calc_wage",
+    "calc_months",
+    "calc_average",
+    "calc_start",
+    "calc_signed",
+    "calc_left",
+    "calc_claim",
+    "calc_knew",
+]
 
 
 def _validator(slot: str):

@@ -6,6 +6,7 @@ database query made inside `async def run` stops all of them until it returns (a
 the case service is down). Such calls go to a thread pool of their own, so a slow case service
 holds a few threads, not the loop, and not the threads asyncio keeps for itself.
 """
+
 import asyncio
 import functools
 import logging

@@ -23,8 +23,9 @@ class ActionComplaintReply(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        reply = complaint_reply(intent, Facts.from_slots(tracker.current_slot_values()),
-                                tracker.latest_message.get("text") or "")
+        reply = complaint_reply(
+            intent, Facts.from_slots(tracker.current_slot_values()), tracker.latest_message.get("text") or ""
+        )
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []

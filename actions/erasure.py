@@ -4,6 +4,7 @@ case service removes their personal data everywhere (case database, tracker, out
 There is no intent of its own (contract §1 fixes the intents): the actions that receive such a
 request ("删除我的信息" parses as case_status, or as nothing) see it in the words and start here.
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -71,8 +72,9 @@ class ActionEraseOwn(Action):
             return reset
         case_no = tracker.get_slot("erase_case_no")
         try:
-            done = await blocking(case_client().erase_own, case_no, tracker.get_slot("erase_follow_code"),
-                                  tracker.sender_id)
+            done = await blocking(
+                case_client().erase_own, case_no, tracker.get_slot("erase_follow_code"), tracker.sender_id
+            )
         except ThrottledLookup as throttled:  # too many wrong codes for this case or conversation
             dispatcher.utter_message(text=str(throttled) or conversation.ERASE_THROTTLED)
             return reset
@@ -87,6 +89,17 @@ class ActionEraseOwn(Action):
             return reset
         dispatcher.utter_message(text=conversation.ERASE_DONE)
         # What this conversation still holds about the case goes too.
-        forget = [SlotSet(s, None) for s in ("name", "phone", "description", "case_no", "pending_case_key",
-                                              "lookup_case_no", "location", "employer")]
+        forget = [
+            SlotSet(s, None)
+            for s in (
+                "name",
+                "phone",
+                "description",
+                "case_no",
+                "pending_case_key",
+                "lookup_case_no",
+                "location",
+                "employer",
+            )
+        ]
         return reset + forget

@@ -1,4 +1,5 @@
 """Handing a worker to a person: on request, or when the bot failed twice in a row."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -15,8 +16,14 @@ from bot.topics import FALLBACK_INTENT
 async def _handoff(tracker: Tracker, reason: str) -> bool:
     # A kiosk's station takes its own callers; elsewhere the case service uses the worker's case.
     kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
-    return await blocking(case_client().handoff, tracker.sender_id, reason, conversation.transcript(tracker.events),
-                          tracker.get_slot("phone"), kiosk if isinstance(kiosk, str) else None)
+    return await blocking(
+        case_client().handoff,
+        tracker.sender_id,
+        reason,
+        conversation.transcript(tracker.events),
+        tracker.get_slot("phone"),
+        kiosk if isinstance(kiosk, str) else None,
+    )
 
 
 class ActionHandoff(Action):

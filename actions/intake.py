@@ -1,5 +1,6 @@
 """The draft-case form: the privacy notice and agreement, validation, the confirmation summary,
 submission and cancelling."""
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -16,8 +17,7 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = list(intake.FIELDS) + ["consent", "health_consent", "confirmed"]
 
 
-def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher,
-             tracker: Tracker) -> Dict[Text, Any]:
+def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     text = tracker.latest_message.get("text") or ""
     if tracker.get_slot("requested_slot") == field and intake.corrects_another_field(text, field):
         # The text was taken for this slot only because it was the one asked; the entity
@@ -39,6 +39,7 @@ def _validator(field: str, check):
 
 def _personal_validator(field: str, check):
     """A personal field is taken only once the worker agreed (a phone number said earlier is dropped)."""
+
     def validate(self, value, dispatcher, tracker, domain):
         if not privacy_notice.is_agreement(tracker.get_slot("consent")):
             return {field: None}
@@ -126,10 +127,13 @@ class ActionAskConfirmed(Action):
         return "action_ask_confirmed"
 
     async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=intake.summary(tracker.current_slot_values()), buttons=[
-            {"title": "确认提交", "payload": "/affirm"},
-            {"title": "取消登记", "payload": "/deny"},
-        ])
+        dispatcher.utter_message(
+            text=intake.summary(tracker.current_slot_values()),
+            buttons=[
+                {"title": "确认提交", "payload": "/affirm"},
+                {"title": "取消登记", "payload": "/deny"},
+            ],
+        )
         return []
 
 
@@ -151,8 +155,12 @@ class ActionSubmitCase(Action):
         # Kept on disk before anything that can fail (routing reads the station database):
         # a confirmed draft is never lost.
         await blocking(client.outbox.put, key, payload)
-        routed = await blocking(_route, payload["location"], slots.get("category"),
-                                (tracker.latest_message.get("metadata") or {}).get("kiosk_station"))
+        routed = await blocking(
+            _route,
+            payload["location"],
+            slots.get("category"),
+            (tracker.latest_message.get("metadata") or {}).get("kiosk_station"),
+        )
         if routed:
             payload["station_id"], payload["station_name"] = routed[0].id, routed[0].name
         result = await blocking(client.submit, payload, key)
@@ -163,8 +171,10 @@ class ActionSubmitCase(Action):
             dispatcher.utter_message(text=intake.QUEUED_TEXT)
             return _reset() + [SlotSet("pending_case_key", key)]
         assert result.case is not None  # a Submission holds a case, an error, or its place in the outbox
-        dispatcher.utter_message(text=intake.submitted_text(result.case),
-                                 json_message={"case": intake.case_card(result.case, routed[0] if routed else None)})
+        dispatcher.utter_message(
+            text=intake.submitted_text(result.case),
+            json_message={"case": intake.case_card(result.case, routed[0] if routed else None)},
+        )
         if routed:
             dispatcher.utter_message(text=routed[1])
         return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]

@@ -1,4 +1,5 @@
 """Finding the nearest service station, from a shared position or a place named in text."""
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -74,14 +75,19 @@ class ActionFindStation(Action):
             if where.status != FOUND:
                 dispatcher.utter_message(text=say.UNKNOWN_PLACE)
                 return
-        cards = finder.nearby(where, tracker.get_slot("category"), metadata.get("kiosk_station"),
-                              asked=tracker.latest_message.get("text") or "")
+        cards = finder.nearby(
+            where,
+            tracker.get_slot("category"),
+            metadata.get("kiosk_station"),
+            asked=tracker.latest_message.get("text") or "",
+        )
         if not say.is_near(cards):
             dispatcher.utter_message(text=say.none_near(where.name))
             return
         channel = tracker.get_latest_input_channel() or ""
-        dispatcher.utter_message(text=say.introduction(where.name, cards, channel, describe),
-                                 json_message={"stations": cards})
+        dispatcher.utter_message(
+            text=say.introduction(where.name, cards, channel, describe), json_message={"stations": cards}
+        )
 
 
 def _notice_given(tracker: Tracker) -> bool:

@@ -3,6 +3,7 @@
 The throttle lives where the check is made, in the case service's lookup API: this action
 passes the conversation's sender id so wrong guesses count per case and per conversation.
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -50,7 +51,9 @@ class ActionCaseStatus(Action):
         try:
             found = await blocking(client.lookup, case_no, code, tracker.sender_id)
         except ThrottledLookup:
-            dispatcher.utter_message(text=f"试错的次数太多了，为了保护您的信息，请过15分钟再查，或打{hotlines.RENSHE}询问。")
+            dispatcher.utter_message(
+                text=f"试错的次数太多了，为了保护您的信息，请过15分钟再查，或打{hotlines.RENSHE}询问。"
+            )
             return reset
         except Exception:
             dispatcher.utter_message(text="系统有点忙，暂时查不到，请稍后再试。")

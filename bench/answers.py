@@ -10,6 +10,7 @@ to a chooser or a fallback; topic accuracy on the long multi-problem messages ap
     python bench/answers.py --rankers              # retrieval alone: TF-IDF and BM25 variants
     python bench/answers.py --calibrate            # the figures behind the thresholds
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,15 +56,20 @@ def respond(intent: str, text: str):
 
     if intent in TOPICS:
         reply = complaints.complaint_reply(intent, complaints.Facts(), text)
-    elif hasattr(complaints, "question_reply") and intent in ("dispute_procedure", "out_of_scope", "nlu_fallback",
-                                                             "job_seeking", "inform", "bot_challenge"):
+    elif hasattr(complaints, "question_reply") and intent in (
+        "dispute_procedure",
+        "out_of_scope",
+        "nlu_fallback",
+        "job_seeking",
+        "inform",
+        "bot_challenge",
+    ):
         reply = complaints.question_reply(intent, text)
     elif hasattr(complaints, "question_reply") and intent == "find_station":
         from bot.dialogue.answers import venue_note
 
         note = venue_note(text)  # said before "您在哪个区县或街道？"
-        return ("answer", None, "dispute_procedure", note) if note else \
-            ("fallback:find_station", None, None, "")
+        return ("answer", None, "dispute_procedure", note) if note else ("fallback:find_station", None, None, "")
     else:
         reply = None  # case status, job seeking, stations, small talk: no answer to the question
     if reply is None:
@@ -96,26 +102,36 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
     counts = Counter(o.verdict for o in outcomes)
     multi = [(i, o) for i, o in zip(items, outcomes) if i.get("multi")]
     topic_right = sum(1 for i, o in multi if o.topic == i.get("topic"))
-    lines = [f"answers on {n} held-out questions ({HELDOUT.relative_to(ROOT)})",
-             f"  right fact     {counts[RIGHT] / n:6.1%}  ({counts[RIGHT]})",
-             f"  wrong fact     {counts[WRONG] / n:6.1%}  ({counts[WRONG]})",
-             f"  no fact        {counts[MISSED] / n:6.1%}  ({counts[MISSED]})",
-             f"  chooser/fallback {counts[FALLBACK] / n:4.1%}  ({counts[FALLBACK]})"]
+    lines = [
+        f"answers on {n} held-out questions ({HELDOUT.relative_to(ROOT)})",
+        f"  right fact     {counts[RIGHT] / n:6.1%}  ({counts[RIGHT]})",
+        f"  wrong fact     {counts[WRONG] / n:6.1%}  ({counts[WRONG]})",
+        f"  no fact        {counts[MISSED] / n:6.1%}  ({counts[MISSED]})",
+        f"  chooser/fallback {counts[FALLBACK] / n:4.1%}  ({counts[FALLBACK]})",
+    ]
     if multi:
-        lines.append(f"  multi-problem messages: topic accuracy {topic_right / len(multi):.1%} "
-                     f"({topic_right}/{len(multi)}), right fact "
-                     f"{sum(1 for _, o in multi if o.verdict == RIGHT) / len(multi):.1%}")
-    for batch, name in ((1, "first batch (read while tuning)"), (2, "second batch (tuned on once)"),
-                        (3, "third batch (never tuned on)")):
+        lines.append(
+            f"  multi-problem messages: topic accuracy {topic_right / len(multi):.1%} "
+            f"({topic_right}/{len(multi)}), right fact "
+            f"{sum(1 for _, o in multi if o.verdict == RIGHT) / len(multi):.1%}"
+        )
+    for batch, name in (
+        (1, "first batch (read while tuning)"),
+        (2, "second batch (tuned on once)"),
+        (3, "third batch (never tuned on)"),
+    ):
         part = [o for i, o in zip(items, outcomes) if i.get("batch", 1) == batch]
         if part:
             pc = Counter(o.verdict for o in part)
-            lines.append(f"  {name}, {len(part)} questions: right {pc[RIGHT] / len(part):.1%}, "
-                         f"wrong {pc[WRONG] / len(part):.1%}, chooser/fallback {pc[FALLBACK] / len(part):.1%}")
+            lines.append(
+                f"  {name}, {len(part)} questions: right {pc[RIGHT] / len(part):.1%}, "
+                f"wrong {pc[WRONG] / len(part):.1%}, chooser/fallback {pc[FALLBACK] / len(part):.1%}"
+            )
     return "\n".join(lines)
 
 
 # --- retrieval alone: which ranker ------------------------------------------------------------
+
 
 def rankers():
     import numpy as np
@@ -149,8 +165,12 @@ def rankers():
         def scores(self, query):
             return np.asarray(self.bm25.get_scores(faq.tokens(query)))
 
-    return {"char TF-IDF (before issue 14)": CharTfidf, "words+chars TF-IDF": faq.TfidfRanker,
-            "rank-bm25 words+chars": RankBm25, "bm25s words+chars": Bm25s}
+    return {
+        "char TF-IDF (before issue 14)": CharTfidf,
+        "words+chars TF-IDF": faq.TfidfRanker,
+        "rank-bm25 words+chars": RankBm25,
+        "bm25s words+chars": Bm25s,
+    }
 
 
 def _loo_gongyou(rows, q_index):
@@ -170,8 +190,9 @@ def _loo_gongyou(rows, q_index):
     rest = vectorizer.transform([" ".join(p for p in entry.phrasings if p != q)])
     all_together = (together @ query).toarray().ravel()
     all_together[i] = (rest @ query).toarray()[0, 0]
-    return (best + faq.ANSWER_WEIGHT * (answers @ query).toarray().ravel() + faq.TOGETHER_WEIGHT * all_together) \
-        / (1 + faq.ANSWER_WEIGHT + faq.TOGETHER_WEIGHT)
+    return (best + faq.ANSWER_WEIGHT * (answers @ query).toarray().ravel() + faq.TOGETHER_WEIGHT * all_together) / (
+        1 + faq.ANSWER_WEIGHT + faq.TOGETHER_WEIGHT
+    )
 
 
 def compare_rankers(items: List[dict]) -> None:
@@ -203,15 +224,19 @@ def compare_rankers(items: List[dict]) -> None:
                 best[key] = max(best.get(key, -np.inf), score)
             held += any(str(m) in faq.by_key(max(best, key=best.get)).answer for m in item["must"])
         ms = (time.perf_counter() - start) * 1000 / (len(rows) + len(items))
-        print(f"{name:34s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   "
-              f"{ms:5.2f} ms/query")
+        print(
+            f"{name:34s} dev top-1 {dev / len(rows):6.1%}   held-out fact {held / len(items):6.1%}   {ms:5.2f} ms/query"
+        )
     start = time.perf_counter()
     dev = sum(faq.entries()[int(_loo_gongyou(rows, k).argmax())].key == e.key for k, (e, _) in enumerate(rows))
-    held = sum(any(str(m) in faq.entries()[int(faq.scores(item["q"]).argmax())].answer for m in item["must"])
-               for item in items)
+    held = sum(
+        any(str(m) in faq.entries()[int(faq.scores(item["q"]).argmax())].answer for m in item["must"]) for item in items
+    )
     ms = (time.perf_counter() - start) * 1000 / (len(rows) + len(items))
-    print(f"{'GongYou: + answer + all phrasings':34s} dev top-1 {dev / len(rows):6.1%}   held-out fact "
-          f"{held / len(items):6.1%}   {ms:5.2f} ms/query")
+    print(
+        f"{'GongYou: + answer + all phrasings':34s} dev top-1 {dev / len(rows):6.1%}   held-out fact "
+        f"{held / len(items):6.1%}   {ms:5.2f} ms/query"
+    )
 
 
 def calibrate() -> None:
@@ -235,8 +260,19 @@ def calibrate() -> None:
     negatives = []
     for path in glob.glob(str(ROOT / "data" / "nlu" / "*.yml")):
         for block in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("nlu") or []:
-            if block.get("intent") in ("out_of_scope", "greet", "goodbye", "bot_challenge", "thanks", "affirm",
-                                       "deny", "job_seeking", "case_status", "human_handoff", "inform"):
+            if block.get("intent") in (
+                "out_of_scope",
+                "greet",
+                "goodbye",
+                "bot_challenge",
+                "thanks",
+                "affirm",
+                "deny",
+                "job_seeking",
+                "case_status",
+                "human_handoff",
+                "inform",
+            ):
                 negatives += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
     print(f"leave-one-out top-1 {right.mean():.1%} over {len(rows)} phrasings; {len(negatives)} negatives")
     for th in (0.15, 0.2, 0.25, 0.3):

@@ -9,6 +9,7 @@ bench/load.py and restarts PostgreSQL at a quarter of the run and Redis at the h
 every error the workers got, by kind (they are reported, not hidden), and checks the case table:
 every case number a worker was shown is there, none twice.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,17 @@ class PrivatePostgres:
         self.start()
 
     def _ctl(self, action: str) -> None:
-        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-w", "-l", str(self.dir / "log"),
-                    "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1", action)
+        as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.dir),
+            "-w",
+            "-l",
+            str(self.dir / "log"),
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1",
+            action,
+        )
 
     def start(self) -> None:
         self._ctl("start")
@@ -66,8 +76,10 @@ class PrivateRedis:
         self.start()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         time.sleep(0.5)
 
     def restart(self) -> None:
@@ -103,13 +115,29 @@ def main() -> int:
     shutil.chown(workdir, "postgres") if os.geteuid() == 0 else None
     pg, rd = PrivatePostgres(workdir), PrivateRedis()
     env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
-    env.update({"TRACKER_DB_PORT": str(pg.port), "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/gongyou",
-                "REDIS_PORT": str(rd.port), "RABBITMQ_QUEUE": f"gongyou_disrupt_{pg.port}",
-                "RABBITMQ_EXCHANGE": f"gongyou_disrupt_{pg.port}", "TICKET_LOCK_LIFETIME": "10"})
+    env.update(
+        {
+            "TRACKER_DB_PORT": str(pg.port),
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/gongyou",
+            "REDIS_PORT": str(rd.port),
+            "RABBITMQ_QUEUE": f"gongyou_disrupt_{pg.port}",
+            "RABBITMQ_EXCHANGE": f"gongyou_disrupt_{pg.port}",
+            "TICKET_LOCK_LIFETIME": "10",
+        }
+    )
     # Production refuses to start without it; this run's own.
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
-    deployment = Deployment(ROOT / "models" / "gongyou.tar.gz", workdir / "run", replicas=2, actions=1, web=1,
-                            public_port=load.free_port(), env=env, consumer=False, restart=False)
+    deployment = Deployment(
+        ROOT / "models" / "gongyou.tar.gz",
+        workdir / "run",
+        replicas=2,
+        actions=1,
+        web=1,
+        public_port=load.free_port(),
+        env=env,
+        consumer=False,
+        restart=False,
+    )
     events = []
     try:
         deployment.start()
@@ -140,9 +168,11 @@ def main() -> int:
         for what, at in events:
             print(f"{at - start:6.1f} s  {what}")
         figures = load.figures(res, elapsed)
-        print(f"{figures['turns']} turns, {figures['turns/s']:.1f}/s, p50 {figures['p50 ms']:.0f} ms, "
-              f"p95 {figures['p95 ms']:.0f} ms, p99 {figures['p99 ms']:.0f} ms, "
-              f"{res.conversations} conversations completed")
+        print(
+            f"{figures['turns']} turns, {figures['turns/s']:.1f}/s, p50 {figures['p50 ms']:.0f} ms, "
+            f"p95 {figures['p95 ms']:.0f} ms, p99 {figures['p99 ms']:.0f} ms, "
+            f"{res.conversations} conversations completed"
+        )
         print(f"errors the workers saw: {res.errors or 'none'}")
         if res.error_times:
             seconds = sorted({int(t - start) for t in res.error_times})
@@ -154,8 +184,10 @@ def main() -> int:
             stored = [r.case_no for r in conn.execute(text("SELECT case_no FROM cases"))]
         engine.dispose()
         shown = set(res.cases)
-        print(f"cases shown {len(shown)}, stored {len(stored)}, shown but missing {len(shown - set(stored))}, "
-              f"stored twice {len(stored) - len(set(stored))}, stored but never shown {len(set(stored) - shown)}")
+        print(
+            f"cases shown {len(shown)}, stored {len(stored)}, shown but missing {len(shown - set(stored))}, "
+            f"stored twice {len(stored) - len(set(stored))}, stored but never shown {len(set(stored) - shown)}"
+        )
         outboxes = [p.name for p in (workdir / "run").glob("outbox-*.sqlite3")]
         print(f"outboxes: {outboxes} (drafts kept while the case service was down)")
     finally:

@@ -14,6 +14,7 @@ trained once into build/stock-rasa/) is then started with its own action server 
 same number of users with its own seven-turn script. Prints turns/s, p50/p95/p99, errors, the
 resident memory of every process of each stack, and the ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,7 +59,7 @@ Turn = Tuple[str, Callable[[str], bool]]
 def gongyou_script(rng: random.Random) -> List[Turn]:
     """complaint → guidance → intake → confirmed case → status: 9 or 10 turns."""
     complaint, counted = rng.choice(COMPLAINTS)
-    phone = f"13{rng.randint(5, 9)}{rng.randint(0, 10 ** 8 - 1):08d}"
+    phone = f"13{rng.randint(5, 9)}{rng.randint(0, 10**8 - 1):08d}"
     turns: List[Turn] = [
         (complaint, lambda r: "拖欠工资" in r),
         ("/open_case", lambda r: "姓名" in r),
@@ -104,8 +105,9 @@ class Results:
 async def say(client: httpx.AsyncClient, url: str, sender: str, text: str, res: Results) -> Optional[str]:
     start = time.perf_counter()
     try:
-        reply = await client.post(url, json={"sender": sender, "message": text,
-                                             "message_id": uuid.uuid4().hex}, timeout=60)
+        reply = await client.post(
+            url, json={"sender": sender, "message": text, "message_id": uuid.uuid4().hex}, timeout=60
+        )
     except httpx.HTTPError as exc:
         res.error(type(exc).__name__)
         return None
@@ -141,8 +143,9 @@ async def stock_conversation(client, url, rng, think, res: Results, deadline: fl
     await run_script(client, url, rng, think, res, STOCK_TURNS)
 
 
-async def drive(url: str, users: int, duration: float, think: Sequence[float], conversation,
-                seed: int = 1) -> Tuple[Results, float]:
+async def drive(
+    url: str, users: int, duration: float, think: Sequence[float], conversation, seed: int = 1
+) -> Tuple[Results, float]:
     res = Results()
     limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
     async with httpx.AsyncClient(limits=limits) as client:
@@ -180,9 +183,13 @@ def start_gongyou(workdir: Path) -> Tuple[subprocess.Popen, str]:
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["PYTHONPATH"] = str(ROOT)
     log = open(workdir / "gongyou.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher",
-                             "--model", str(ROOT / "models" / "gongyou.tar.gz")],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.runtime.launcher", "--model", str(ROOT / "models" / "gongyou.tar.gz")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     wait_for([f"http://localhost:{ports['GONGYOU_WEB_PORT']}/healthz"], proc)
     return proc, f"http://localhost:{ports['GONGYOU_RASA_PORT']}"
 
@@ -197,8 +204,14 @@ def stock_project() -> Path:
         shutil.rmtree(STOCK_DIR, ignore_errors=True)
         STOCK_DIR.mkdir(parents=True)
         print("training the stock `rasa init` assistant (once) …", flush=True)
-        subprocess.run([rasa, "init", "--no-prompt", "--init-dir", str(STOCK_DIR)], cwd=STOCK_DIR, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
+        subprocess.run(
+            [rasa, "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
+            cwd=STOCK_DIR,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=1800,
+        )
     return STOCK_DIR
 
 
@@ -209,17 +222,23 @@ def start_stock() -> Tuple[subprocess.Popen, subprocess.Popen, str]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     log = open(project / "run.log", "w")
     # Its own action server, as `rasa init` sets it up (the template's actions.py).
-    actions = subprocess.Popen([rasa, "run", "actions", "--port", str(actions_port)], cwd=project, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    server = subprocess.Popen([rasa, "run", "--enable-api", "--port", str(port)], cwd=project, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    actions = subprocess.Popen(
+        [rasa, "run", "actions", "--port", str(actions_port)],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = subprocess.Popen(
+        [rasa, "run", "--enable-api", "--port", str(port)], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     wait_for([f"http://localhost:{port}/", f"http://localhost:{actions_port}/health"], server)
     return server, actions, f"http://localhost:{port}"
 
 
 def tree_rss(root_pids: List[int]) -> Dict[str, float]:
     """Resident memory (MB) of each process under these pids, by a readable name."""
-    return tree_measure(root_pids, lambda proc: proc.memory_info().rss / 2 ** 20)
+    return tree_measure(root_pids, lambda proc: proc.memory_info().rss / 2**20)
 
 
 def tree_cpu(root_pids: List[int]) -> Dict[str, float]:
@@ -251,8 +270,7 @@ def tree_measure(root_pids: List[int], measure) -> Dict[str, float]:
 
 
 def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], turns: int) -> None:
-    parts = ", ".join(f"{name} {(after[name] - before.get(name, 0)) * 1000 / max(turns, 1):.0f}"
-                      for name in after)
+    parts = ", ".join(f"{name} {(after[name] - before.get(name, 0)) * 1000 / max(turns, 1):.0f}" for name in after)
     print(f"CPU ms per turn {title}: {parts}")
 
 
@@ -293,8 +311,15 @@ def figures(res: Results, elapsed: float) -> Dict[str, float]:
     def pct(q: float) -> float:
         return lat[min(len(lat) - 1, int(round(q / 100 * (len(lat) - 1))))] * 1000 if lat else float("nan")
 
-    return {"turns": len(lat), "turns/s": len(lat) / elapsed, "p50 ms": pct(50), "p95 ms": pct(95),
-            "p99 ms": pct(99), "errors": sum(res.errors.values()), "conversations": res.conversations}
+    return {
+        "turns": len(lat),
+        "turns/s": len(lat) / elapsed,
+        "p50 ms": pct(50),
+        "p95 ms": pct(95),
+        "p99 ms": pct(99),
+        "errors": sum(res.errors.values()),
+        "conversations": res.conversations,
+    }
 
 
 def print_table(rows: Dict[str, Dict[str, float]]) -> None:
@@ -302,8 +327,9 @@ def print_table(rows: Dict[str, Dict[str, float]]) -> None:
     keys = list(next(iter(rows.values())))
     print(f"{'':16}" + "".join(f"{n:>16}" for n in names))
     for key in keys:
-        cells = "".join(f"{rows[n][key]:>16.1f}" if isinstance(rows[n][key], float) else f"{rows[n][key]:>16}"
-                        for n in names)
+        cells = "".join(
+            f"{rows[n][key]:>16.1f}" if isinstance(rows[n][key], float) else f"{rows[n][key]:>16}" for n in names
+        )
         print(f"{key:16}{cells}")
 
 
@@ -323,8 +349,11 @@ def main() -> int:
     parser.add_argument("--stock-only", action="store_true")
     args = parser.parse_args()
     rows: Dict[str, Dict[str, float]] = {}
-    print(f"{args.users} simulated workers, {args.duration:.0f} s each stack, think time "
-          f"{args.think[0]}–{args.think[1]} s, REST channel", flush=True)
+    print(
+        f"{args.users} simulated workers, {args.duration:.0f} s each stack, think time "
+        f"{args.think[0]}–{args.think[1]} s, REST channel",
+        flush=True,
+    )
 
     if not args.stock_only:
         workdir = Path(tempfile.mkdtemp(prefix="gongyou-load-"))
@@ -332,8 +361,9 @@ def main() -> int:
         pids = [proc.pid] if proc else args.pids
         try:
             cpu = tree_cpu(pids)
-            res, elapsed = asyncio.run(drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think,
-                                             gongyou_conversation))
+            res, elapsed = asyncio.run(
+                drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think, gongyou_conversation)
+            )
             cpu_after = tree_cpu(pids)
             rss = tree_rss(pids)
         finally:
@@ -342,8 +372,10 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
         rows["GongYou"] = figures(res, elapsed)
         dup = len(res.cases) - len(set(res.cases))
-        print(f"GongYou: {len(res.cases)} cases opened, {dup} case numbers shown twice; errors: {res.errors or 'none'}",
-              flush=True)
+        print(
+            f"GongYou: {len(res.cases)} cases opened, {dup} case numbers shown twice; errors: {res.errors or 'none'}",
+            flush=True,
+        )
         print_rss("GongYou", rss)
         print_cpu("GongYou", cpu, cpu_after, len(res.latencies))
 
@@ -351,8 +383,9 @@ def main() -> int:
         server, actions, url = start_stock()
         try:
             cpu = tree_cpu([server.pid, actions.pid])
-            res, elapsed = asyncio.run(drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think,
-                                             stock_conversation))
+            res, elapsed = asyncio.run(
+                drive(url + "/webhooks/rest/webhook", args.users, args.duration, args.think, stock_conversation)
+            )
             cpu_after = tree_cpu([server.pid, actions.pid])
             rss = tree_rss([server.pid, actions.pid])
         finally:

@@ -1,8 +1,9 @@
 """NLU figures on the held-out set: accuracy, macro-F1, confusions, entity values, latency.
 
-    make bench                                   # the model `make train` built
-    python bench/nlu.py --model a.tar.gz --model b.tar.gz --show-misses
+make bench                                   # the model `make train` built
+python bench/nlu.py --model a.tar.gz --model b.tar.gz --show-misses
 """
+
 from __future__ import annotations
 
 import argparse

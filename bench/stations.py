@@ -4,6 +4,7 @@ AMBIGUOUS/UNKNOWN).
 
     .venv/bin/python bench/stations.py [--stations 100000] [--queries 2000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ def percentile(values, q):
 
 def bench_nearest(n_stations: int, n_queries: int) -> None:
     rng = random.Random(1)
-    stations = [Station(str(i), f"站{i}", KINDS[i % len(KINDS)], "", "", rng.uniform(18, 50), rng.uniform(75, 134))
-                for i in range(n_stations)]
+    stations = [
+        Station(str(i), f"站{i}", KINDS[i % len(KINDS)], "", "", rng.uniform(18, 50), rng.uniform(75, 134))
+        for i in range(n_stations)
+    ]
     start = time.perf_counter()
     index = StationIndex(stations)
     build_ms = (time.perf_counter() - start) * 1000
@@ -43,8 +46,10 @@ def bench_nearest(n_stations: int, n_queries: int) -> None:
             t = time.perf_counter()
             index.nearest(*p, k=3, kinds=kinds)
             times.append((time.perf_counter() - t) * 1000)
-        print(f"nearest 3 of {n_stations:,} stations ({label}): p50 {percentile(times, 50):.3f} ms, "
-              f"p95 {percentile(times, 95):.3f} ms, mean {statistics.mean(times):.3f} ms")
+        print(
+            f"nearest 3 of {n_stations:,} stations ({label}): p50 {percentile(times, 50):.3f} ms, "
+            f"p95 {percentile(times, 95):.3f} ms, mean {statistics.mean(times):.3f} ms"
+        )
     print(f"index build: {build_ms:.0f} ms")
 
 
@@ -60,8 +65,9 @@ def bench_places(path: Path) -> None:
             right += 1
         else:
             misses.append((row["text"], row["expected"], got))
-    print(f"text → place: {right}/{len(rows)} = {right / len(rows):.3f} "
-          f"(p50 {percentile(times, 50):.3f} ms per message)")
+    print(
+        f"text → place: {right}/{len(rows)} = {right / len(rows):.3f} (p50 {percentile(times, 50):.3f} ms per message)"
+    )
     for text, expected, got in misses:
         print(f"  miss: {text} | expected {expected} | got {got}")
 

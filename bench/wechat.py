@@ -5,6 +5,7 @@ Start GongYou with WECHAT_TOKEN set (e.g. `WECHAT_TOKEN=bench make run`), then:
 Each user sends signed XML with think time and waits for the passive reply; a `success`
 (answer sent later through the customer-service API) is counted separately.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,8 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.channels.wechat_sim import Simulator, message_xml, simulator_from, simulator_parser  # noqa: E402
 
-TURNS = ["老板欠我两个月工资，一共八千", "我们16个工人被拖了三个月工资", "公司不给交社保怎么办", "工伤认定要多久",
-         "被辞退了有补偿吗", "最近的服务站在哪", "我在渝中区", "加班费怎么算", "谢谢"]
+TURNS = [
+    "老板欠我两个月工资，一共八千",
+    "我们16个工人被拖了三个月工资",
+    "公司不给交社保怎么办",
+    "工伤认定要多久",
+    "被辞退了有补偿吗",
+    "最近的服务站在哪",
+    "我在渝中区",
+    "加班费怎么算",
+    "谢谢",
+]
 
 
 def user(sim: Simulator, turns: int, seed: int):
@@ -31,7 +41,7 @@ def user(sim: Simulator, turns: int, seed: int):
         text = rng.choice(TURNS)
         start = time.perf_counter()
         try:
-            reply = sim.post(message_xml(openid, "text", text, uuid.uuid4().int % 10 ** 16), timeout=10)
+            reply = sim.post(message_xml(openid, "text", text, uuid.uuid4().int % 10**16), timeout=10)
             elapsed = time.perf_counter() - start
             if reply.status_code != 200:
                 errors += 1
@@ -57,11 +67,15 @@ def main() -> None:
     deferred, errors = sum(r[1] for r in results), sum(r[2] for r in results)
     pct = lambda q: times[min(len(times) - 1, int(round(q / 100 * (len(times) - 1))))] * 1000  # noqa: E731
     mode = "safe (AES)" if args.aes_key else "plaintext"
-    print(f"{args.users} users × {args.turns} turns, {mode}: {len(times)} passive replies, "
-          f"{deferred} deferred to the customer-service API, {errors} errors")
+    print(
+        f"{args.users} users × {args.turns} turns, {mode}: {len(times)} passive replies, "
+        f"{deferred} deferred to the customer-service API, {errors} errors"
+    )
     if times:
-        print(f"passive reply p50 {pct(50):.0f} ms, p95 {pct(95):.0f} ms, max {times[-1] * 1000:.0f} ms, "
-              f"mean {statistics.mean(times) * 1000:.0f} ms")
+        print(
+            f"passive reply p50 {pct(50):.0f} ms, p95 {pct(95):.0f} ms, max {times[-1] * 1000:.0f} ms, "
+            f"mean {statistics.mean(times) * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

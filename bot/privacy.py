@@ -6,13 +6,14 @@ length decides what it is: 18 (17 and X) or 15 digits an ID card, 16 to 19 a ban
 1[3-9] a mobile, 0 and 9 to 11 more a landline. Dates, amounts and case numbers have other
 lengths and stay as they are; an unlucky run of digits is masked rather than missed.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 
-_D = "[0-9\uff10-\uff19]"                  # a digit, ASCII or full-width
-_S = "[ \u3000.\\-\uff0d\uff0e]?"           # at most one separator between two digits
+_D = "[0-9\uff10-\uff19]"  # a digit, ASCII or full-width
+_S = "[ \u3000.\\-\uff0d\uff0e]?"  # at most one separator between two digits
 _X = "[Xx\uff38\uff58]"
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
@@ -32,11 +33,19 @@ _RULES = (
     ("id18", _number("{16}", last=f"(?:{_D}|{_X})"), lambda d: d[:6] + "*" * 8 + d[-4:]),
     ("card", _number("{14,17}"), lambda d: "*" * (len(d) - 4) + d[-4:]),
     ("id15", _number("{13}", first="[1-9\uff11-\uff19]"), lambda d: d[:6] + "*" * 6 + d[-3:]),
-    ("mobile", re.compile(rf"(?<!{_D})(?:(?:[+\uff0b]|00|\uff10\uff10)[8\uff18]{_S}[6\uff16][ \u3000\-\uff0d]?)?"
-                          rf"[1\uff11]{_S}[3-9\uff13-\uff19](?:{_S}{_D}){{9}}(?!{_D})"),
-     lambda d: (d[2:] if len(d) == 13 else d[4:] if len(d) == 15 else d)[:3] + "****" + d[-4:]),
-    ("landline", _number("{8,10}", first="[0\uff10]"),
-     lambda d: d[:3 if d[1] in "12" else 4] + "-****" + d[-4:]),  # 010, 02x: three-digit area codes
+    (
+        "mobile",
+        re.compile(
+            rf"(?<!{_D})(?:(?:[+\uff0b]|00|\uff10\uff10)[8\uff18]{_S}[6\uff16][ \u3000\-\uff0d]?)?"
+            rf"[1\uff11]{_S}[3-9\uff13-\uff19](?:{_S}{_D}){{9}}(?!{_D})"
+        ),
+        lambda d: (d[2:] if len(d) == 13 else d[4:] if len(d) == 15 else d)[:3] + "****" + d[-4:],
+    ),
+    (
+        "landline",
+        _number("{8,10}", first="[0\uff10]"),
+        lambda d: d[: 3 if d[1] in "12" else 4] + "-****" + d[-4:],
+    ),  # 010, 02x: three-digit area codes
 )
 # A case's follow code (bot/cases/follow_code.py) where GongYou itself writes it: in the bot's
 # "查询码是 …" and in JSON. Whoever reads a log must not be able to follow the case.

@@ -4,6 +4,7 @@ Read when asked (not at import), so a test or the launcher can set a variable be
 starts. Rasa's own files (endpoints*.yml, credentials.yml) read `${VAR}` themselves; the
 production stores' variables and their defaults are in bot/runtime/stores.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,11 +30,15 @@ class Ports:
 
 
 def ports() -> Ports:
-    return Ports(rasa=int(env("GONGYOU_RASA_PORT", "5005")), actions=int(env("GONGYOU_ACTIONS_PORT", "5055")),
-                 web=int(env("GONGYOU_WEB_PORT", "8000")))
+    return Ports(
+        rasa=int(env("GONGYOU_RASA_PORT", "5005")),
+        actions=int(env("GONGYOU_ACTIONS_PORT", "5055")),
+        web=int(env("GONGYOU_WEB_PORT", "8000")),
+    )
 
 
 # --- the case database and the bot's way to it -------------------------------------------------
+
 
 def database_url() -> str:
     return env("DATABASE_URL") or f"sqlite:///{VAR / 'gongyou.sqlite3'}"
@@ -53,6 +58,7 @@ def outbox_path() -> Path:
 
 # --- Rasa, as the web side and the console reach it --------------------------------------------
 
+
 def rasa_url() -> str:
     return env("GONGYOU_RASA_URL") or f"http://localhost:{ports().rasa}"
 
@@ -62,6 +68,7 @@ def rasa_auth_token() -> str:
 
 
 # --- the web side ------------------------------------------------------------------------------
+
 
 def web_host() -> str:
     return env("GONGYOU_WEB_HOST", "0.0.0.0")
@@ -83,6 +90,7 @@ def trusted_proxies() -> str:
 
 
 # --- retention (bot/cases/purge.py says why each default) --------------------------------------
+
 
 def _positive(name: str, default: int, floor: int = 1) -> int:
     try:
@@ -129,6 +137,7 @@ def new_operator_password() -> str:
 
 # --- channels and outside services -------------------------------------------------------------
 
+
 def redis_url() -> str:
     return env("REDIS_URL")
 
@@ -150,6 +159,7 @@ def document_font() -> str:
 
 
 # --- the runtime's own safety (issue 13) ---------------------------------------------------------
+
 
 def actions_host() -> str:
     """The interface the action server listens on: loopback unless a pod must be reached by a Service."""

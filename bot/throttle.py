@@ -4,6 +4,7 @@ Kept in memory: the web side runs one worker (bot/web/app.py), and a restart for
 pause is acceptable. Used for operator sign-in and for the worker's case lookup. Keys are
 bounded (a long one is kept as its hash) and stale ones go, so no caller can fill memory.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,8 @@ from collections import deque
 from typing import Callable, Deque, Dict, Optional, Tuple
 
 WINDOW = 15 * 60
-KEY_MAX = 64          # characters of a key kept as given; longer ones are kept as their SHA-256
-MAX_KEYS = 50_000     # past this many keys, those without a recent failure go
+KEY_MAX = 64  # characters of a key kept as given; longer ones are kept as their SHA-256
+MAX_KEYS = 50_000  # past this many keys, those without a recent failure go
 
 
 def bounded(value: str) -> str:
@@ -23,8 +24,9 @@ def bounded(value: str) -> str:
 
 
 class Throttle:
-    def __init__(self, limits: Dict[str, int], window: float = WINDOW,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limits: Dict[str, int], window: float = WINDOW, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """`limits` maps a kind of key ("account", "address", "case") to the failures it may have."""
         self._limits, self._window, self._clock = limits, window, clock
         self._failures: Dict[Tuple[str, str], Deque[float]] = {}

@@ -4,12 +4,19 @@ The one definition: Python code imports these; the YAML and JavaScript that cann
 (domain.yml, data/, bot/law/faq.yml, the chat page's topic chips) are held to them by
 tests/test_single_owner.py.
 """
+
 from __future__ import annotations
 
 # Contract §1: the complaint intents, in the order workers are offered them.
 TOPICS = (
-    "wage_arrears", "pension_adjustment", "social_insurance", "labor_contract",
-    "dismissal", "work_injury", "overtime", "platform_work",
+    "wage_arrears",
+    "pension_adjustment",
+    "social_insurance",
+    "labor_contract",
+    "dismissal",
+    "work_injury",
+    "overtime",
+    "platform_work",
 )
 
 # Contract §1: questions about mediation, arbitration, inspection, lawsuits and legal aid with no

@@ -1,4 +1,5 @@
 """Shared fixtures: the trained model in-process, and the real servers over HTTP."""
+
 from __future__ import annotations
 
 import logging
@@ -26,6 +27,8 @@ def training_data():
     from rasa.shared.importers.rasa import RasaFileImporter
 
     return RasaFileImporter(str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]).get_nlu_data()
+
+
 LAW_DIR = Path(os.environ.get("GONGYOU_LAW_DIR", ROOT.parent / "shared" / "law"))
 
 
@@ -79,20 +82,30 @@ class Stack:
     def api(self, path: str, token: Optional[str] = "operator", **kwargs):
         import requests
 
-        headers = {"Authorization": f"Bearer {self.operator_token}"} if token == "operator" else (
-            {"Authorization": f"Bearer {token}"} if token else {})
+        headers = (
+            {"Authorization": f"Bearer {self.operator_token}"}
+            if token == "operator"
+            else ({"Authorization": f"Bearer {token}"} if token else {})
+        )
         return requests.request(kwargs.pop("method", "GET"), self.web + path, headers=headers, timeout=30, **kwargs)
 
 
-WECHAT = {"WECHAT_TOKEN": "gongyou-test-token", "WECHAT_APPID": "wx0123456789abcdef",
-          "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "WECHAT_SECRET": "test-secret"}
+WECHAT = {
+    "WECHAT_TOKEN": "gongyou-test-token",
+    "WECHAT_APPID": "wx0123456789abcdef",
+    "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    "WECHAT_SECRET": "test-secret",
+}
 
 
 def start_stack(workdir, extra_env):
     """GongYou started as `make run` starts it, on free ports, with its own database."""
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL", "GONGYOU_PUBLIC_ORIGIN")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL", "GONGYOU_PUBLIC_ORIGIN")
+    }
     env["GONGYOU_RASA_PORT"] = str(free_port())
     env["GONGYOU_ACTIONS_PORT"] = str(free_port())
     env["GONGYOU_WEB_PORT"] = str(free_port())
@@ -108,8 +121,13 @@ def start_stack(workdir, extra_env):
         del env[unset]
     log = workdir / "launcher.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     from bot.runtime import launcher
 
     for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
@@ -118,8 +136,13 @@ def start_stack(workdir, extra_env):
     if not up:
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])
-    return proc, Stack(f"http://localhost:{env['GONGYOU_RASA_PORT']}", f"http://localhost:{env['GONGYOU_WEB_PORT']}",
-                       OPERATOR_TOKEN, int(env["GONGYOU_ACTIONS_PORT"]), workdir)
+    return proc, Stack(
+        f"http://localhost:{env['GONGYOU_RASA_PORT']}",
+        f"http://localhost:{env['GONGYOU_WEB_PORT']}",
+        OPERATOR_TOKEN,
+        int(env["GONGYOU_ACTIONS_PORT"]),
+        workdir,
+    )
 
 
 def stop_stack(proc):
@@ -141,8 +164,10 @@ def fake_wechat():
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, fake_wechat):
-    proc, running = start_stack(tmp_path_factory.mktemp("servers"), {**WECHAT, "WECHAT_API_BASE": fake_wechat.url,
-                                                                "GONGYOU_SERVICE_TOKEN": SERVICE_TOKEN})
+    proc, running = start_stack(
+        tmp_path_factory.mktemp("servers"),
+        {**WECHAT, "WECHAT_API_BASE": fake_wechat.url, "GONGYOU_SERVICE_TOKEN": SERVICE_TOKEN},
+    )
     yield running
     stop_stack(proc)
 
@@ -177,9 +202,17 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--no-first-run", "--disable-extensions"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-extensions",
+            ],
+        )
         yield chromium
         chromium.close()
 

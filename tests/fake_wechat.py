@@ -1,4 +1,5 @@
 """A stand-in for WeChat's API servers over real HTTP (token and customer-service endpoints)."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ from urllib.parse import parse_qs, urlparse
 class FakeWeChat:
     def __init__(self) -> None:
         self.tokens_issued: list = []
-        self.sent: list = []            # (openid, text, access_token)
-        self.expired: set = set()       # tokens to refuse once with errcode 42001
+        self.sent: list = []  # (openid, text, access_token)
+        self.expired: set = set()  # tokens to refuse once with errcode 42001
         fake = self
 
         class Handler(BaseHTTPRequestHandler):

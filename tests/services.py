@@ -1,5 +1,6 @@
 """The machine's real servers for the production tests: a database of the test's own on
 PostgreSQL, and RabbitMQ. A server that is missing fails the test; nothing is skipped."""
+
 from __future__ import annotations
 
 import uuid

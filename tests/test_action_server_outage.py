@@ -2,6 +2,7 @@
 (issue 13 item 8): the actions' blocking calls run off the action server's event loop, and
 "查进度" does not wait for the outbox to be flushed. GongYou is started as `make run` starts it,
 with the bot's case client pointed at such a service."""
+
 import socket
 import threading
 import time
@@ -54,8 +55,9 @@ def stalled(tmp_path_factory):
 
 
 def say(stack, sender, message):
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                          timeout=120)
+    reply = requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=120
+    )
     assert reply.status_code == 200
     return "\n".join(m.get("text") or "" for m in reply.json())
 

@@ -1,4 +1,5 @@
 """Custom actions run on a tracker as Rasa would send it (no action server, no mocks)."""
+
 import asyncio
 
 import pytest
@@ -14,9 +15,13 @@ pytestmark = pytest.mark.unit
 
 def tracker(intent, slots, text="x", active_loop=None, entities=()):
     return Tracker(
-        sender_id="t1", slots=slots,
+        sender_id="t1",
+        slots=slots,
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)},
-        events=[], paused=False, followup_action=None, active_loop={"name": active_loop} if active_loop else {},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
 
@@ -46,8 +51,13 @@ def test_unknown_to_an_optional_question_is_an_answer_not_a_cancel():
 
 
 def test_cancel_words_end_the_intake_and_clear_it():
-    messages, events = run("deny", {"requested_slot": "name", "phone": "13812345678"}, ActionIntakeDeny(),
-                           text="算了，不登记了", active_loop="case_form")
+    messages, events = run(
+        "deny",
+        {"requested_slot": "name", "phone": "13812345678"},
+        ActionIntakeDeny(),
+        text="算了，不登记了",
+        active_loop="case_form",
+    )
     assert {"event": "active_loop", "timestamp": None, "name": None} in events
     assert {"event": "slot", "name": "phone", "timestamp": None, "value": None} in events
     assert "已取消" in messages[0]["text"]
@@ -56,9 +66,12 @@ def test_cancel_words_end_the_intake_and_clear_it():
 def test_ten_digit_phone_is_asked_again_with_the_reason():
     form = ValidateCaseForm()
     dispatcher = CollectingDispatcher()
-    result = form.validate_phone("1381234567", dispatcher, tracker("inform", {"requested_slot": "phone",
-                                                                               "consent": agreement()},
-                                                                     text="1381234567"), {})
+    result = form.validate_phone(
+        "1381234567",
+        dispatcher,
+        tracker("inform", {"requested_slot": "phone", "consent": agreement()}, text="1381234567"),
+        {},
+    )
     assert result == {"phone": None} and "10位" in dispatcher.messages[0]["text"]
 
 

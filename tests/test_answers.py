@@ -1,5 +1,6 @@
 """Answers to workers' own questions through the real pipeline: the trained model in-process, the
 rules' routing and the functions the actions call (bench/answers.py), on the held-out set."""
+
 import re
 
 import pytest
@@ -31,7 +32,8 @@ def test_held_out_is_big_and_written_apart():
 @pytest.mark.unit
 def test_the_seven_basic_facts_are_all_there():
     assert sorted(item["basic"] for item in BASIC) == sorted(
-        ["free", "one_year", "injury_deadline", "double", "n", "contractor", "pension"])
+        ["free", "one_year", "injury_deadline", "double", "n", "contractor", "pension"]
+    )
 
 
 @pytest.mark.parametrize("item", BASIC, ids=[i["basic"] for i in BASIC])
@@ -42,17 +44,20 @@ def test_a_basic_fact_comes_back_in_one_turn(parse, item):
     assert verdict(item, kind, text) == RIGHT, (intent, kind, key, text)
 
 
-@pytest.mark.parametrize("question,fact,never", [
-    ("申请仲裁有没有期限", "一年", "案件编号"),
-    ("调解要等多少天", "15日", "帮不上忙"),
-    ("裁决下来我不认可能怎么办", "15日内", "帮不上忙"),
-    ("竞业协议最多管几年", "两年", "帮不上忙"),
-    ("请律师没钱，有没有免费的", "法律援助", "招聘会"),
-    ("申请仲裁收费吗", "不收费", "请点一个"),
-    ("仲裁立案后多长时间判", "45日", "请点一个"),
-    ("欠工资能不能走支付令", "支付令", "请点一个"),
-    ("工亡的话家属能拿多少补助", "一次性工亡补助金", "先治伤"),
-])
+@pytest.mark.parametrize(
+    "question,fact,never",
+    [
+        ("申请仲裁有没有期限", "一年", "案件编号"),
+        ("调解要等多少天", "15日", "帮不上忙"),
+        ("裁决下来我不认可能怎么办", "15日内", "帮不上忙"),
+        ("竞业协议最多管几年", "两年", "帮不上忙"),
+        ("请律师没钱，有没有免费的", "法律援助", "招聘会"),
+        ("申请仲裁收费吗", "不收费", "请点一个"),
+        ("仲裁立案后多长时间判", "45日", "请点一个"),
+        ("欠工资能不能走支付令", "支付令", "请点一个"),
+        ("工亡的话家属能拿多少补助", "一次性工亡补助金", "先治伤"),
+    ],
+)
 @pytest.mark.model
 def test_the_questions_the_issue_found_failing(parse, question, fact, never):
     intent = parse(question)["intent"]["name"]

@@ -1,4 +1,5 @@
 """The answers end to end: the real stack (Rasa, the action server, the web side) over REST."""
+
 import uuid
 
 import pytest

@@ -3,6 +3,7 @@
 Everything runs against the real stack started as `make run` starts it (the `stack` fixture), the
 machine's real nginx, PostgreSQL and RabbitMQ. Each test names the attack it tries.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,19 +38,23 @@ def user_events(stack, sender):
 
 # --- 1. Rasa's HTTP API ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/conversations/x/tracker"),                  # read a worker's conversation
-    ("PUT", "/model"),                                    # load a model of one's own
-    ("DELETE", "/model"),                                 # switch the bot off
-    ("POST", "/model/train"),
-    ("POST", "/conversations/x/tracker/events"),          # rewrite a conversation
-    ("PUT", "/conversations/x/tracker/events"),
-    ("POST", "/conversations/x/trigger_intent"),          # drive it
-    ("POST", "/conversations/x/messages"),
-    ("POST", "/model/parse"),
-    ("GET", "/status"),
-    ("GET", "/domain"),
-])
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/conversations/x/tracker"),  # read a worker's conversation
+        ("PUT", "/model"),  # load a model of one's own
+        ("DELETE", "/model"),  # switch the bot off
+        ("POST", "/model/train"),
+        ("POST", "/conversations/x/tracker/events"),  # rewrite a conversation
+        ("PUT", "/conversations/x/tracker/events"),
+        ("POST", "/conversations/x/trigger_intent"),  # drive it
+        ("POST", "/conversations/x/messages"),
+        ("POST", "/model/parse"),
+        ("GET", "/status"),
+        ("GET", "/domain"),
+    ],
+)
 @pytest.mark.stack
 def test_rasa_http_api_refuses_without_the_token(stack, method, path):
     body = {"model_file": "/tmp/evil.tar.gz", "text": "hi", "name": "greet", "event": "slot"}
@@ -60,12 +65,16 @@ def test_rasa_http_api_refuses_without_the_token(stack, method, path):
 
 @pytest.mark.stack
 def test_tracker_answers_with_the_token_and_the_model_stays(stack):
-    requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": "api-probe", "message": "你好"},
-                  timeout=TIMEOUT)
+    requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook", json={"sender": "api-probe", "message": "你好"}, timeout=TIMEOUT
+    )
     assert user_events(stack, "rest-api-probe")  # stack.tracker_events sends ?token=
     # The attempts above changed nothing: the same model still answers.
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook",
-                          json={"sender": "api-probe", "message": "老板欠我两个月工资"}, timeout=TIMEOUT)
+    reply = requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook",
+        json={"sender": "api-probe", "message": "老板欠我两个月工资"},
+        timeout=TIMEOUT,
+    )
     assert "拖欠工资" in "".join(m.get("text") or "" for m in reply.json())
 
 
@@ -83,7 +92,7 @@ def test_launcher_makes_up_a_token_and_grants_cors_to_its_own_origins_only(monke
     origins = launcher.allowed_origins(first)
     rasa = launcher.commands("m.tar.gz", first["RASA_AUTH_TOKEN"], origins)["rasa"]
     assert rasa[rasa.index("--auth-token") + 1] == first["RASA_AUTH_TOKEN"]
-    cors = rasa[rasa.index("--cors") + 1:]
+    cors = rasa[rasa.index("--cors") + 1 :]
     assert "*" not in cors and "http://localhost:8123" in cors and "https://gongyou.example.org" in cors
 
 
@@ -91,8 +100,9 @@ def test_launcher_makes_up_a_token_and_grants_cors_to_its_own_origins_only(monke
 def bare_stack(tmp_path_factory):
     """GongYou as a new user's `make run` starts it: no RASA_AUTH_TOKEN, no action secret set."""
     ports = {k: os.environ.get(k) for k in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT")}
-    proc, running = start_stack(tmp_path_factory.mktemp("bare"), {"RASA_AUTH_TOKEN": None,
-                                                                  "GONGYOU_ACTION_SECRET": None})
+    proc, running = start_stack(
+        tmp_path_factory.mktemp("bare"), {"RASA_AUTH_TOKEN": None, "GONGYOU_ACTION_SECRET": None}
+    )
     # start_stack points this process's port variables at the new stack; the shared one keeps them.
     for key, value in ports.items():
         if value is not None:
@@ -105,14 +115,19 @@ def bare_stack(tmp_path_factory):
 def test_make_run_without_a_token_makes_one_up_and_the_console_has_it(bare_stack):
     reply = requests.get(f"{bare_stack.rasa}/conversations/x/tracker", timeout=TIMEOUT)
     assert reply.status_code == 401
-    assert requests.put(f"{bare_stack.rasa}/model", json={"model_file": "/tmp/evil.tar.gz"},
-                        timeout=TIMEOUT).status_code == 401
+    assert (
+        requests.put(f"{bare_stack.rasa}/model", json={"model_file": "/tmp/evil.tar.gz"}, timeout=TIMEOUT).status_code
+        == 401
+    )
     # The console's hotline assist asks Rasa's /model/parse with the made-up token.
     assist = bare_stack.api("/api/console/assist", method="POST", json={"text": "老板欠我两个月工资"})
     assert assist.status_code == 200, assist.text
     # The action server wants the made-up secret, and Rasa sends it: a whole turn with actions works.
-    chat = requests.post(f"{bare_stack.rasa}/webhooks/rest/webhook",
-                         json={"sender": "bare", "message": "老板欠我两个月工资，一共八千"}, timeout=TIMEOUT)
+    chat = requests.post(
+        f"{bare_stack.rasa}/webhooks/rest/webhook",
+        json={"sender": "bare", "message": "老板欠我两个月工资，一共八千"},
+        timeout=TIMEOUT,
+    )
     assert "8000元" in "".join(m.get("text") or "" for m in chat.json())
 
 
@@ -122,13 +137,26 @@ def test_a_page_on_another_site_gets_no_cors_grant(stack):
     for origin, granted in ((EVIL, False), (web_origin, True)):
         headers = {"Origin": origin}
         # A simple GET, a REST preflight and the chat socket's polling request.
-        probes = [requests.get(f"{stack.rasa}/conversations/x/tracker", params={"token": RASA_TOKEN},
-                               headers=headers, timeout=TIMEOUT),
-                  requests.options(f"{stack.rasa}/webhooks/rest/webhook", timeout=TIMEOUT,
-                                   headers={**headers, "Access-Control-Request-Method": "POST",
-                                            "Access-Control-Request-Headers": "content-type"}),
-                  requests.get(f"{stack.rasa}/socket.io/", params={"EIO": "4", "transport": "polling"},
-                               headers=headers, timeout=TIMEOUT)]
+        probes = [
+            requests.get(
+                f"{stack.rasa}/conversations/x/tracker", params={"token": RASA_TOKEN}, headers=headers, timeout=TIMEOUT
+            ),
+            requests.options(
+                f"{stack.rasa}/webhooks/rest/webhook",
+                timeout=TIMEOUT,
+                headers={
+                    **headers,
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type",
+                },
+            ),
+            requests.get(
+                f"{stack.rasa}/socket.io/",
+                params={"EIO": "4", "transport": "polling"},
+                headers=headers,
+                timeout=TIMEOUT,
+            ),
+        ]
         for reply in probes:
             allowed = reply.headers.get("Access-Control-Allow-Origin")
             if granted:
@@ -158,7 +186,7 @@ def test_a_page_on_another_site_cannot_open_the_chat_socket(stack):
 # --- 2. Secrets that are no secrets -----------------------------------------------------------------
 
 WEAK = [
-    ({"GONGYOU_OPERATOR_TOKEN": "change-me"}, "GONGYOU_OPERATOR_TOKEN"),                        # the old k8s value
+    ({"GONGYOU_OPERATOR_TOKEN": "change-me"}, "GONGYOU_OPERATOR_TOKEN"),  # the old k8s value
     ({"GONGYOU_OPERATOR_TOKEN": "short-token"}, "shorter than 16"),
     ({"RASA_AUTH_TOKEN": "CHANGE_ME_BEFORE_PRODUCTION"}, "placeholder"),
     ({"GONGYOU_SERVICE_TOKEN": "aaaaaaaaaaaaaaaaaaaaaaaa"}, "too few characters"),
@@ -171,10 +199,21 @@ WEAK = [
 def test_launcher_refuses_weak_or_shared_secrets(tmp_path, secrets, reason):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "GONGYOU_ACTION_SECRET"}
     rasa_port = free_port()
-    env.update(secrets, GONGYOU_RASA_PORT=str(rasa_port), GONGYOU_ACTIONS_PORT=str(free_port()),
-               GONGYOU_WEB_PORT=str(free_port()), DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}")
-    done = subprocess.run([sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env.update(
+        secrets,
+        GONGYOU_RASA_PORT=str(rasa_port),
+        GONGYOU_ACTIONS_PORT=str(free_port()),
+        GONGYOU_WEB_PORT=str(free_port()),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.launcher", "--model", str(MODEL)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0 and reason in done.stderr, done.stderr[-2000:]
     with socket.socket() as s:  # nothing was started
         s.bind(("127.0.0.1", rasa_port))
@@ -182,11 +221,16 @@ def test_launcher_refuses_weak_or_shared_secrets(tmp_path, secrets, reason):
 
 @pytest.mark.stack
 def test_web_side_alone_refuses_an_operator_token_that_is_also_the_service_token(tmp_path):
-    env = {**os.environ,
-           "GONGYOU_OPERATOR_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb", "GONGYOU_SERVICE_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb",
-           "GONGYOU_WEB_PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"}
-    done = subprocess.run([sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "GONGYOU_OPERATOR_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb",
+        "GONGYOU_SERVICE_TOKEN": "Kq8-x2Vd7_pLm4Rt9wZb",
+        "GONGYOU_WEB_PORT": str(free_port()),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode != 0 and "equals" in done.stderr
     assert not (tmp_path / "c.sqlite3").exists()  # refused before touching the database
 
@@ -196,8 +240,9 @@ def test_production_refuses_to_start_without_a_rasa_token(tmp_path):
     from bot.runtime.production import Deployment
 
     env = {k: v for k, v in os.environ.items() if k != "RASA_AUTH_TOKEN"}
-    deployment = Deployment(MODEL, tmp_path, replicas=1, actions=1, web=1, public_port=free_port(), env=env,
-                            restart=False)
+    deployment = Deployment(
+        MODEL, tmp_path, replicas=1, actions=1, web=1, public_port=free_port(), env=env, restart=False
+    )
     with pytest.raises(SystemExit, match="RASA_AUTH_TOKEN is not set"):
         deployment.start()
     assert deployment.procs == {}
@@ -225,14 +270,20 @@ def test_kubernetes_ships_no_secret_and_no_placeholder():
 
 # --- 3. The action server ---------------------------------------------------------------------------
 
+
 @pytest.mark.stack
 def test_action_server_listens_on_loopback_only(stack):
     port = stack.actions_port
-    listening = [c.laddr for c in psutil.net_connections(kind="tcp")
-                 if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
+    listening = [
+        c.laddr for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port == port
+    ]
     assert listening and all(addr.ip in ("127.0.0.1", "::1") for addr in listening), listening
-    others = [a.address for addrs in psutil.net_if_addrs().values() for a in addrs
-              if a.family == socket.AF_INET and not a.address.startswith("127.")]
+    others = [
+        a.address
+        for addrs in psutil.net_if_addrs().values()
+        for a in addrs
+        if a.family == socket.AF_INET and not a.address.startswith("127.")
+    ]
     for address in others:  # connecting from this machine's other addresses, as a neighbour would
         with pytest.raises(OSError):
             socket.create_connection((address, port), timeout=3).close()
@@ -242,19 +293,33 @@ def test_action_server_listens_on_loopback_only(stack):
 def test_forged_action_call_is_refused(stack):
     """A forged POST /webhook would run any action with the bot's service token (fake cases, lookups)."""
     url = f"http://127.0.0.1:{stack.actions_port}"
-    call = {"next_action": "action_that_does_not_exist", "sender_id": "forger", "version": "3.6.21",
-            "tracker": {"sender_id": "forger", "slots": {}, "latest_message": {}, "events": []}, "domain": {}}
+    call = {
+        "next_action": "action_that_does_not_exist",
+        "sender_id": "forger",
+        "version": "3.6.21",
+        "tracker": {"sender_id": "forger", "slots": {}, "latest_message": {}, "events": []},
+        "domain": {},
+    }
     assert requests.post(f"{url}/webhook", json=call, timeout=TIMEOUT).status_code == 403
-    assert requests.post(f"{url}/webhook", json=call, timeout=TIMEOUT,
-                         headers={"X-GongYou-Action-Secret": "guessed-guessed-guessed"}).status_code == 403
+    assert (
+        requests.post(
+            f"{url}/webhook", json=call, timeout=TIMEOUT, headers={"X-GongYou-Action-Secret": "guessed-guessed-guessed"}
+        ).status_code
+        == 403
+    )
     assert requests.get(f"{url}/actions", timeout=TIMEOUT).status_code == 403
     assert requests.get(f"{url}/health", timeout=TIMEOUT).status_code == 200
     # With the secret the same call gets through to rasa_sdk (which knows no such action).
-    assert requests.post(f"{url}/webhook", json=call, timeout=TIMEOUT,
-                         headers={"X-GongYou-Action-Secret": ACTION_SECRET}).status_code == 404
+    assert (
+        requests.post(
+            f"{url}/webhook", json=call, timeout=TIMEOUT, headers={"X-GongYou-Action-Secret": ACTION_SECRET}
+        ).status_code
+        == 404
+    )
 
 
 # --- 4. The REST channel --------------------------------------------------------------------------
+
 
 def rest(stack, body):
     reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json=body, timeout=TIMEOUT)
@@ -263,8 +328,12 @@ def rest(stack, body):
 
 @pytest.mark.stack
 def test_rest_client_cannot_drive_a_wechat_or_web_conversation(stack):
-    safe = Simulator(WECHAT["WECHAT_TOKEN"], f"{stack.rasa}/webhooks/wechat/webhook", WECHAT["WECHAT_AES_KEY"],
-                     WECHAT["WECHAT_APPID"])
+    safe = Simulator(
+        WECHAT["WECHAT_TOKEN"],
+        f"{stack.rasa}/webhooks/wechat/webhook",
+        WECHAT["WECHAT_AES_KEY"],
+        WECHAT["WECHAT_APPID"],
+    )
     openid = f"o_{uuid.uuid4().hex[:12]}"
     safe.say(openid, "老板欠我工资")
     before = user_events(stack, openid)
@@ -279,37 +348,60 @@ def test_rest_client_cannot_drive_a_wechat_or_web_conversation(stack):
 @pytest.mark.stack
 def test_rest_client_cannot_choose_the_channel_or_smuggle_metadata(stack):
     sender = f"meta-{uuid.uuid4().hex[:8]}"
-    rest(stack, {"sender": sender, "message": "附近的服务站", "input_channel": "wechat",
-                 "metadata": {"location": {"latitude": 29.557, "longitude": 106.577, "note": "x" * 10_000},
-                              "kiosk_station": "cq-wuxi-union", "role": "operator", "case_no": "GY20260101-0001"}})
-    rest(stack, {"sender": sender, "message": "你好", "metadata": {"location": {"latitude": {"$gt": 1},
-                                                                             "longitude": "y" * 10_000}}})
+    rest(
+        stack,
+        {
+            "sender": sender,
+            "message": "附近的服务站",
+            "input_channel": "wechat",
+            "metadata": {
+                "location": {"latitude": 29.557, "longitude": 106.577, "note": "x" * 10_000},
+                "kiosk_station": "cq-wuxi-union",
+                "role": "operator",
+                "case_no": "GY20260101-0001",
+            },
+        },
+    )
+    rest(
+        stack,
+        {
+            "sender": sender,
+            "message": "你好",
+            "metadata": {"location": {"latitude": {"$gt": 1}, "longitude": "y" * 10_000}},
+        },
+    )
     first, second = user_events(stack, f"rest-{sender}")
     assert first["input_channel"] == "rest"
     # Rasa adds its own assistant_id and model_id; of the client's, only the position is left.
     own = {"assistant_id", "model_id"}
     assert {k: v for k, v in first["metadata"].items() if k not in own} == {
-        "location": {"latitude": 29.557, "longitude": 106.577}}
+        "location": {"latitude": 29.557, "longitude": 106.577}
+    }
     assert {k: v for k, v in second["metadata"].items() if k not in own} == {
-        "location": {"latitude": None, "longitude": None}}
+        "location": {"latitude": None, "longitude": None}
+    }
 
 
 @pytest.mark.stack
 def test_rest_body_is_capped_politely(stack):
     body = json.dumps({"sender": "big", "message": "欠薪", "metadata": {"pad": "x" * (2 * 1024 * 1024)}})
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", data=body, timeout=TIMEOUT,
-                          headers={"Content-Type": "application/json"})
+    reply = requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook", data=body, timeout=TIMEOUT, headers={"Content-Type": "application/json"}
+    )
     assert reply.status_code == 413 and "太大" in reply.json()[0]["text"]
     assert user_events(stack, "rest-big") == []
 
 
 # --- 5. WeChat ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def wechat(stack):
     url = f"{stack.rasa}/webhooks/wechat/webhook"
-    return (Simulator(WECHAT["WECHAT_TOKEN"], url),
-            Simulator(WECHAT["WECHAT_TOKEN"], url, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APPID"]))
+    return (
+        Simulator(WECHAT["WECHAT_TOKEN"], url),
+        Simulator(WECHAT["WECHAT_TOKEN"], url, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APPID"]),
+    )
 
 
 @pytest.mark.stack
@@ -317,7 +409,7 @@ def test_wechat_plaintext_downgrade_is_refused(stack, wechat):
     """Safe mode is configured: a correctly signed plaintext request (no encrypt_type=aes) is refused."""
     plain, _ = wechat
     openid = f"o_{uuid.uuid4().hex[:12]}"
-    assert plain.post(message_xml(openid, "text", "老板欠我工资", 10 ** 15 + 1)).status_code == 403
+    assert plain.post(message_xml(openid, "text", "老板欠我工资", 10**15 + 1)).status_code == 403
     assert user_events(stack, openid) == []
 
 
@@ -326,7 +418,7 @@ def test_wechat_replayed_request_is_refused(stack, wechat):
     _, safe = wechat
     openid = f"o_{uuid.uuid4().hex[:12]}"
     # A different MsgId each time, so only the nonce can tell that it is a replay.
-    params, body = safe.signed(message_xml(openid, "text", "公司不给交社保", 10 ** 15 + 2))
+    params, body = safe.signed(message_xml(openid, "text", "公司不给交社保", 10**15 + 2))
     first = requests.post(safe.url, params=params, data=body, timeout=TIMEOUT)
     replay = requests.post(safe.url, params=params, data=body, timeout=TIMEOUT)
     assert first.status_code == 200 and replay.status_code == 403
@@ -337,12 +429,13 @@ def test_wechat_replayed_request_is_refused(stack, wechat):
 def test_wechat_message_reaches_rasa_with_its_msgid(stack, wechat):
     """The intake's idempotency key is sender + message id: a retried confirmation opens no second case."""
     _, safe = wechat
-    openid, msg_id = f"o_{uuid.uuid4().hex[:12]}", 10 ** 15 + int(time.time())
+    openid, msg_id = f"o_{uuid.uuid4().hex[:12]}", 10**15 + int(time.time())
     safe.post(message_xml(openid, "text", "老板欠我工资", msg_id))
     assert [e.get("message_id") for e in user_events(stack, openid)] == [f"wx-{msg_id}"]
 
 
 # --- The entry point: nginx and the Ingress ---------------------------------------------------------
+
 
 @pytest.mark.stack
 @pytest.mark.production
@@ -351,8 +444,7 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
     from bot.runtime import nginx
 
     ports = nginx.Ports(free_port(), free_port(), free_port(), free_port())
-    config = nginx.render(tmp_path, ports, [port_of(stack.rasa)], [stack.actions_port],
-                          [port_of(stack.web)])
+    config = nginx.render(tmp_path, ports, [port_of(stack.rasa)], [stack.actions_port], [port_of(stack.web)])
     next_upstream = [line for line in config.splitlines() if "proxy_next_upstream " in line]
     assert next_upstream and all("timeout" not in line for line in next_upstream)  # no POST retried after a timeout
     with open(tmp_path / "nginx.log", "w") as log:
@@ -367,17 +459,28 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.2)
         # Even with the token: the API is not there from outside.
-        for method, path in (("GET", "/conversations/x/tracker"), ("PUT", "/model"), ("DELETE", "/model"),
-                             ("POST", "/model/parse"), ("GET", "/status"), ("GET", "/version"), ("GET", "/domain")):
+        for method, path in (
+            ("GET", "/conversations/x/tracker"),
+            ("PUT", "/model"),
+            ("DELETE", "/model"),
+            ("POST", "/model/parse"),
+            ("GET", "/status"),
+            ("GET", "/version"),
+            ("GET", "/domain"),
+        ):
             reply = requests.request(method, entry + path, params={"token": RASA_TOKEN}, json={}, timeout=TIMEOUT)
             assert reply.status_code == 404, (method, path, reply.status_code)
-        chat = requests.post(entry + "/webhooks/rest/webhook", json={"sender": "via-nginx", "message": "老板欠我工资"},
-                             timeout=TIMEOUT)
+        chat = requests.post(
+            entry + "/webhooks/rest/webhook", json={"sender": "via-nginx", "message": "老板欠我工资"}, timeout=TIMEOUT
+        )
         assert chat.status_code == 200 and "拖欠工资" in "".join(m.get("text") or "" for m in chat.json())
         # A body over the public cap gets the REST channel's own polite answer, from nginx.
-        huge = requests.post(entry + "/webhooks/rest/webhook", timeout=TIMEOUT,
-                             headers={"Content-Type": "application/json"},
-                             data=json.dumps({"sender": "via-nginx", "message": "欠" * 300_000}))
+        huge = requests.post(
+            entry + "/webhooks/rest/webhook",
+            timeout=TIMEOUT,
+            headers={"Content-Type": "application/json"},
+            data=json.dumps({"sender": "via-nginx", "message": "欠" * 300_000}),
+        )
         from bot.channels.rest import TOO_LARGE
 
         assert huge.status_code == 413 and huge.json()[0]["text"] == TOO_LARGE
@@ -390,8 +493,13 @@ def test_nginx_entry_point_keeps_rasa_api_out(stack, tmp_path):
 def test_ingress_routes_only_channels_to_rasa_and_never_retries_after_a_timeout():
     _, docs = k8s_resources()
     ingresses = [d for d in docs if d["kind"] == "Ingress"]
-    to_rasa = {p["path"] for d in ingresses for rule in d["spec"]["rules"] for p in rule["http"]["paths"]
-               if p["backend"]["service"]["name"] == "gongyou-rasa"}
+    to_rasa = {
+        p["path"]
+        for d in ingresses
+        for rule in d["spec"]["rules"]
+        for p in rule["http"]["paths"]
+        if p["backend"]["service"]["name"] == "gongyou-rasa"
+    }
     assert to_rasa == {"/webhooks/", "/socket.io/"}
     for d in ingresses:
         assert "timeout" not in d["metadata"]["annotations"].get("nginx.ingress.kubernetes.io/proxy-next-upstream", "")
@@ -400,13 +508,18 @@ def test_ingress_routes_only_channels_to_rasa_and_never_retries_after_a_timeout(
 
 # --- 6. Deployment hardening --------------------------------------------------------------------------
 
+
 @pytest.mark.unit
 def test_kubernetes_pods_are_pinned_unprivileged_and_fenced():
     kustomization, docs = k8s_resources()
     assert all(i.get("newTag", "latest") != "latest" or i.get("digest") for i in kustomization["images"])
     workloads = [d for d in docs if d["kind"] in ("Deployment", "StatefulSet")]
-    assert {d["metadata"]["name"] for d in workloads} >= {"gongyou-rasa", "gongyou-actions", "gongyou-web",
-                                                          "gongyou-consumer"}
+    assert {d["metadata"]["name"] for d in workloads} >= {
+        "gongyou-rasa",
+        "gongyou-actions",
+        "gongyou-web",
+        "gongyou-consumer",
+    }
     for d in workloads:
         pod = d["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True, d["metadata"]["name"]
@@ -420,10 +533,14 @@ def test_kubernetes_pods_are_pinned_unprivileged_and_fenced():
     assert actions["kind"] == "StatefulSet"
     assert [t["metadata"]["name"] for t in actions["spec"]["volumeClaimTemplates"]] == ["outbox"]
     assert not [v for v in actions["spec"]["template"]["spec"].get("volumes", []) if v["name"] == "outbox"]
-    policy = next(d for d in docs if d["kind"] == "NetworkPolicy"
-                  and d["spec"]["podSelector"]["matchLabels"].get("part") == "actions")
+    policy = next(
+        d
+        for d in docs
+        if d["kind"] == "NetworkPolicy" and d["spec"]["podSelector"]["matchLabels"].get("part") == "actions"
+    )
     assert [f["podSelector"]["matchLabels"] for rule in policy["spec"]["ingress"] for f in rule["from"]] == [
-        {"app": "gongyou", "part": "rasa"}]
+        {"app": "gongyou", "part": "rasa"}
+    ]
 
 
 @pytest.mark.unit
@@ -502,8 +619,15 @@ def test_tracker_store_on_postgresql_gets_timeouts():
 
     name = unique()
     create_database(name)
-    env = production_env({**os.environ, "TRACKER_DB_NAME": name, "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook",
-                          "RABBITMQ_QUEUE": name, "GONGYOU_ACTION_SECRET": "x"})
+    env = production_env(
+        {
+            **os.environ,
+            "TRACKER_DB_NAME": name,
+            "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook",
+            "RABBITMQ_QUEUE": name,
+            "GONGYOU_ACTION_SECRET": "x",
+        }
+    )
     saved = dict(os.environ)
     try:
         os.environ.update(env)
@@ -524,8 +648,14 @@ def test_redis_password_reaches_the_lock_store_and_the_wechat_channel(monkeypatc
 
     from bot.runtime.stores import production_env
 
-    env = production_env({**os.environ, "REDIS_PASSWORD": "p@ss/word-Kq8x2Vd7", "ACTION_SERVER_URL": "http://x/webhook",
-                          "GONGYOU_ACTION_SECRET": "x"})
+    env = production_env(
+        {
+            **os.environ,
+            "REDIS_PASSWORD": "p@ss/word-Kq8x2Vd7",
+            "ACTION_SERVER_URL": "http://x/webhook",
+            "GONGYOU_ACTION_SECRET": "x",
+        }
+    )
     assert env["REDIS_URL"] == "redis://:p%40ss%2Fword-Kq8x2Vd7@127.0.0.1:6379/2"
     for key, value in env.items():
         monkeypatch.setenv(key, value)

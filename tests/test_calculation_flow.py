@@ -1,6 +1,7 @@
 """The calculator dialogue (bot/dialogue/calculation_flow.py) asks what changes the answer and shows
 the caveats that apply (issue 14 §3). Each test walks the questions the form would ask, in order,
 answering as a worker types."""
+
 from datetime import date
 
 import pytest
@@ -53,8 +54,9 @@ def test_a_passed_deadline_says_what_can_still_be_done():
 
 
 def test_other_claims_ask_the_day_the_worker_found_out():
-    asked, text = walk("deadline", {"calc_claim": "经济补偿", "calc_left": "2026年10月8日",
-                                    "calc_knew": "2026年10月8日"})
+    asked, text = walk(
+        "deadline", {"calc_claim": "经济补偿", "calc_left": "2026年10月8日", "calc_knew": "2026年10月8日"}
+    )
     assert asked == ["calc_claim", "calc_left", "calc_knew"]
     assert "最后一天是2027年10月8日" in text
 
@@ -125,8 +127,10 @@ def test_a_wage_under_the_cap_is_not_capped():
 
 
 def test_someone_who_left_after_three_and_a_half_months_gets_two_and_a_half():
-    asked, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2026年1月1日",
-                                        "calc_signed": "没签", "calc_left": "2026年4月15日"})
+    asked, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2026年1月1日", "calc_signed": "没签", "calc_left": "2026年4月15日"},
+    )
     assert asked == ["calc_wage", "calc_start", "calc_signed", "calc_left"]
     assert "= 15,000元" in text and "66,000" not in text
     assert "无固定期限" not in text
@@ -134,26 +138,34 @@ def test_someone_who_left_after_three_and_a_half_months_gets_two_and_a_half():
 
 
 def test_still_working_after_a_year_is_eleven_months_and_open_ended():
-    _, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2025年1月1日",
-                                    "calc_signed": "没签", "calc_left": "还在干"})
+    _, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2025年1月1日", "calc_signed": "没签", "calc_left": "还在干"},
+    )
     assert "= 66,000元" in text and "无固定期限劳动合同" in text
 
 
 def test_left_more_than_a_year_ago_warns_the_limit_may_have_passed():
-    _, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2024年1月1日",
-                                    "calc_signed": "没签", "calc_left": "2024年6月30日"})
+    _, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2024年1月1日", "calc_signed": "没签", "calc_left": "2024年6月30日"},
+    )
     assert "离职已经超过一年" in text and "第二十七条第二款" in text
 
 
 def test_left_within_the_first_month_owes_no_double_wages():
-    _, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2026年10月1日",
-                                    "calc_signed": "没签", "calc_left": "2026年10月20日"})
+    _, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2026年10月1日", "calc_signed": "没签", "calc_left": "2026年10月20日"},
+    )
     assert "不到一个月就离开了" in text and "还没超过一个月" not in text
 
 
 def test_a_leaving_date_before_the_start_is_refused():
-    _, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2026年5月1日",
-                                    "calc_signed": "没签", "calc_left": "2026年4月1日"})
+    _, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2026年5月1日", "calc_signed": "没签", "calc_left": "2026年4月1日"},
+    )
     assert text.startswith("没法计算") and "离职日期不能早于入职日期" in text
 
 
@@ -181,7 +193,9 @@ def test_the_minimum_wage_floor_is_said_for_a_low_wage_only():
 
 
 def test_double_wages_say_a_refusal_after_written_notice_gives_none():
-    _, text = walk("double_wages", {"calc_wage": "6000", "calc_start": "2026年1月1日",
-                                    "calc_signed": "没签", "calc_left": "还在干"})
+    _, text = walk(
+        "double_wages",
+        {"calc_wage": "6000", "calc_start": "2026年1月1日", "calc_signed": "没签", "calc_left": "还在干"},
+    )
     assert "书面通知您签合同、您自己不签" in text
     assert "《劳动合同法实施条例》第五条、《劳动合同法实施条例》第六条" in text

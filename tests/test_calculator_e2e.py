@@ -1,5 +1,6 @@
 """The calculators through the REST channel on the real stack (Rasa, action server, database):
 the questions that change the answer are asked, and a "no" that answers one keeps the form going."""
+
 import uuid
 
 import pytest

@@ -3,6 +3,7 @@
 Rules are pinned twice: by figures worked out by hand, and by the statute wording they rest on
 (read from ../shared/law), so a calculator and its citation cannot drift apart.
 """
+
 import math
 import re
 from datetime import date
@@ -30,8 +31,9 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 def article(stem: str, number: int) -> str:
     """The text of one article: its line up to the next article or heading."""
     text = statute_text(stem)
-    match = re.search(rf"^第{chinese_numeral(number)}条 .*?(?=^第[零一二三四五六七八九十百]+条 |^#|\Z)",
-                      text, re.M | re.S)
+    match = re.search(
+        rf"^第{chinese_numeral(number)}条 .*?(?=^第[零一二三四五六七八九十百]+条 |^#|\Z)", text, re.M | re.S
+    )
     assert match, f"{stem} 第{number}条 not found"
     return match.group(0)
 
@@ -46,17 +48,20 @@ def paragraphs(stem: str, number: int):
 # Economic compensation N (劳动合同法 §47)
 
 
-@pytest.mark.parametrize("months_worked,n,amount", [
-    (43, 4, 24000),        # 3 years 7 months: the 7 months count as a year
-    (41, 3.5, 21000),      # 3 years 5 months: half a month for the 5
-    (4, 0.5, 3000),        # under 6 months: half a month
-    (6, 1, 6000),          # "六个月以上" includes six
-    (12, 1, 6000),
-    (18, 2, 12000),
-    (17.5, 1.5, 9000),
-    (0.3, 0.5, 3000),      # a few days still earn half a month
-    (36, 3, 18000),
-])
+@pytest.mark.parametrize(
+    "months_worked,n,amount",
+    [
+        (43, 4, 24000),  # 3 years 7 months: the 7 months count as a year
+        (41, 3.5, 21000),  # 3 years 5 months: half a month for the 5
+        (4, 0.5, 3000),  # under 6 months: half a month
+        (6, 1, 6000),  # "六个月以上" includes six
+        (12, 1, 6000),
+        (18, 2, 12000),
+        (17.5, 1.5, 9000),
+        (0.3, 0.5, 3000),  # a few days still earn half a month
+        (36, 3, 18000),
+    ],
+)
 def test_economic_compensation_counts_years_as_section_47_says(months_worked, n, amount):
     result = economic_compensation(6000, months_worked)
     assert isinstance(result, Calculation)
@@ -67,7 +72,7 @@ def test_economic_compensation_counts_years_as_section_47_says(months_worked, n,
 def test_amount_is_rounded_to_the_fen():
     result = economic_compensation(3333.333, 43)
     assert result.amount == 13333.33
-    assert economic_compensation(1234.565, 12).amount == 1234.57   # half up, not banker's
+    assert economic_compensation(1234.565, 12).amount == 1234.57  # half up, not banker's
 
 
 def test_high_earner_base_and_years_are_capped():
@@ -81,7 +86,7 @@ def test_high_earner_under_twelve_years_only_the_base_is_capped():
     result = economic_compensation(40000, 5 * 12, local_average_monthly_wage=10000)
     assert (result.months, result.amount) == (5, 150000)
     result = economic_compensation(40000, 12 * 12 + 8, local_average_monthly_wage=10000)
-    assert (result.months, result.amount) == (12, 360000)   # 13 years counted, capped at 12
+    assert (result.months, result.amount) == (12, 360000)  # 13 years counted, capped at 12
 
 
 def test_twelve_year_cap_applies_only_above_three_times_the_average():
@@ -102,10 +107,10 @@ def test_without_the_local_average_the_cap_is_said_to_be_unchecked():
 
 def test_compensation_states_its_assumptions():
     text = "".join(economic_compensation(6000, 43).assumptions)
-    assert "十二个月的平均工资" in text          # §47 ¶3: definition of 月工资
-    assert "最低工资标准" in text                # 实施条例 §27
-    assert "2008年1月1日" in text                # pre-2008 split not modelled (§97 ¶3)
-    assert "第四十六条" in text                  # whether N is owed at all
+    assert "十二个月的平均工资" in text  # §47 ¶3: definition of 月工资
+    assert "最低工资标准" in text  # 实施条例 §27
+    assert "2008年1月1日" in text  # pre-2008 split not modelled (§97 ¶3)
+    assert "第四十六条" in text  # whether N is owed at all
 
 
 def test_compensation_explanation_has_figures_and_citation():
@@ -188,8 +193,7 @@ def test_the_day_before_the_first_anniversary_is_not_yet_open_ended():
     assert result.months == 11
     assert not result.open_ended_contract_deemed
     assert "如果到2027年1月10日还没签" in result.explain()
-    assert double_wage_difference(6000, date(2026, 1, 10), None,
-                                  date(2027, 1, 10)).open_ended_contract_deemed
+    assert double_wage_difference(6000, date(2026, 1, 10), None, date(2027, 1, 10)).open_ended_contract_deemed
 
 
 def test_signed_after_a_year_is_still_eleven_months_and_open_ended():
@@ -216,7 +220,7 @@ def test_month_ends_without_a_corresponding_day():
     # Start on 31 January: the first full month ends 27 February, double wages from 28 February.
     result = double_wage_difference(5000, date(2026, 1, 31), date(2026, 4, 15), date(2026, 6, 10))
     assert result.period_start == date(2026, 2, 28)
-    assert math.isclose(result.months, 1.5)     # 2-28..3-30, then 15 of the 30 days 3-31..4-29
+    assert math.isclose(result.months, 1.5)  # 2-28..3-30, then 15 of the 30 days 3-31..4-29
     assert result.amount == 7500
 
 
@@ -228,8 +232,9 @@ def test_work_begun_before_2008_counts_from_the_law():
     assert not result.open_ended_contract_deemed
     assert any("第九十七条第二款" in a for a in result.assumptions)
     assert (calc.LCL, 97) in result.citations
-    assert double_wage_difference(3000, date(2007, 6, 1), None,
-                                  date(2009, 1, 1)).open_ended_deemed_from == date(2009, 1, 1)
+    assert double_wage_difference(3000, date(2007, 6, 1), None, date(2009, 1, 1)).open_ended_deemed_from == date(
+        2009, 1, 1
+    )
     later = double_wage_difference(3000, date(2008, 6, 1), None, date(2009, 6, 1))
     assert (calc.LCL, 97) not in later.citations
 
@@ -279,8 +284,9 @@ def test_other_claims_ignore_the_end_of_employment():
     assert result.last_day == date(2027, 3, 1)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"wage_arrears": True},
-                                    {"wage_arrears": True, "employment_ended": date(2026, 5, 31)}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"wage_arrears": True}, {"wage_arrears": True, "employment_ended": date(2026, 5, 31)}]
+)
 def test_deadline_notes_interruption_and_suspension(kwargs):
     text = arbitration_deadline(date(2026, 3, 1), **kwargs).explain()
     assert "中断" in text and "第二十七条第二款" in text
@@ -323,8 +329,9 @@ def test_decimal_input_is_accepted():
 
 def test_dates_in_the_wrong_order_are_refused():
     assert "入职日期" in raises_chinese(double_wage_difference, 6000, date(2026, 6, 1), None, date(2026, 1, 1))
-    assert "签合同" in raises_chinese(double_wage_difference, 6000, date(2026, 1, 1), date(2026, 7, 1),
-                                     date(2026, 6, 1))
+    assert "签合同" in raises_chinese(
+        double_wage_difference, 6000, date(2026, 1, 1), date(2026, 7, 1), date(2026, 6, 1)
+    )
 
 
 def test_non_dates_are_refused():
@@ -339,9 +346,11 @@ def test_non_dates_are_refused():
 
 def all_results():
     return [
-        economic_compensation(6000, 43), economic_compensation(40000, 180, 10000),
+        economic_compensation(6000, 43),
+        economic_compensation(40000, 180, 10000),
         economic_compensation(10000, 180, 10000),
-        unlawful_termination_damages(6000, 43), unlawful_termination_damages(40000, 180, 10000),
+        unlawful_termination_damages(6000, 43),
+        unlawful_termination_damages(40000, 180, 10000),
         double_wage_difference(6000, date(2026, 1, 10), None, date(2026, 6, 10)),
         double_wage_difference(6000, date(2026, 1, 10), None, date(2027, 6, 10)),
         double_wage_difference(6000, date(2026, 1, 10), date(2026, 1, 20), date(2026, 6, 10)),
@@ -356,7 +365,8 @@ def all_results():
         economic_compensation(2000, 240, today=date(2026, 11, 30)),
         double_wage_difference(6000, date(2024, 1, 1), None, date(2026, 11, 30), left=date(2024, 6, 30)),
         double_wage_difference(6000, date(2026, 1, 1), None, date(2026, 11, 30), left=date(2026, 4, 15)),
-        calc.other_clock("injury"), calc.other_clock("pension"),
+        calc.other_clock("injury"),
+        calc.other_clock("pension"),
     ]
 
 
@@ -393,35 +403,46 @@ def test_calculator_numerals_match():
     assert all(calc.chinese_numeral(n) == chinese_numeral(n) for n in range(1, 200))
 
 
-@pytest.mark.parametrize("stem,number,paragraph,words", [
-    ("劳动合同法", 47, 1, ["每满一年支付一个月工资", "六个月以上不满一年的，按一年计算",
-                          "不满六个月的，向劳动者支付半个月工资"]),
-    ("劳动合同法", 47, 2, ["高于", "三倍", "最高不超过十二年"]),
-    ("劳动合同法", 47, 3, ["前十二个月的平均工资"]),
-    ("劳动合同法", 87, 1, ["第四十七条规定的经济补偿标准的二倍"]),
-    ("劳动合同法", 82, 1, ["超过一个月不满一年", "二倍的工资"]),
-    ("劳动合同法", 14, 3, ["满一年不与劳动者订立书面劳动合同", "无固定期限劳动合同"]),
-    ("劳动合同法", 10, 2, ["自用工之日起一个月内订立书面劳动合同"]),
-    ("劳动合同法", 97, 2, ["本法施行前已建立劳动关系，尚未订立书面劳动合同的", "自本法施行之日起一个月内订立"]),
-    ("劳动合同法", 97, 3, ["经济补偿年限自本法施行之日起计算"]),
-    ("劳动合同法实施条例", 6, 2, ["满一个月的次日", "补订书面劳动合同的前一日"]),
-    ("劳动合同法实施条例", 7, 1, ["满一个月的次日至满一年的前一日", "满一年的当日", "无固定期限劳动合同"]),
-    ("劳动合同法实施条例", 25, 1, ["不再支付经济补偿", "赔偿金的计算年限自用工之日起计算"]),
-    ("劳动合同法实施条例", 27, 1, ["应得工资", "最低工资标准", "不满12个月的，按照实际工作的月数"]),
-    ("劳动争议调解仲裁法", 27, 1, ["时效期间为一年", "知道或者应当知道"]),
-    ("劳动争议调解仲裁法", 27, 2, ["中断", "重新计算"]),
-    ("劳动争议调解仲裁法", 27, 3, ["中止", "继续计算"]),
-    ("劳动争议调解仲裁法", 27, 4, ["拖欠劳动报酬", "不受本条第一款规定的仲裁时效期间的限制", "终止之日起一年内"]),
-    ("劳动合同法", 46, 1, ["应当向劳动者支付经济补偿"]),
-    ("劳动合同法实施条例", 5, 1, ["经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同",
-                          "无需向劳动者支付经济补偿"]),
-    ("劳动合同法实施条例", 6, 1, ["劳动者不与用人单位订立书面劳动合同的", "书面通知劳动者终止劳动关系"]),
-    ("劳动保障监察条例", 20, 1, ["2年内", "不再查处"]),
-    ("劳动保障监察条例", 20, 2, ["有连续或者继续状态的，自行为终了之日起计算"]),
-    ("工伤保险条例", 17, 2, ["1年内", "用人单位所在地"]),
-    ("行政复议法", 20, 1, ["六十日内提出行政复议申请"]),
-    ("社会保险法", 83, 2, ["社会保险经办机构", "行政复议或者提起行政诉讼"]),
-])
+@pytest.mark.parametrize(
+    "stem,number,paragraph,words",
+    [
+        (
+            "劳动合同法",
+            47,
+            1,
+            ["每满一年支付一个月工资", "六个月以上不满一年的，按一年计算", "不满六个月的，向劳动者支付半个月工资"],
+        ),
+        ("劳动合同法", 47, 2, ["高于", "三倍", "最高不超过十二年"]),
+        ("劳动合同法", 47, 3, ["前十二个月的平均工资"]),
+        ("劳动合同法", 87, 1, ["第四十七条规定的经济补偿标准的二倍"]),
+        ("劳动合同法", 82, 1, ["超过一个月不满一年", "二倍的工资"]),
+        ("劳动合同法", 14, 3, ["满一年不与劳动者订立书面劳动合同", "无固定期限劳动合同"]),
+        ("劳动合同法", 10, 2, ["自用工之日起一个月内订立书面劳动合同"]),
+        ("劳动合同法", 97, 2, ["本法施行前已建立劳动关系，尚未订立书面劳动合同的", "自本法施行之日起一个月内订立"]),
+        ("劳动合同法", 97, 3, ["经济补偿年限自本法施行之日起计算"]),
+        ("劳动合同法实施条例", 6, 2, ["满一个月的次日", "补订书面劳动合同的前一日"]),
+        ("劳动合同法实施条例", 7, 1, ["满一个月的次日至满一年的前一日", "满一年的当日", "无固定期限劳动合同"]),
+        ("劳动合同法实施条例", 25, 1, ["不再支付经济补偿", "赔偿金的计算年限自用工之日起计算"]),
+        ("劳动合同法实施条例", 27, 1, ["应得工资", "最低工资标准", "不满12个月的，按照实际工作的月数"]),
+        ("劳动争议调解仲裁法", 27, 1, ["时效期间为一年", "知道或者应当知道"]),
+        ("劳动争议调解仲裁法", 27, 2, ["中断", "重新计算"]),
+        ("劳动争议调解仲裁法", 27, 3, ["中止", "继续计算"]),
+        ("劳动争议调解仲裁法", 27, 4, ["拖欠劳动报酬", "不受本条第一款规定的仲裁时效期间的限制", "终止之日起一年内"]),
+        ("劳动合同法", 46, 1, ["应当向劳动者支付经济补偿"]),
+        (
+            "劳动合同法实施条例",
+            5,
+            1,
+            ["经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同", "无需向劳动者支付经济补偿"],
+        ),
+        ("劳动合同法实施条例", 6, 1, ["劳动者不与用人单位订立书面劳动合同的", "书面通知劳动者终止劳动关系"]),
+        ("劳动保障监察条例", 20, 1, ["2年内", "不再查处"]),
+        ("劳动保障监察条例", 20, 2, ["有连续或者继续状态的，自行为终了之日起计算"]),
+        ("工伤保险条例", 17, 2, ["1年内", "用人单位所在地"]),
+        ("行政复议法", 20, 1, ["六十日内提出行政复议申请"]),
+        ("社会保险法", 83, 2, ["社会保险经办机构", "行政复议或者提起行政诉讼"]),
+    ],
+)
 def test_rules_rest_on_the_statute_wording(stem, number, paragraph, words):
     text = paragraphs(stem, number)[paragraph - 1]
     for w in words:

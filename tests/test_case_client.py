@@ -1,4 +1,5 @@
 """The actions' case client against the real web side: a confirmed case survives an outage."""
+
 import json
 import os
 import subprocess
@@ -15,15 +16,28 @@ pytestmark = pytest.mark.stack
 
 TOKEN = "client-test-service-token"
 OPERATOR = "client-test-operator-token"
-DRAFT = {"category": "wage_arrears", "name": "刘强", "phone": "13512348765", "employer": "恒通建材",
-         "amount": 12000, "worker_count": 9, "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
+DRAFT = {
+    "category": "wage_arrears",
+    "name": "刘强",
+    "phone": "13512348765",
+    "employer": "恒通建材",
+    "amount": 12000,
+    "worker_count": 9,
+    "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"},
+}
 
 
 def start_web(port, tmp_path):
-    env = {**os.environ, "GONGYOU_WEB_PORT": str(port), "GONGYOU_SERVICE_TOKEN": TOKEN,
-           "GONGYOU_OPERATOR_TOKEN": OPERATOR, "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "GONGYOU_WEB_PORT": str(port),
+        "GONGYOU_SERVICE_TOKEN": TOKEN,
+        "GONGYOU_OPERATOR_TOKEN": OPERATOR,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -36,8 +50,9 @@ def start_web(port, tmp_path):
 
 
 def cases(port):
-    reply = requests.get(f"http://127.0.0.1:{port}/api/cases", headers={"Authorization": f"Bearer {OPERATOR}"},
-                         timeout=10)
+    reply = requests.get(
+        f"http://127.0.0.1:{port}/api/cases", headers={"Authorization": f"Bearer {OPERATOR}"}, timeout=10
+    )
     return reply.json()["cases"]
 
 
@@ -102,14 +117,23 @@ def test_api_roles_and_malformed_requests(tmp_path):
         created = requests.post(cases, json=DRAFT, headers={**service, "Idempotency-Key": "a"}, timeout=10)
         assert created.status_code == 201
         case_no = created.json()["case_no"]
-        moved = requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "accepted", "note": "已联系"},
-                              headers=operator, timeout=10)
+        moved = requests.post(
+            f"{base}/api/cases/{case_no}/status",
+            json={"status": "accepted", "note": "已联系"},
+            headers=operator,
+            timeout=10,
+        )
         assert moved.status_code == 200 and moved.json()["status"] == "accepted"
-        back = requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "draft"}, headers=operator,
-                             timeout=10)
+        back = requests.post(
+            f"{base}/api/cases/{case_no}/status", json={"status": "draft"}, headers=operator, timeout=10
+        )
         assert back.status_code == 409
-        assert requests.post(f"{base}/api/cases/{case_no}/status", json={"status": "closed"}, headers=service,
-                             timeout=10).status_code == 403
+        assert (
+            requests.post(
+                f"{base}/api/cases/{case_no}/status", json={"status": "closed"}, headers=service, timeout=10
+            ).status_code
+            == 403
+        )
     finally:
         web.terminate()
         web.wait(timeout=20)

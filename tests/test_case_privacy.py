@@ -1,5 +1,6 @@
 """Follow codes, consent, erasure and retention on the real databases (SQLite file and
 PostgreSQL on localhost:5432, which must be running: these tests fail without it)."""
+
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -47,7 +48,7 @@ def test_follow_codes_are_random_unambiguous_and_read_leniently():
     codes = {follow_code.new_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(len(c) == 8 and not set(c) & set("01OIL") for c in codes)
-    assert len(follow_code.ALPHABET) ** follow_code.LENGTH > 10 ** 11
+    assert len(follow_code.ALPHABET) ** follow_code.LENGTH > 10**11
     assert follow_code.normalise(" k7pq-4xz2 ") == "K7PQ4XZ2"
     assert follow_code.normalise("K7PQ4XZ0") is None and follow_code.normalise("1234") is None
     assert follow_code.find_in("GY20261123-0042 查询码 k7pq-4xz2") == "K7PQ4XZ2"
@@ -71,10 +72,13 @@ def test_old_cases_get_a_follow_code_from_the_migration(engine):  # noqa: F811
         config.attributes["connection"] = connection
         command.upgrade(config, "0003_events")
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO cases (case_no, status, category, phone, priority, collective, created_at, updated_at) "
-            "VALUES ('GY20250101-0001', 'draft', 'wage_arrears', '13812345678', 1, false, :t, :t)"),
-            {"t": datetime(2025, 1, 1, tzinfo=timezone.utc)})
+        connection.execute(
+            text(
+                "INSERT INTO cases (case_no, status, category, phone, priority, collective, created_at, updated_at) "
+                "VALUES ('GY20250101-0001', 'draft', 'wage_arrears', '13812345678', 1, false, :t, :t)"
+            ),
+            {"t": datetime(2025, 1, 1, tzinfo=timezone.utc)},
+        )
     upgrade(engine)
     case = CaseService(session_factory(engine)).get("GY20250101-0001")
     assert follow_code.normalise(case["follow_code"]) == case["follow_code"]
@@ -101,8 +105,17 @@ def test_consent_is_stored_with_the_case(service):
     assert datetime.fromisoformat(case["consent_at"]) == datetime(2026, 11, 30, 8, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("consent", [None, {}, {"version": "v1"}, {"version": "v1", "at": "yesterday"},
-                                     {"version": "", "at": "2026-11-30T08:00:00Z"}, "yes"])
+@pytest.mark.parametrize(
+    "consent",
+    [
+        None,
+        {},
+        {"version": "v1"},
+        {"version": "v1", "at": "yesterday"},
+        {"version": "", "at": "2026-11-30T08:00:00Z"},
+        "yes",
+    ],
+)
 @pytest.mark.parametrize("personal", [{"name": "孙芳"}, {"phone": "13812345678"}, {"id_number": "50010119900101123X"}])
 def test_personal_fields_without_consent_are_refused_and_nothing_kept(service, consent, personal):
     data = {"category": "wage_arrears", "employer": "某厂", **personal, "consent": consent}
@@ -124,8 +137,8 @@ def test_erase_removes_personal_data_and_keeps_the_facts(service, tmp_path):
     service.record_handoff("web-abc", "asked", [{"who": "worker", "text": "我叫孙芳"}], "13812345678")
     service.record_handoff("web-other", "asked", [{"who": "worker", "text": "别人的"}], "13900000000")
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    outbox.put("web-abc:9", {**WAGES, "sender_id": "web-abc"})       # another draft, still pending
-    outbox.put("web-zzz:1", {**WAGES, "sender_id": "web-zzz"})       # someone else's
+    outbox.put("web-abc:9", {**WAGES, "sender_id": "web-abc"})  # another draft, still pending
+    outbox.put("web-zzz:1", {**WAGES, "sender_id": "web-zzz"})  # someone else's
     rasa = NoRasa()
     audit = Audit(service.sessions)
     done = Eraser(service, audit, rasa, outbox).erase(case["case_no"], "op-boss")
@@ -179,6 +192,7 @@ def test_purge_applies_each_retention_period(engine):  # noqa: F811
     from sqlalchemy import update
 
     from bot.storage.tables import Handoff
+
     with service.sessions() as session:
         session.execute(update(Handoff).values(status="done", done_at=clock.now))
         session.commit()
@@ -230,10 +244,14 @@ def test_retention_defaults_and_environment(monkeypatch):
 def test_logs_do_not_carry_follow_codes():
     from bot.privacy import mask_text
 
-    assert mask_text("登记好了，编号是 GY20261130-0001，查询码是 K7PQ4XZ2，请一起记下来") == \
-        "登记好了，编号是 GY20261130-0001，查询码是 ********，请一起记下来"
-    assert mask_text('{"case_no": "GY20261130-0001", "follow_code": "K7PQ4XZ2"}') == \
-        '{"case_no": "GY20261130-0001", "follow_code": "********"}'
+    assert (
+        mask_text("登记好了，编号是 GY20261130-0001，查询码是 K7PQ4XZ2，请一起记下来")
+        == "登记好了，编号是 GY20261130-0001，查询码是 ********，请一起记下来"
+    )
+    assert (
+        mask_text('{"case_no": "GY20261130-0001", "follow_code": "K7PQ4XZ2"}')
+        == '{"case_no": "GY20261130-0001", "follow_code": "********"}'
+    )
 
 
 def newest_revision() -> str:

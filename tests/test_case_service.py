@@ -2,6 +2,7 @@
 
 PostgreSQL is required: when it is not running these tests fail, they do not skip.
 """
+
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -46,9 +47,18 @@ def service(engine):
     return CaseService(session_factory(engine))
 
 
-WAGES = {"category": "wage_arrears", "name": "孙芳", "phone": "13812345678", "employer": "巫溪县某鞋业有限公司",
-         "location": "巫溪县", "amount": 8000, "period_months": 3, "worker_count": 2, "description": "三个月没发工资",
-         "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
+WAGES = {
+    "category": "wage_arrears",
+    "name": "孙芳",
+    "phone": "13812345678",
+    "employer": "巫溪县某鞋业有限公司",
+    "location": "巫溪县",
+    "amount": 8000,
+    "period_months": 3,
+    "worker_count": 2,
+    "description": "三个月没发工资",
+    "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"},
+}
 
 
 def test_a_draft_gets_a_contract_case_number(service):
@@ -102,11 +112,14 @@ def test_lookup_needs_the_follow_code_and_speaks_plainly(service):
     assert service.lookup("GY20990101-0001", code) is None
 
 
-@pytest.mark.parametrize("category,door,never", [
-    ("pension_adjustment", "行政复议", "可以申请劳动仲裁"),
-    ("work_injury", "《工伤保险条例》第五十五条", "对结果不满意，可以申请劳动仲裁"),
-    ("wage_arrears", "劳动争议仲裁委员会申请仲裁", "行政复议"),
-])
+@pytest.mark.parametrize(
+    "category,door,never",
+    [
+        ("pension_adjustment", "行政复议", "可以申请劳动仲裁"),
+        ("work_injury", "《工伤保险条例》第五十五条", "对结果不满意，可以申请劳动仲裁"),
+        ("wage_arrears", "劳动争议仲裁委员会申请仲裁", "行政复议"),
+    ],
+)
 def test_a_closed_case_names_the_door_of_its_category(service, category, door, never):
     case, _ = service.open_draft({**WAGES, "category": category}, f"door-{category}")
     service.change_status(case["case_no"], "closed", "op-1")
@@ -136,8 +149,10 @@ def test_old_drafts_do_not_link(engine):
     assert new["linked_cases"] == []
 
 
-@pytest.mark.parametrize("field,value", [("phone", "1381234567"), ("amount", -5), ("amount", 1e12),
-                                         ("worker_count", "many"), ("category", "greet")])
+@pytest.mark.parametrize(
+    "field,value",
+    [("phone", "1381234567"), ("amount", -5), ("amount", 1e12), ("worker_count", "many"), ("category", "greet")],
+)
 def test_bad_fields_are_refused_and_nothing_is_stored(service, field, value):
     with pytest.raises(InvalidCase):
         service.open_draft({**WAGES, field: value}, f"bad-{field}")
@@ -168,7 +183,13 @@ def test_exports_mask_personal_data(service):
     assert shown["phone"] == "138****5678" and shown["name"] == "孙*"
 
 
-@pytest.mark.parametrize("a,b", [("巫溪县某鞋业有限公司", "巫溪县某鞋业公司"), ("那家火锅店", "火锅店"),
-                                 ("重庆XX建筑劳务有限责任公司", "重庆XX建筑劳务")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("巫溪县某鞋业有限公司", "巫溪县某鞋业公司"),
+        ("那家火锅店", "火锅店"),
+        ("重庆XX建筑劳务有限责任公司", "重庆XX建筑劳务"),
+    ],
+)
 def test_employer_keys(a, b):
     assert employer_key(a) == employer_key(b)

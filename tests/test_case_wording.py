@@ -1,6 +1,7 @@
 """What a worker reads about their case depends on its category (issue 14 §3): a pension decision is
 not taken to labour arbitration, a 工伤认定 decision is reviewed or taken to court, and the clock
 that matters is named for each kind of case."""
+
 import re
 
 import pytest

@@ -1,6 +1,7 @@
 """The chat's "查进度" through Rasa's REST channel and the real action server: a case number and
 its follow code, in two answers or in one; the phone's digits are not enough; wrong codes are
 throttled by the case service the action asks."""
+
 import uuid
 
 import pytest
@@ -14,16 +15,23 @@ CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
 
 
 def say(stack, sender, message):
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                          timeout=60)
+    reply = requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
     assert reply.status_code == 200
     return "\n".join(m.get("text") or "" for m in reply.json())
 
 
 def open_case(stack):
-    phone = f"137{uuid.uuid4().int % 10 ** 8:08d}"
-    body = {"category": "wage_arrears", "name": "钱师傅", "phone": phone, "sender_id": f"x-{uuid.uuid4().hex[:6]}",
-            "consent": CONSENT, "idempotency_key": uuid.uuid4().hex}
+    phone = f"137{uuid.uuid4().int % 10**8:08d}"
+    body = {
+        "category": "wage_arrears",
+        "name": "钱师傅",
+        "phone": phone,
+        "sender_id": f"x-{uuid.uuid4().hex[:6]}",
+        "consent": CONSENT,
+        "idempotency_key": uuid.uuid4().hex,
+    }
     case = stack.api("/api/cases", method="POST", json=body, token=SERVICE_TOKEN).json()
     return case["case_no"], case["follow_code"], phone
 

@@ -1,4 +1,5 @@
 """Every statute article GongYou cites exists in the statute texts (../shared/law)."""
+
 import re
 
 import pytest
@@ -69,5 +70,13 @@ def test_an_article_of_the_form_n_zhi_yi_exists_as_named():
 
 
 def test_numerals():
-    assert [chinese_numeral(n) for n in (10, 17, 27, 47, 53, 83, 101, 110)] == \
-        ["十", "十七", "二十七", "四十七", "五十三", "八十三", "一百零一", "一百一十"]
+    assert [chinese_numeral(n) for n in (10, 17, 27, 47, 53, 83, 101, 110)] == [
+        "十",
+        "十七",
+        "二十七",
+        "四十七",
+        "五十三",
+        "八十三",
+        "一百零一",
+        "一百一十",
+    ]

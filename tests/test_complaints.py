@@ -1,4 +1,5 @@
 """The first reply to a complaint, composed without Rasa (bot/dialogue/complaints.py)."""
+
 import pytest
 
 from bot.dialogue.complaints import Facts, complaint_reply, summarise

@@ -1,5 +1,6 @@
 """Consent before personal data, the erasure request's words, and the actions around them,
 run as Rasa would run them (no action server, no mocks)."""
+
 import asyncio
 from datetime import datetime, timezone
 
@@ -12,15 +13,31 @@ from bot.dialogue import conversation, intake, privacy_notice
 
 pytestmark = pytest.mark.unit
 
-FORM = ["category", "consent", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
-        "health_consent", "description", "confirmed"]
+FORM = [
+    "category",
+    "consent",
+    "name",
+    "phone",
+    "employer",
+    "location",
+    "amount",
+    "duration",
+    "worker_count",
+    "health_consent",
+    "description",
+    "confirmed",
+]
 
 
 def tracker(slots, text="x", intent="inform", entities=()):
     return Tracker(
-        sender_id="consent-1", slots=slots,
+        sender_id="consent-1",
+        slots=slots,
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)},
-        events=[], paused=False, followup_action=None, active_loop={"name": "case_form"},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "case_form"},
         latest_action_name="action_listen",
     )
 
@@ -42,8 +59,14 @@ def test_notice_says_what_why_who_and_how_long():
 
 def test_the_draft_carries_the_agreement_and_nothing_personal_without_it():
     agreed = privacy_notice.agreement()
-    slots = {"category": "wage_arrears", "consent": agreed, "name": "孙芳", "phone": "13912345678",
-             "employer": "某鞋业公司", "description": "老板跑了"}
+    slots = {
+        "category": "wage_arrears",
+        "consent": agreed,
+        "name": "孙芳",
+        "phone": "13912345678",
+        "employer": "某鞋业公司",
+        "description": "老板跑了",
+    }
     draft = intake.payload(slots, "s1")
     assert draft["consent"] == agreed and draft["name"] == "孙芳" and draft["phone"] == "13912345678"
     unsigned = intake.payload({**slots, "consent": None}, "s1")
@@ -95,8 +118,9 @@ def test_no_to_the_notice_ends_the_intake_and_clears_everything():
 
 
 def test_no_to_the_health_question_skips_only_the_description():
-    messages, events = run_deny({"requested_slot": "health_consent", "category": "work_injury",
-                                 "consent": privacy_notice.agreement()}, "不同意")
+    messages, events = run_deny(
+        {"requested_slot": "health_consent", "category": "work_injury", "consent": privacy_notice.agreement()}, "不同意"
+    )
     assert messages[0]["text"] == privacy_notice.HEALTH_SKIPPED
     assert {"event": "slot", "name": "health_consent", "timestamp": None, "value": False} in events
     assert not any(e["event"] == "active_loop" for e in events)

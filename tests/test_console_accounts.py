@@ -2,6 +2,7 @@
 
 SQLite and PostgreSQL on localhost:5432 (required: these tests fail without it, they do not skip).
 """
+
 import csv
 import io
 from datetime import datetime, timedelta, timezone
@@ -76,11 +77,11 @@ def test_sessions_expire_when_idle_and_in_all(db):
     assert sessions.resolve(token).csrf_token == csrf
     assert sessions.resolve("forged") is None and sessions.resolve(None) is None
     clock.now += IDLE - timedelta(minutes=2)
-    assert sessions.resolve(token) is not None      # activity slides the idle deadline
+    assert sessions.resolve(token) is not None  # activity slides the idle deadline
     clock.now += IDLE - timedelta(minutes=2)
     assert sessions.resolve(token) is not None
     clock.now += IDLE + timedelta(seconds=1)
-    assert sessions.resolve(token) is None           # idle too long
+    assert sessions.resolve(token) is None  # idle too long
 
     token, _ = sessions.start(principal)
     end = clock.now + LIFETIME
@@ -88,7 +89,7 @@ def test_sessions_expire_when_idle_and_in_all(db):
         clock.now += IDLE / 2
         sessions.resolve(token)
     clock.now = end + timedelta(seconds=1)
-    assert sessions.resolve(token) is None           # busy all day, still ends
+    assert sessions.resolve(token) is None  # busy all day, still ends
 
     token, _ = sessions.start(principal)
     sessions.end(token)
@@ -102,15 +103,23 @@ def test_throttle_pauses_an_account_after_failures():
         assert throttle.retry_after("op", "1.2.3.4") is None
         throttle.failed("op", "1.2.3.4")
     assert throttle.retry_after("op", "1.2.3.4") > 0
-    assert throttle.retry_after("OP", "5.6.7.8") > 0     # per account, whatever the address
+    assert throttle.retry_after("OP", "5.6.7.8") > 0  # per account, whatever the address
     assert throttle.retry_after("other", "1.2.3.4") is None
     now[0] += 16 * 60
     assert throttle.retry_after("op", "1.2.3.4") is None
 
 
-CASE = {"category": "wage_arrears", "name": "孙芳", "phone": "13812345678", "employer": "=HYPERLINK(\"x\")鞋业公司",
-        "location": "巫溪县", "amount": 8000, "worker_count": 2, "description": "电话13812345678，三个月没发",
-        "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}}
+CASE = {
+    "category": "wage_arrears",
+    "name": "孙芳",
+    "phone": "13812345678",
+    "employer": '=HYPERLINK("x")鞋业公司',
+    "location": "巫溪县",
+    "amount": 8000,
+    "worker_count": 2,
+    "description": "电话13812345678，三个月没发",
+    "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"},
+}
 
 
 def test_station_operators_see_their_station_only(db):
@@ -125,8 +134,9 @@ def test_station_operators_see_their_station_only(db):
     assert [r["station"]["id"] for r in queue.rows(station_a, Filters(station="b"))] == ["a"]
     assert [r["station"]["id"] for r in queue.rows(boss, Filters(station="b"))] == ["b"]
     rows = queue.rows(boss, Filters())
-    assert all(r["phone"] == "138****5678" and r["name"] == "孙*" and "13812345678" not in r["description"]
-               for r in rows)
+    assert all(
+        r["phone"] == "138****5678" and r["name"] == "孙*" and "13812345678" not in r["description"] for r in rows
+    )
 
 
 def test_exports_mask_and_defuse_formulas(db):
@@ -207,8 +217,13 @@ def test_dashboard_shows_conversation_figures_once_the_consumer_counted_some(db,
     boss = Accounts(db).add("chief", "a long password", "supervisor")
     clerk = Accounts(db).add("clerk", "a long password", "station", station_id="jdz-taoxichuan")
     assert Dashboard(db).figures(boss)["conversations"] is None  # no consumer ran: nothing, not zeros
-    said = {"event": "user", "sender_id": "web-" + "a" * 32, "timestamp": clock_time.time(), "text": "老板欠我工资",
-            "parse_data": {"intent": {"name": "wage_arrears", "confidence": 0.9}}}
+    said = {
+        "event": "user",
+        "sender_id": "web-" + "a" * 32,
+        "timestamp": clock_time.time(),
+        "text": "老板欠我工资",
+        "parse_data": {"intent": {"name": "wage_arrears", "confidence": 0.9}},
+    }
     assert count_event(engine, json.dumps(said).encode())
     assert not count_event(engine, json.dumps(said).encode())  # redelivered: counted once
     shown = Dashboard(db).figures(boss)["conversations"]
@@ -235,8 +250,15 @@ def test_handoffs_go_to_their_station_and_each_showing_is_on_record(db):
     handoffs.shown(op_a)
     Handoffs(service, db, audit).shown(op_a)
     views = [(e["actor"], e["detail"]["handoff"]) for e in audit.entries(action="handoff.view")]
-    assert sorted(views) == sorted([("boss", at_kiosk["id"]), ("boss", from_case["id"]), ("boss", nowhere["id"]),
-                                    ("opa", at_kiosk["id"]), ("opb", from_case["id"])])
+    assert sorted(views) == sorted(
+        [
+            ("boss", at_kiosk["id"]),
+            ("boss", from_case["id"]),
+            ("boss", nowhere["id"]),
+            ("opa", at_kiosk["id"]),
+            ("opb", from_case["id"]),
+        ]
+    )
     assert not handoffs.done(op_a, from_case["id"])  # another station's caller
     assert handoffs.done(op_b, from_case["id"]) and not handoffs.done(op_b, from_case["id"])
     assert [e["actor"] for e in audit.entries(action="handoff.done")] == ["opb"]
@@ -271,13 +293,20 @@ def test_exports_defuse_full_width_and_whitespace_formula_starts(start):
     from bot.storage.tables import Case
 
     # Built in memory: the intake strips a leading tab, but an export must not rely on that.
-    case = Case(case_no="GY20261102-0001", status="draft", category="wage_arrears", collective=False, priority=1,
-                employer=start + 'HYPERLINK("http://x","点这里")', description=start + "1+1",
-                created_at=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    case = Case(
+        case_no="GY20261102-0001",
+        status="draft",
+        category="wage_arrears",
+        collective=False,
+        priority=1,
+        employer=start + 'HYPERLINK("http://x","点这里")',
+        description=start + "1+1",
+        created_at=datetime(2026, 11, 2, tzinfo=timezone.utc),
+    )
     rows = list(csv.reader(io.StringIO(to_csv([case], unmasked=True).decode("utf-8-sig"))))
     assert rows[1][5] == "'" + case.employer and rows[1][14] == "'" + case.description
     sheet = load_workbook(io.BytesIO(to_xlsx([case], unmasked=True))).active
     # (XML keeps a CR as a line feed: the quote in front is what matters.)
     cell = sheet["F2"]
-    assert cell.data_type == "s" and cell.value.startswith("'") and cell.value.endswith("点这里\")")
+    assert cell.data_type == "s" and cell.value.startswith("'") and cell.value.endswith('点这里")')
     assert rows[1][6] == ""  # an empty cell stays empty

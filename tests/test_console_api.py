@@ -1,4 +1,5 @@
 """The console's API on the real running GongYou: who may call what, sessions, audit, exports, assist."""
+
 import csv
 import io
 import uuid
@@ -15,17 +16,30 @@ PASSWORD = "console-test-password"
 
 # Every console route with a body it would accept: each must refuse anyone unknown.
 ROUTES = [
-    ("GET", "/api/console/me"), ("POST", "/api/console/logout"),
-    ("GET", "/api/console/operators"), ("POST", "/api/console/operators"), ("GET", "/api/console/audit"),
-    ("GET", "/api/console/cases"), ("GET", "/api/console/stations"),
-    ("GET", "/api/console/cases/GY20260101-0001"), ("POST", "/api/console/cases/GY20260101-0001/status"),
-    ("GET", "/api/console/handoffs"), ("POST", "/api/console/handoffs/1/done"),
-    ("POST", "/api/console/assist"), ("POST", "/api/console/drafts"),
-    ("GET", "/api/console/export.csv"), ("GET", "/api/console/export.xlsx"), ("GET", "/api/console/dashboard"),
+    ("GET", "/api/console/me"),
+    ("POST", "/api/console/logout"),
+    ("GET", "/api/console/operators"),
+    ("POST", "/api/console/operators"),
+    ("GET", "/api/console/audit"),
+    ("GET", "/api/console/cases"),
+    ("GET", "/api/console/stations"),
+    ("GET", "/api/console/cases/GY20260101-0001"),
+    ("POST", "/api/console/cases/GY20260101-0001/status"),
+    ("GET", "/api/console/handoffs"),
+    ("POST", "/api/console/handoffs/1/done"),
+    ("POST", "/api/console/assist"),
+    ("POST", "/api/console/drafts"),
+    ("GET", "/api/console/export.csv"),
+    ("GET", "/api/console/export.xlsx"),
+    ("GET", "/api/console/dashboard"),
 ]
-SUPERVISOR_ONLY = [("GET", "/api/console/operators"), ("POST", "/api/console/operators"),
-                   ("GET", "/api/console/audit"), ("GET", "/api/console/export.csv?unmasked=1"),
-                   ("GET", "/api/console/export.xlsx?unmasked=1")]
+SUPERVISOR_ONLY = [
+    ("GET", "/api/console/operators"),
+    ("POST", "/api/console/operators"),
+    ("GET", "/api/console/audit"),
+    ("GET", "/api/console/export.csv?unmasked=1"),
+    ("GET", "/api/console/export.xlsx?unmasked=1"),
+]
 
 
 def name(prefix):
@@ -34,9 +48,17 @@ def name(prefix):
 
 def add_operator(stack, role="supervisor", station=None):
     username = name("sup" if role == "supervisor" else "op")
-    reply = stack.api("/api/console/operators", method="POST",
-                      json={"username": username, "password": PASSWORD, "role": role, "station_id": station,
-                            "display_name": "测试" + username})
+    reply = stack.api(
+        "/api/console/operators",
+        method="POST",
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "role": role,
+            "station_id": station,
+            "display_name": "测试" + username,
+        },
+    )
     assert reply.status_code == 201, reply.text
     return username
 
@@ -47,8 +69,9 @@ class Browser:
     def __init__(self, stack, username, password=PASSWORD):
         self.web = stack.web
         self.http = requests.Session()
-        reply = self.http.post(f"{self.web}/api/console/login", json={"username": username, "password": password},
-                               timeout=30)
+        reply = self.http.post(
+            f"{self.web}/api/console/login", json={"username": username, "password": password}, timeout=30
+        )
         assert reply.status_code == 200, reply.text
         self.csrf = reply.json()["csrf"]
         cookie = reply.headers["set-cookie"]
@@ -63,9 +86,16 @@ class Browser:
 
 
 def draft(stack, **fields):
-    body = {"category": "wage_arrears", "name": "赵六", "phone": "13700001111", "employer": name("某厂"),
-            "location": "珠山区", "description": "两个月没发工资",
-            "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}, **fields}
+    body = {
+        "category": "wage_arrears",
+        "name": "赵六",
+        "phone": "13700001111",
+        "employer": name("某厂"),
+        "location": "珠山区",
+        "description": "两个月没发工资",
+        "consent": {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"},
+        **fields,
+    }
     reply = stack.api("/api/cases", method="POST", json=body)
     assert reply.status_code == 201
     return reply.json()
@@ -92,8 +122,12 @@ def test_station_operators_are_refused_supervisor_routes(stack, method, path):
 def test_cookie_changes_need_the_csrf_header(stack):
     boss = Browser(stack, add_operator(stack))
     case = draft(stack)
-    assert boss.post(f"/api/console/cases/{case['case_no']}/status",
-                     json={"status": "accepted", "note": "已联系"}, csrf=False).status_code == 403
+    assert (
+        boss.post(
+            f"/api/console/cases/{case['case_no']}/status", json={"status": "accepted", "note": "已联系"}, csrf=False
+        ).status_code
+        == 403
+    )
     assert stack.api(f"/api/cases/{case['case_no']}").json()["status"] == "draft"
     reply = boss.post(f"/api/console/cases/{case['case_no']}/status", json={"status": "accepted", "note": "已联系"})
     assert reply.status_code == 200 and reply.json()["status"] == "accepted"
@@ -121,8 +155,12 @@ def test_station_operator_sees_and_moves_only_their_stations_cases(stack):
     listed = {c["case_no"] for c in operator.get("/api/console/cases?status=").json()["cases"]}
     assert mine["case_no"] in listed and theirs["case_no"] not in listed
     assert operator.get(f"/api/console/cases/{theirs['case_no']}").status_code == 403
-    assert operator.post(f"/api/console/cases/{theirs['case_no']}/status",
-                         json={"status": "accepted", "note": "x"}).status_code == 403
+    assert (
+        operator.post(
+            f"/api/console/cases/{theirs['case_no']}/status", json={"status": "accepted", "note": "x"}
+        ).status_code
+        == 403
+    )
     detail = operator.get(f"/api/console/cases/{mine['case_no']}").json()
     assert detail["phone"] == "13700001111"  # in full, here only
     row = next(c for c in operator.get("/api/console/cases").json()["cases"] if c["case_no"] == mine["case_no"])
@@ -139,7 +177,7 @@ def test_queue_filters_and_collective_first(stack):
     rows = boss.get("/api/console/cases?status=draft").json()["cases"]
     numbers = [c["case_no"] for c in rows]
     assert numbers.index(big["case_no"]) < numbers.index(small["case_no"])
-    assert all(c["collective"] for c in rows[:numbers.index(big["case_no"]) + 1])
+    assert all(c["collective"] for c in rows[: numbers.index(big["case_no"]) + 1])
     overtime = boss.get("/api/console/cases?category=overtime").json()["cases"]
     assert overtime and all(c["category"] == "overtime" for c in overtime)
     collective = boss.get("/api/console/cases?collective=1").json()["cases"]
@@ -165,8 +203,12 @@ def test_exports_are_masked_unless_a_supervisor_asks_and_that_is_logged(stack):
 def test_login_is_throttled_and_logout_ends_the_session(stack):
     username = add_operator(stack)
     url = f"{stack.web}/api/console/login"
-    assert requests.post(url, data="username=x&password=y", timeout=30,
-                         headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 415
+    assert (
+        requests.post(
+            url, data="username=x&password=y", timeout=30, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+        == 415
+    )
     for _ in range(5):
         wrong = {"username": username, "password": "wrong password"}
         assert requests.post(url, json=wrong, timeout=30).status_code == 401
@@ -181,8 +223,9 @@ def test_login_is_throttled_and_logout_ends_the_session(stack):
 
 
 def test_the_operator_token_bootstraps_accounts_and_refuses_bad_ones(stack):
-    reply = stack.api("/api/console/operators", method="POST",
-                      json={"username": name("s"), "password": "short", "role": "supervisor"})
+    reply = stack.api(
+        "/api/console/operators", method="POST", json={"username": name("s"), "password": "short", "role": "supervisor"}
+    )
     assert reply.status_code == 422 and "密码" in reply.json()["error"]
     assert stack.api("/api/console/me").json()["user"]["role"] == "supervisor"
 
@@ -190,8 +233,9 @@ def test_the_operator_token_bootstraps_accounts_and_refuses_bad_ones(stack):
 def test_assist_reads_a_call_with_the_bots_model_and_saves_a_draft(stack):
     username = add_operator(stack)
     boss = Browser(stack, username)
-    result = boss.post("/api/console/assist",
-                       json={"text": "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万"}).json()
+    result = boss.post(
+        "/api/console/assist", json={"text": "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万"}
+    ).json()
     assert result["category"] == "wage_arrears" and result["intent"]["confidence"] > 0.5
     assert result["facts"]["amount"] == 80000 and result["facts"]["worker_count"] == 16
     assert "第十条" in result["guidance"] and "群体性纠纷" in result["guidance"]
@@ -232,18 +276,34 @@ def test_dashboard_counts_match_the_queue(stack):
 def test_station_operators_see_only_their_stations_handoffs_and_each_view_is_audited(stack):
     # The bot's calls, as actions/handoff.py makes them: a worker at a kiosk (the kiosk's station) …
     kiosk_sender = name("web-")
-    assert stack.api("/api/handoffs", token=SERVICE_TOKEN, method="POST", json={
-        "sender_id": kiosk_sender, "reason": "asked", "transcript": [], "station_id": "jdz-taoxichuan"}
-    ).status_code == 201
+    assert (
+        stack.api(
+            "/api/handoffs",
+            token=SERVICE_TOKEN,
+            method="POST",
+            json={"sender_id": kiosk_sender, "reason": "asked", "transcript": [], "station_id": "jdz-taoxichuan"},
+        ).status_code
+        == 201
+    )
     # … and a worker whose case went to another station (no kiosk: the case's station).
     case_sender = name("web-")
     draft(stack, station_id="cq-wuxi-hrss", station_name="巫溪县人社局劳动保障监察", sender_id=case_sender)
-    assert stack.api("/api/handoffs", token=SERVICE_TOKEN, method="POST", json={
-        "sender_id": case_sender, "reason": "asked", "transcript": [], "phone": "13700002222"}).status_code == 201
+    assert (
+        stack.api(
+            "/api/handoffs",
+            token=SERVICE_TOKEN,
+            method="POST",
+            json={"sender_id": case_sender, "reason": "asked", "transcript": [], "phone": "13700002222"},
+        ).status_code
+        == 201
+    )
 
     def mine(browser):
-        return {h["sender_id"] for h in browser.get("/api/console/handoffs").json()["handoffs"]
-                if h["sender_id"] in (kiosk_sender, case_sender)}
+        return {
+            h["sender_id"]
+            for h in browser.get("/api/console/handoffs").json()["handoffs"]
+            if h["sender_id"] in (kiosk_sender, case_sender)
+        }
 
     taoxichuan = add_operator(stack, "station", "jdz-taoxichuan")
     wuxi = Browser(stack, add_operator(stack, "station", "cq-wuxi-hrss"))
@@ -253,8 +313,11 @@ def test_station_operators_see_only_their_stations_handoffs_and_each_view_is_aud
     assert mine(wuxi) == {case_sender}
     assert len(mine(boss)) == 2
     assert len(mine(boss)) == 2  # polled again: not logged again
-    views = [e for e in boss.get("/api/console/audit?action=handoff.view").json()["entries"]
-             if e["actor"] in (taoxichuan, boss_name)]
+    views = [
+        e
+        for e in boss.get("/api/console/audit?action=handoff.view").json()["entries"]
+        if e["actor"] in (taoxichuan, boss_name)
+    ]
     assert sorted(e["actor"] for e in views) == sorted([taoxichuan, boss_name, boss_name])
     # Another station's request cannot be closed from here.
     listed = boss.get("/api/console/handoffs").json()["handoffs"]
@@ -269,12 +332,17 @@ def test_operator_token_calls_are_audited_and_the_token_is_the_actor(stack):
     assert stack.api(f"/api/cases/{case['case_no']}").status_code == 200
     assert stack.api("/api/cases?status=draft").status_code == 200
     assert stack.api("/api/handoffs").status_code == 200
-    moved = stack.api(f"/api/cases/{case['case_no']}/status", method="POST",
-                      json={"status": "accepted", "note": "脚本受理", "actor": "someone-else"})
+    moved = stack.api(
+        f"/api/cases/{case['case_no']}/status",
+        method="POST",
+        json={"status": "accepted", "note": "脚本受理", "actor": "someone-else"},
+    )
     assert moved.status_code == 200 and moved.json()["history"][-1]["actor"] == "operator-token"
     entries = boss.get(f"/api/console/audit?case_no={case['case_no']}").json()["entries"]
-    assert {(e["action"], e["actor"]) for e in entries} >= {("case.view", "operator-token"),
-                                                          ("case.status", "operator-token")}
+    assert {(e["action"], e["actor"]) for e in entries} >= {
+        ("case.view", "operator-token"),
+        ("case.status", "operator-token"),
+    }
     assert next(e for e in entries if e["action"] == "case.status")["detail"]["to"] == "accepted"
     for action in ("case.list", "handoff.list"):
         latest = boss.get(f"/api/console/audit?action={action}").json()["entries"][0]
@@ -285,9 +353,12 @@ def test_operator_token_calls_are_audited_and_the_token_is_the_actor(stack):
 def test_absurd_case_numbers_get_a_polite_400(stack):
     boss = Browser(stack, add_operator(stack))
     huge = "GY20261123-" + "1" * 5000
-    for reply in (stack.api(f"/api/cases/{huge}"), boss.get(f"/api/console/cases/{huge}"),
-                  stack.api(f"/api/cases/{huge}/status", method="POST", json={"status": "accepted"}),
-                  boss.post(f"/api/console/cases/{huge}/status", json={"status": "accepted", "note": "x"})):
+    for reply in (
+        stack.api(f"/api/cases/{huge}"),
+        boss.get(f"/api/console/cases/{huge}"),
+        stack.api(f"/api/cases/{huge}/status", method="POST", json={"status": "accepted"}),
+        boss.post(f"/api/console/cases/{huge}/status", json={"status": "accepted", "note": "x"}),
+    ):
         assert reply.status_code == 400 and "编号" in reply.json()["error"]
     assert stack.api("/api/cases/GY20261123-99999").status_code == 404  # a plausible one is looked up
 

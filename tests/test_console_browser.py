@@ -1,4 +1,5 @@
 """The console in a real browser (Debian's Chromium through Playwright) against the real GongYou."""
+
 import csv
 import io
 import re
@@ -34,7 +35,7 @@ def signed_in(stack, new_page, username=None):
 def bot_draft(stack):
     """A draft opened the way a worker opens one: the conversation of tests/test_intake_e2e.py."""
     sender = f"console-{uuid.uuid4().hex[:8]}"
-    phone = f"139{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
     say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
     assert "姓名" in say(stack, sender, "/open_case")
     assert "手机号" in say(stack, sender, "周海")

@@ -1,5 +1,6 @@
 """`rasa data validate` finds no problem in the domain, the rules and the NLU data; the NLU data
 loads through Rasa's reader, covers every intent of the domain, and is split by topic."""
+
 import re
 import subprocess
 import sys
@@ -27,8 +28,11 @@ def test_rasa_data_validate_is_clean():
     result = subprocess.run([str(rasa), "data", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    warnings = [line for line in output.splitlines()
-                if "UserWarning" in line and "Deprecat" not in line and not EXPECTED.search(line)]
+    warnings = [
+        line
+        for line in output.splitlines()
+        if "UserWarning" in line and "Deprecat" not in line and not EXPECTED.search(line)
+    ]
     assert warnings == []
     assert "No story structure conflicts found" in output
 

@@ -9,11 +9,19 @@ pytestmark = pytest.mark.unit
 TODAY = date(2026, 11, 23)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2026年3月5日", date(2026, 3, 5)), ("2026-03-05", date(2026, 3, 5)), ("2025.12.1", date(2025, 12, 1)),
-    ("3月5号", date(2026, 3, 5)), ("12月1号", date(2025, 12, 1)), ("去年11月", date(2025, 11, 1)),
-    ("昨天", date(2026, 11, 22)), ("三月五号离职的", date(2026, 3, 5)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2026年3月5日", date(2026, 3, 5)),
+        ("2026-03-05", date(2026, 3, 5)),
+        ("2025.12.1", date(2025, 12, 1)),
+        ("3月5号", date(2026, 3, 5)),
+        ("12月1号", date(2025, 12, 1)),
+        ("去年11月", date(2025, 11, 1)),
+        ("昨天", date(2026, 11, 22)),
+        ("三月五号离职的", date(2026, 3, 5)),
+    ],
+)
 def test_dates(text, expected):
     assert parse_date(text, TODAY) == expected
 

@@ -1,5 +1,6 @@
 """The README and docs/ name only files, folders and modules that exist, and the README's folder
 map shows every folder of the repository and of bot/: a move that forgets the docs fails here."""
+
 import re
 from pathlib import Path
 
@@ -72,8 +73,11 @@ def test_every_named_module_exists(page):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_link_resolves(page):
     text = "\n".join(page.read_text(encoding="utf-8").split("```")[::2])  # no code: `[八千](amount)`
-    links = [link for link in LINK.findall(re.sub(r"`[^`\n]+`", "", text))
-             if "://" not in link and not link.startswith("../shared") and re.search(r"[./]", link)]
+    links = [
+        link
+        for link in LINK.findall(re.sub(r"`[^`\n]+`", "", text))
+        if "://" not in link and not link.startswith("../shared") and re.search(r"[./]", link)
+    ]
     assert [link for link in links if not (page.parent / link).exists()] == []
 
 
@@ -98,8 +102,11 @@ def test_folder_map_names_real_folders():
 
 def test_folder_map_shows_every_folder():
     def folders(where: Path):
-        return {p.relative_to(ROOT).as_posix() for p in where.iterdir()
-                if p.is_dir() and not p.name.startswith(".") and p.name not in GENERATED}
+        return {
+            p.relative_to(ROOT).as_posix()
+            for p in where.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and p.name not in GENERATED
+        }
 
     shown = folder_map()
     expected = (folders(ROOT) | folders(ROOT / "bot")) - {"deploy"}  # shown as deploy/k8s

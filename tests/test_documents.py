@@ -1,5 +1,6 @@
 """Ready-to-file documents (issue 17, contract §7): every field and claim in place, amounts equal to
 the calculators', the Chinese font embedded with no missing glyph, and a first page kept as an image."""
+
 import io
 import shutil
 import subprocess
@@ -20,19 +21,42 @@ TODAY = date(2026, 11, 30)
 # The seed's case: 16 workers on a construction site, three months of wages, a subcontractor who
 # left and the general contractor that pays first (保障农民工工资支付条例 §30).
 CONSTRUCTION = {
-    "case_no": "GY20261130-0016", "category": "wage_arrears", "name": "刘建国", "phone": "13512345678",
-    "employer": "巫溪县某建筑劳务有限公司", "location": "重庆市巫溪县", "amount": 384000, "period_months": 3,
-    "worker_count": 16, "station": {"id": "cq-wuxi-union", "name": "巫溪县总工会职工服务站"},
+    "case_no": "GY20261130-0016",
+    "category": "wage_arrears",
+    "name": "刘建国",
+    "phone": "13512345678",
+    "employer": "巫溪县某建筑劳务有限公司",
+    "location": "重庆市巫溪县",
+    "amount": 384000,
+    "period_months": 3,
+    "worker_count": 16,
+    "station": {"id": "cq-wuxi-union", "name": "巫溪县总工会职工服务站"},
     "description": "包工头拖欠16名工人三个月工资后失联。",
-    "details": {"sex": "男", "age": 46, "occupation": "钢筋工", "home_address": "重庆市巫溪县城厢镇",
-                "general_contractor": "重庆某建工集团有限公司", "evidence": ["考勤表", "工友微信群聊天记录"],
-                "roster": [{"name": f"工友{n}", "phone": f"1380000{n:04d}", "amount": 24000, "months": 3,
-                            "representative": n <= 3} for n in range(1, 17)]},
+    "details": {
+        "sex": "男",
+        "age": 46,
+        "occupation": "钢筋工",
+        "home_address": "重庆市巫溪县城厢镇",
+        "general_contractor": "重庆某建工集团有限公司",
+        "evidence": ["考勤表", "工友微信群聊天记录"],
+        "roster": [
+            {"name": f"工友{n}", "phone": f"1380000{n:04d}", "amount": 24000, "months": 3, "representative": n <= 3}
+            for n in range(1, 17)
+        ],
+    },
 }
 DISMISSED = {
-    "case_no": "GY20261130-0017", "category": "dismissal", "name": "王芳", "phone": "18623456789",
-    "employer": "景德镇鸿发陶瓷厂", "location": "景德镇珠山区", "amount": None, "period_months": None,
-    "worker_count": 1, "station": None, "description": "怀孕后被口头辞退。",
+    "case_no": "GY20261130-0017",
+    "category": "dismissal",
+    "name": "王芳",
+    "phone": "18623456789",
+    "employer": "景德镇鸿发陶瓷厂",
+    "location": "景德镇珠山区",
+    "amount": None,
+    "period_months": None,
+    "worker_count": 1,
+    "station": None,
+    "description": "怀孕后被口头辞退。",
     "details": {"monthly_wage": 4500, "months_worked": 40},
 }
 
@@ -111,15 +135,33 @@ def test_every_character_has_a_glyph_and_the_first_page_is_kept(kind):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     source = ARTIFACTS / f"{kind}.pdf"
     source.write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
-                    str(ARTIFACTS / f"{kind}-page1")], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(ARTIFACTS / f"{kind}-page1"),
+        ],
+        check=True,
+        timeout=60,
+    )
     assert (ARTIFACTS / f"{kind}-page1.png").stat().st_size > 10_000
 
 
 @pytest.mark.unit
 def test_double_wage_claim_counts_only_to_the_leaving_date():
-    case = {**DISMISSED, "category": "labor_contract",
-            "details": {"monthly_wage": 6000, "start_date": "2026-03-01", "leaving_date": "2026-06-15"}}
+    case = {
+        **DISMISSED,
+        "category": "labor_contract",
+        "details": {"monthly_wage": 6000, "start_date": "2026-03-01", "leaving_date": "2026-06-15"},
+    }
     expected = calculators.double_wage_difference(6000, date(2026, 3, 1), None, today=TODAY, left=date(2026, 6, 15))
     claim = content.build("arbitration", case, TODAY).claims[0]
     assert claim.amount == expected.amount == 15000

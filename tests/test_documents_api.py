@@ -1,5 +1,6 @@
 """Documents over the running web side (contract §7): the operator token or the worker's number and
 follow code; 401 and 404 as the contract says; nothing cached; the right route for the category."""
+
 import io
 
 import pytest
@@ -13,8 +14,17 @@ CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
 
 
 def a_case(stack, **fields):
-    body = {"category": "wage_arrears", "name": "赵春梅", "phone": "13912345678", "employer": "渝中区某火锅店",
-            "location": "渝中区", "amount": 12000, "period_months": 3, "consent": CONSENT, **fields}
+    body = {
+        "category": "wage_arrears",
+        "name": "赵春梅",
+        "phone": "13912345678",
+        "employer": "渝中区某火锅店",
+        "location": "渝中区",
+        "amount": 12000,
+        "period_months": 3,
+        "consent": CONSENT,
+        **fields,
+    }
     reply = stack.api("/api/cases", method="POST", json=body, token=SERVICE_TOKEN)
     assert reply.status_code == 201
     return reply.json()
@@ -27,8 +37,12 @@ def test_operator_downloads_each_kind_and_format(stack):
         assert reply.status_code == 200, reply.text
         assert reply.headers["Cache-Control"] == "no-store"
         assert f'filename="{case["case_no"]}-{name}"' in reply.headers["Content-Disposition"]
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        stack.api(f"/api/cases/{case['case_no']}/documents/arbitration.pdf").content)).pages)
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(
+            io.BytesIO(stack.api(f"/api/cases/{case['case_no']}/documents/arbitration.pdf").content)
+        ).pages
+    )
     assert "赵春梅" in text and "12,000元" in text and "劳动人事争议仲裁申请书" in text
 
 

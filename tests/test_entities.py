@@ -1,4 +1,5 @@
 """The merge of extractor hits into one list (bot/nlu/entities.py), without a model."""
+
 import pytest
 
 from bot.nlu.entities import resolve_entities
@@ -48,8 +49,10 @@ def test_place_followed_by_road_becomes_the_street():
 
 def test_adjacent_places_are_one_place():
     text = "我在重庆市渝中区打工"
-    found = [hit(text, "重庆市", "location", "SpacyEntityExtractor"),
-             hit(text, "渝中区", "location", "SpacyEntityExtractor")]
+    found = [
+        hit(text, "重庆市", "location", "SpacyEntityExtractor"),
+        hit(text, "渝中区", "location", "SpacyEntityExtractor"),
+    ]
     assert values(text, found) == [("location", "重庆市渝中区")]
 
 

@@ -1,5 +1,6 @@
 """A worker asks the chat to delete their data (PIPL §47): case number + follow code, a yes,
 and the case service's erasure runs; read back from the case API and the conversation."""
+
 import re
 import uuid
 
@@ -30,7 +31,7 @@ def open_case(stack, sender, phone):
 
 def test_erasure_asked_in_the_chat_with_number_and_follow_code(stack):
     sender = f"erase-{uuid.uuid4().hex[:8]}"
-    phone = f"135{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"135{uuid.uuid4().int % 10**8:08d}"
     case_no = open_case(stack, sender, phone)
     case = stack.api(f"/api/cases/{case_no}").json()
     assert case["phone"] == phone and case["follow_code"]

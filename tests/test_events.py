@@ -1,5 +1,6 @@
 """The events consumer against the real RabbitMQ and PostgreSQL: every event counted once, also
 when RabbitMQ delivers a message again because the consumer died before acknowledging it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,12 +19,18 @@ T0 = 1795400000.0  # 2026-11-23 ~ 08:53 Beijing time
 
 
 def user(sender, intent, at):
-    return {"sender_id": sender, "event": "user", "timestamp": at, "text": "…",
-            "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+    return {
+        "sender_id": sender,
+        "event": "user",
+        "timestamp": at,
+        "text": "…",
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
+    }
 
 
 EVENTS = [
-    user("w1", "wage_arrears", T0), user("w1", "open_case", T0 + 1),
+    user("w1", "wage_arrears", T0),
+    user("w1", "open_case", T0 + 1),
     {"sender_id": "w1", "event": "slot", "timestamp": T0 + 2, "name": "case_no", "value": "GY20261123-0001"},
     user("w2", "wage_arrears", T0 + 3),
     {"sender_id": "w2", "event": "action", "timestamp": T0 + 4, "name": "action_handoff"},

@@ -1,4 +1,5 @@
 """The topic FAQ (bot/law/faq.yml) and how a worker's question finds its answer."""
+
 import re
 from collections import Counter
 
@@ -27,13 +28,16 @@ def test_keys_are_unique_and_answers_short():
     assert uncited == []
 
 
-@pytest.mark.parametrize("question,topic,key", [
-    ("摔伤都四个月了还能去认定工伤吗", "work_injury", "work_injury/deadline"),
-    ("工伤认定需要准备什么材料", "work_injury", "work_injury/materials"),
-    ("试用期最长能定多久", "labor_contract", "labor_contract/probation"),
-    ("公司不给交社保我能辞职要补偿吗", "social_insurance", "social_insurance/quit_over_no_insurance"),
-    ("外卖小哥上班路上出车祸算工伤吗", "work_injury", "work_injury/commute"),
-])
+@pytest.mark.parametrize(
+    "question,topic,key",
+    [
+        ("摔伤都四个月了还能去认定工伤吗", "work_injury", "work_injury/deadline"),
+        ("工伤认定需要准备什么材料", "work_injury", "work_injury/materials"),
+        ("试用期最长能定多久", "labor_contract", "labor_contract/probation"),
+        ("公司不给交社保我能辞职要补偿吗", "social_insurance", "social_insurance/quit_over_no_insurance"),
+        ("外卖小哥上班路上出车祸算工伤吗", "work_injury", "work_injury/commute"),
+    ],
+)
 def test_questions_find_their_answer(question, topic, key):
     found = faq.match(question, topic)
     assert found is not None and found[0].key == key
@@ -55,6 +59,7 @@ def test_the_reply_carries_the_faq_answer_and_the_facts():
 
 
 # --- retrieval across the whole FAQ (issue 14) ------------------------------------------------
+
 
 def test_the_topic_is_a_prior_not_a_gate():
     """A wage question about the 支付令 finds it under dispute_procedure."""

@@ -1,4 +1,5 @@
 """A worker's whole way through the REST channel: complaint → guidance → intake → case → API."""
+
 import re
 import uuid
 from datetime import datetime, timezone
@@ -20,15 +21,16 @@ def moment(text):
 
 
 def say(stack, sender, message):
-    reply = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                          timeout=60)
+    reply = requests.post(
+        f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
     assert reply.status_code == 200
     return "\n".join(m.get("text") or "" for m in reply.json())
 
 
 def test_complaint_to_case_readable_from_the_api(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    phone = f"139{uuid.uuid4().int % 10 ** 8:08d}"  # this test's own, whatever else the stack holds
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"  # this test's own, whatever else the stack holds
     assert "拖欠工资" in say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
     notice = say(stack, sender, "/open_case")
     assert "谁能看" in notice and "存多久" in notice and "姓名" not in notice.splitlines()[-1]
@@ -102,8 +104,10 @@ def test_two_fallbacks_in_a_row_hand_over(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     assert "没太明白" in say(stack, sender, "qwxz")
     assert "转给工作人员" in say(stack, sender, "#%&@")
-    assert any(h["sender_id"] == "rest-" + sender and h["reason"] == "fallback"
-               for h in stack.api("/api/handoffs").json()["handoffs"])
+    assert any(
+        h["sender_id"] == "rest-" + sender and h["reason"] == "fallback"
+        for h in stack.api("/api/handoffs").json()["handoffs"]
+    )
 
 
 def test_api_refuses_without_a_token_and_404s_unknown_cases(stack):
@@ -170,7 +174,7 @@ def test_no_to_the_notice_keeps_nothing_and_says_what_still_helps(stack):
 
 def test_a_work_injury_asks_separately_before_the_injury_is_described(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    phone = f"137{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"137{uuid.uuid4().int % 10**8:08d}"
     say(stack, sender, "在工地摔断了腿老板不管")
     say(stack, sender, "/open_case")
     assert "姓名" in say(stack, sender, "可以")

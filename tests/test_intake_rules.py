@@ -1,5 +1,6 @@
 """The intake form's rules (bot/dialogue/intake.py) without Rasa: what each answer must look like, what the
 worker is told when it does not, and which field a correction names."""
+
 import pytest
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
@@ -41,10 +42,15 @@ def test_no_name_is_asked_again(text):
     assert value is None and "姓名" in problem
 
 
-@pytest.mark.parametrize("text,value", [
-    ("13812345678", "13812345678"), ("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
-    ("023-63801234", "02363801234"),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("023-63801234", "02363801234"),
+    ],
+)
 def test_phones_are_kept_as_digits(text, value):
     assert check_phone(text) == (value, None)
 
@@ -60,10 +66,15 @@ def test_a_phone_that_is_no_phone_gets_an_example():
     assert value is None and "023-63801234" in problem
 
 
-@pytest.mark.parametrize("text,value", [
-    ("重庆某某建筑劳务有限公司", "重庆某某建筑劳务有限公司"), ("公司是某鞋业公司", "某鞋业公司"),
-    ("不知道", UNKNOWN), ("不清楚了", UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("重庆某某建筑劳务有限公司", "重庆某某建筑劳务有限公司"),
+        ("公司是某鞋业公司", "某鞋业公司"),
+        ("不知道", UNKNOWN),
+        ("不清楚了", UNKNOWN),
+    ],
+)
 def test_employers(text, value):
     assert check_employer(text) == (value, None)
 
@@ -86,9 +97,16 @@ def test_amounts(text, value):
     assert check_amount(text) == (value, None)
 
 
-@pytest.mark.parametrize("text,why", [
-    ("负500", "负数"), ("-3", "负数"), ("abc", "没看懂"), ("0", "不太对"), (AMOUNT_CEILING + 1, "不太对"),
-])
+@pytest.mark.parametrize(
+    "text,why",
+    [
+        ("负500", "负数"),
+        ("-3", "负数"),
+        ("abc", "没看懂"),
+        ("0", "不太对"),
+        (AMOUNT_CEILING + 1, "不太对"),
+    ],
+)
 def test_bad_amounts_say_why(text, why):
     value, problem = check_amount(text)
     assert value is None and why in problem
@@ -109,9 +127,17 @@ def test_bad_durations_are_asked_again(text):
     assert value is None and "多长时间" in problem
 
 
-@pytest.mark.parametrize("text,value", [
-    ("就我一个", 1), ("我自己", 1), ("16个人", 16), ("十来个人", 10), (12, 12), ("不清楚", UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("就我一个", 1),
+        ("我自己", 1),
+        ("16个人", 16),
+        ("十来个人", 10),
+        (12, 12),
+        ("不清楚", UNKNOWN),
+    ],
+)
 def test_worker_counts(text, value):
     assert check_worker_count(text) == (value, None)
 
@@ -134,10 +160,19 @@ def test_only_the_eight_topics_are_categories():
     assert check_category("greet")[0] is None
 
 
-@pytest.mark.parametrize("text,field", [
-    ("电话写错了", "phone"), ("手机号不对", "phone"), ("名字不对", "name"), ("公司写错了", "employer"),
-    ("金额改一下", "amount"), ("几个月不对", "duration"), ("人数错了", "worker_count"), ("地址要改", "location"),
-])
+@pytest.mark.parametrize(
+    "text,field",
+    [
+        ("电话写错了", "phone"),
+        ("手机号不对", "phone"),
+        ("名字不对", "name"),
+        ("公司写错了", "employer"),
+        ("金额改一下", "amount"),
+        ("几个月不对", "duration"),
+        ("人数错了", "worker_count"),
+        ("地址要改", "location"),
+    ],
+)
 def test_a_correction_names_its_field(text, field):
     assert correction_field(text) == field
 
@@ -154,12 +189,19 @@ def test_a_correction_of_another_field_is_not_this_fields_answer():
     assert corrects_another_field("某鞋业公司", "employer") is False
 
 
-@pytest.mark.parametrize("slot,text,skip", [
-    ("amount", "不清楚", True), ("employer", "不知道", True), ("worker_count", "没有", True),
-    ("name", "不清楚", False), ("phone", "不知道", False),              # required: no skipping
-    ("amount", "算了，不登记了", False), ("amount", "不要了", False),   # a cancel, not an answer
-    (None, "不清楚", False),
-])
+@pytest.mark.parametrize(
+    "slot,text,skip",
+    [
+        ("amount", "不清楚", True),
+        ("employer", "不知道", True),
+        ("worker_count", "没有", True),
+        ("name", "不清楚", False),
+        ("phone", "不知道", False),  # required: no skipping
+        ("amount", "算了，不登记了", False),
+        ("amount", "不要了", False),  # a cancel, not an answer
+        (None, "不清楚", False),
+    ],
+)
 def test_deny_is_a_skip_only_for_optional_questions(slot, text, skip):
     assert deny_means_skip(slot, text) is skip
 
@@ -174,8 +216,17 @@ def test_the_summary_lists_every_field_and_the_time_limit_warning():
 
 def test_the_payload_drops_unknowns():
     consent = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
-    sent = payload({"category": "wage_arrears", "name": "孙芳", "employer": UNKNOWN, "duration": 2, "amount": "",
-                    "consent": consent}, "s1")
+    sent = payload(
+        {
+            "category": "wage_arrears",
+            "name": "孙芳",
+            "employer": UNKNOWN,
+            "duration": 2,
+            "amount": "",
+            "consent": consent,
+        },
+        "s1",
+    )
     assert sent["employer"] is None and sent["amount"] is None and sent["period_months"] == 2
     assert sent["sender_id"] == "s1" and sent["name"] == "孙芳"
 
@@ -191,8 +242,13 @@ def test_submitted_text_has_the_number_the_station_and_the_warning():
 
 def test_the_case_card_carries_nothing_personal():
     station = Station("s1", "渝中工会", "工会服务站", "渝中区", "", 29.55, 106.57, hours="周一至周五")
-    case = {"case_no": "GY20261123-0001", "category": "wage_arrears", "name": "孙芳", "phone": "13812345678",
-            "created_at": "2026-11-23T08:00:00"}
+    case = {
+        "case_no": "GY20261123-0001",
+        "category": "wage_arrears",
+        "name": "孙芳",
+        "phone": "13812345678",
+        "created_at": "2026-11-23T08:00:00",
+    }
     card = case_card(case, station)
     assert card["category"] == "被拖欠工资" and card["station"]["name"] == "渝中工会"
     assert "孙芳" not in repr(card) and "13812345678" not in repr(card)

@@ -23,9 +23,13 @@ def _marks(node) -> set:
     """Lane names in a decorator list or a `pytestmark = …` value: pytest.mark.X, called or not."""
     found = set()
     for sub in ast.walk(node):
-        if (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Attribute)
-                and sub.value.attr == "mark" and isinstance(sub.value.value, ast.Name)
-                and sub.value.value.id == "pytest"):
+        if (
+            isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Attribute)
+            and sub.value.attr == "mark"
+            and isinstance(sub.value.value, ast.Name)
+            and sub.value.value.id == "pytest"
+        ):
             found.add(sub.attr)
     return found
 
@@ -33,8 +37,7 @@ def _marks(node) -> set:
 def _pytestmark(body) -> set:
     found = set()
     for node in body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark"
-                                                for t in node.targets):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
             found |= _marks(node.value)
     return found
 
@@ -53,8 +56,11 @@ def unmarked(source: str, lane_names: set) -> list:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             check(node, module)
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            inherited = module | (_pytestmark(node.body) & lane_names) | (_marks(ast.Module(node.decorator_list, []))
-                                                                          & lane_names)
+            inherited = (
+                module
+                | (_pytestmark(node.body) & lane_names)
+                | (_marks(ast.Module(node.decorator_list, [])) & lane_names)
+            )
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     check(item, inherited)
@@ -67,8 +73,11 @@ NOT_UNIT = {"agent", "parse", "stack", "servers", "fake_wechat", "browser", "new
 
 def test_unit_tests_use_no_model_server_or_browser(request):
     """Checks every test collected with this one (all of them in `make unit` and `make test`)."""
-    wrong = [item.nodeid for item in request.session.items
-             if item.get_closest_marker("unit") and NOT_UNIT & set(getattr(item, "fixturenames", ()))]
+    wrong = [
+        item.nodeid
+        for item in request.session.items
+        if item.get_closest_marker("unit") and NOT_UNIT & set(getattr(item, "fixturenames", ()))
+    ]
     assert wrong == []
 
 
@@ -82,7 +91,7 @@ def test_every_test_has_a_lane(path):
 
 
 def test_the_check_sees_a_missing_lane():
-    source = '''
+    source = """
 import pytest
 
 @pytest.mark.parametrize("x", [1])
@@ -101,7 +110,7 @@ class TestThings:
 class TestServers:
     def test_up(self):
         pass
-'''
+"""
     assert unmarked(source, lanes()) == ["test_no_lane", "test_method"]
     assert unmarked("import pytest\npytestmark = [pytest.mark.unit]\n" + source, lanes()) == []
     assert unmarked("import pytest\npytestmark = pytest.mark.slow\ndef test_x():\n    pass\n", lanes()) == ["test_x"]

@@ -1,5 +1,6 @@
 """Guidance and FAQ texts after the legal review of issue 14 §3: each text says the rule the statute
 says, with its conditions, and cites the article that says it."""
+
 import re
 
 import pytest
@@ -56,10 +57,15 @@ def test_the_crime_answer_states_all_three_conditions_of_article_276_1():
         assert words in crime  # the conditions are the statute's own
 
 
-@pytest.mark.parametrize("text", [guidance.guidance_for("pension_adjustment").text,
-                                  answer("pension_adjustment/dispute_route"),
-                                  answer("work_injury/disagree_decision")],
-                         ids=["pension_guidance", "pension_faq", "injury_faq"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        guidance.guidance_for("pension_adjustment").text,
+        answer("pension_adjustment/dispute_route"),
+        answer("work_injury/disagree_decision"),
+    ],
+    ids=["pension_guidance", "pension_faq", "injury_faq"],
+)
 def test_review_of_a_pension_or_injury_decision_names_its_60_days(text):
     review = sentence_with(text, "60日")
     assert "行政复议" in review and "《行政复议法》第二十条" in review

@@ -1,5 +1,6 @@
 """The production lock store on the real Redis: a waiter whose turn comes after a dead replica's
 ticket expired gets the conversation instead of waiting forever, and a live holder still blocks."""
+
 import asyncio
 import uuid
 
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.production
 
 
 def store():
-    config = EndpointConfig(url="127.0.0.1", port=6379, db=1, key_prefix="gongyoutest",
-                            type="bot.runtime.lock_store.GongYouRedisLockStore")
+    config = EndpointConfig(
+        url="127.0.0.1", port=6379, db=1, key_prefix="gongyoutest", type="bot.runtime.lock_store.GongYouRedisLockStore"
+    )
     lock_store = GongYouRedisLockStore(endpoint_config=config)
     lock_store.red.ping()  # no Redis: the test fails here
     return lock_store
@@ -21,8 +23,8 @@ def store():
 
 def test_waiter_takes_the_conversation_once_the_dead_holders_ticket_expired():
     lock_store, conversation = store(), f"c-{uuid.uuid4().hex}"
-    lock_store.issue_ticket(conversation, lock_lifetime=1)           # a replica that then died
-    mine = lock_store.issue_ticket(conversation, lock_lifetime=1)    # the retried message
+    lock_store.issue_ticket(conversation, lock_lifetime=1)  # a replica that then died
+    mine = lock_store.issue_ticket(conversation, lock_lifetime=1)  # the retried message
     # Polling every 1.5 s: at the first look both tickets have expired (Rasa's own loop hangs here).
     lock = asyncio.run(asyncio.wait_for(lock_store._acquire_lock(conversation, mine, 1.5), 60))
     assert lock is not None

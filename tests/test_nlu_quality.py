@@ -1,4 +1,5 @@
 """The trained model, in-process, on the held-out file and on the contract's examples."""
+
 import pytest
 
 from bot.nlu.evaluation import evaluate, format_report
@@ -47,17 +48,20 @@ def test_contract_sentence(parse):
     assert {("duration", 2), ("amount", 8000)} <= entities(result)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("包工头跑了，欠我一万二", ("amount", 12000)),
-    ("还差两万五没给", ("amount", 25000)),
-    ("欠了1.2万工钱", ("amount", 12000)),
-    ("拖了半年工资了", ("duration", 6)),
-    ("我们16个工人三个月没拿到钱", ("worker_count", 16)),
-    ("我们二十个人一起被欠薪", ("worker_count", 20)),
-    ("我在渝中区上班", ("location", "渝中区")),
-    ("浙江路那家火锅店欠我工资", ("location", "浙江路")),
-    ("我电话是13812345678", ("phone", "13812345678")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("包工头跑了，欠我一万二", ("amount", 12000)),
+        ("还差两万五没给", ("amount", 25000)),
+        ("欠了1.2万工钱", ("amount", 12000)),
+        ("拖了半年工资了", ("duration", 6)),
+        ("我们16个工人三个月没拿到钱", ("worker_count", 16)),
+        ("我们二十个人一起被欠薪", ("worker_count", 20)),
+        ("我在渝中区上班", ("location", "渝中区")),
+        ("浙江路那家火锅店欠我工资", ("location", "浙江路")),
+        ("我电话是13812345678", ("phone", "13812345678")),
+    ],
+)
 def test_values_are_normalised_in_the_parse(parse, text, expected):
     assert expected in entities(parse(text))
 
@@ -68,10 +72,23 @@ def test_traditional_characters_are_understood(parse):
     assert ("duration", 2) in entities(result)
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "\n\t", "😀😀😀", "🙏", "\x00\x01\x02", "a" * 100_000, "欠" * 100_000,
-    "abc 123 ??? ###", "\ud800\udfff", "<script>alert(1)</script>", "'; DROP TABLE cases; --",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\t",
+        "😀😀😀",
+        "🙏",
+        "\x00\x01\x02",
+        "a" * 100_000,
+        "欠" * 100_000,
+        "abc 123 ??? ###",
+        "\ud800\udfff",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE cases; --",
+    ],
+)
 def test_bad_input_parses_to_an_intent_without_error(parse, text):
     result = parse(text)
     assert isinstance(result["intent"]["name"], str) and result["intent"]["name"]

@@ -1,4 +1,5 @@
 """The rules of a case after the draft (contract §6), checked without a database."""
+
 from datetime import date
 
 import pytest
@@ -32,12 +33,20 @@ def test_a_pension_case_never_goes_to_labour_mediation_or_arbitration():
 
 
 def test_an_agreement_needs_its_instalments_checked_and_in_order():
-    extra = check_move("mediating", "agreement", "wage_arrears",
-                       {"instalments": [{"amount": 2000, "due": "2027-01-15"},
-                                        {"amount": "3000", "due": "2026-12-15"}]})
+    extra = check_move(
+        "mediating",
+        "agreement",
+        "wage_arrears",
+        {"instalments": [{"amount": 2000, "due": "2027-01-15"}, {"amount": "3000", "due": "2026-12-15"}]},
+    )
     assert extra["instalments"] == [Instalment(3000.0, date(2026, 12, 15)), Instalment(2000.0, date(2027, 1, 15))]
-    for bad in (None, [], [{"amount": -5, "due": "2026-12-15"}], [{"amount": 10, "due": "明天"}],
-                [{"due": "2026-12-15"}]):
+    for bad in (
+        None,
+        [],
+        [{"amount": -5, "due": "2026-12-15"}],
+        [{"amount": 10, "due": "明天"}],
+        [{"due": "2026-12-15"}],
+    ):
         with pytest.raises(MoveRefused):
             check_move("mediating", "agreement", "wage_arrears", {"instalments": bad})
 
@@ -59,6 +68,8 @@ def test_an_agreement_closes_only_when_the_money_arrived_or_a_reason_is_given():
 
 def test_one_return_visit_per_instalment_and_one_after_closing():
     plans = outcomes.followups_for([Instalment(1, date(2026, 12, 15)), Instalment(1, date(2027, 1, 15))])
-    assert [(p.due, p.kind, p.instalment) for p in plans] == [(date(2026, 12, 15), "instalment", 1),
-                                                              (date(2027, 1, 15), "instalment", 2)]
+    assert [(p.due, p.kind, p.instalment) for p in plans] == [
+        (date(2026, 12, 15), "instalment", 1),
+        (date(2027, 1, 15), "instalment", 2),
+    ]
     assert outcomes.after_close(date(2027, 2, 1)).due == date(2027, 2, 8)

@@ -3,6 +3,7 @@ Rasa replicas: whole conversations under load, one replica killed in the middle.
 
 Nothing here is mocked and nothing is skipped: a missing server fails the test.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,17 +41,33 @@ def production(tmp_path_factory):
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
     redis.Redis(host="127.0.0.1", port=6379, socket_timeout=5).ping()
     name = unique()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "GONGYOU_ACTION_SECRET", "GONGYOU_PUBLIC_ORIGIN")}
-    env.update({
-        "DATABASE_URL": create_database(name), "TRACKER_DB_NAME": f"{name}_tracker",
-        "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name,
-        "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN, "RASA_AUTH_TOKEN": RASA_TOKEN,
-        # A conversation whose replica died waits this long for the dead one's lock.
-        "TICKET_LOCK_LIFETIME": "10",
-    })
-    deployment = Deployment(MODEL, tmp_path_factory.mktemp("production"), replicas=2, actions=1, web=1,
-                            public_port=free_port(), env=env, restart=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "GONGYOU_ACTION_SECRET", "GONGYOU_PUBLIC_ORIGIN")
+    }
+    env.update(
+        {
+            "DATABASE_URL": create_database(name),
+            "TRACKER_DB_NAME": f"{name}_tracker",
+            "RABBITMQ_QUEUE": name,
+            "RABBITMQ_EXCHANGE": name,
+            "GONGYOU_OPERATOR_TOKEN": OPERATOR_TOKEN,
+            "RASA_AUTH_TOKEN": RASA_TOKEN,
+            # A conversation whose replica died waits this long for the dead one's lock.
+            "TICKET_LOCK_LIFETIME": "10",
+        }
+    )
+    deployment = Deployment(
+        MODEL,
+        tmp_path_factory.mktemp("production"),
+        replicas=2,
+        actions=1,
+        web=1,
+        public_port=free_port(),
+        env=env,
+        restart=False,
+    )
     try:
         deployment.start()
         down = deployment.wait_until_up()
@@ -134,11 +151,13 @@ def test_replica_killed_under_load_loses_and_duplicates_no_case(production):
     # The conversations are in PostgreSQL's tracker store, not in a replica's memory.
     tracker = create_engine(f"{PG}/{name}_tracker")
     with tracker.connect() as conn:
-        senders = conn.execute(text("SELECT count(DISTINCT sender_id) FROM events "
-                                    "WHERE sender_id LIKE 'rest-load-%'")).scalar()
+        senders = conn.execute(
+            text("SELECT count(DISTINCT sender_id) FROM events WHERE sender_id LIKE 'rest-load-%'")
+        ).scalar()
         # The web chat test's messages, which the event figures below count as well.
-        others = conn.execute(text("SELECT count(*) FROM events WHERE type_name = 'user' "
-                                   "AND sender_id NOT LIKE 'rest-load-%'")).scalar()
+        others = conn.execute(
+            text("SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id NOT LIKE 'rest-load-%'")
+        ).scalar()
     assert senders == len(spans)
 
     # The events consumer counted the confirmed cases and messages from RabbitMQ, none twice.

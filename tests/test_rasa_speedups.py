@@ -1,5 +1,6 @@
 """The cached action-reply validation accepts and refuses exactly what Rasa's own does, and a Rasa
 process of GongYou really uses it: the module `make run` starts Rasa through installs it."""
+
 import json
 import subprocess
 import sys
@@ -13,8 +14,10 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
-GOOD = {"events": [{"event": "slot", "name": "case_no", "value": "GY20261123-0001"}],
-        "responses": [{"text": "登记好了"}]}
+GOOD = {
+    "events": [{"event": "slot", "name": "case_no", "value": "GY20261123-0001"}],
+    "responses": [{"text": "登记好了"}],
+}
 BAD = [{"events": "not a list"}, {"events": [{"name": "x"}]}, {"responses": "登记好了"}]
 
 
@@ -85,8 +88,9 @@ def rasa_entry_module() -> str:
 
 @pytest.fixture(scope="module")
 def rasa_process():
-    done = subprocess.run([sys.executable, "-c", PROCESS, rasa_entry_module()], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", PROCESS, rasa_entry_module()], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

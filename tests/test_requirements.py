@@ -1,5 +1,6 @@
 """`make run` installs requirements.txt only: nothing GongYou runs may import a package that only
 requirements-dev.txt (tests, lint, benchmarks) brings."""
+
 import ast
 import re
 from importlib.metadata import packages_distributions
@@ -42,6 +43,10 @@ def test_served_code_imports_no_dev_only_package(folder):
     dev_only = names("requirements-dev.txt") - names("requirements.txt")
     # Python 3.10 maps only packages that declare their top level; the others are named as imported.
     distributions = packages_distributions()
-    wrong = {module for module in imported_top_levels(folder)
-             for dist in distributions.get(module) or [module] if dist.lower().replace("_", "-") in dev_only}
+    wrong = {
+        module
+        for module in imported_top_levels(folder)
+        for dist in distributions.get(module) or [module]
+        if dist.lower().replace("_", "-") in dev_only
+    }
     assert wrong == set()

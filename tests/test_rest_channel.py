@@ -1,4 +1,5 @@
 """GongYou over HTTP, as a client meets it: the real Rasa server and action server."""
+
 import json
 
 import pytest
@@ -46,14 +47,24 @@ def test_nearest_mediation_from_a_district_in_text(webhook):
 
 
 def test_nearest_from_a_shared_position(webhook):
-    status, messages = say(webhook, "最近的服务站在哪", sender="worker-3b",
-                           metadata={"location": {"latitude": 29.557, "longitude": 106.577}})
+    status, messages = say(
+        webhook,
+        "最近的服务站在哪",
+        sender="worker-3b",
+        metadata={"location": {"latitude": 29.557, "longitude": 106.577}},
+    )
     reply = texts(messages)
     assert status == 200 and "渝中区" in reply and "0.9公里" in reply
 
 
-@pytest.mark.parametrize("position", [{"latitude": "NaN", "longitude": 106.5}, {"latitude": 48.85, "longitude": 2.35},
-                                      {"latitude": 200, "longitude": 10}])
+@pytest.mark.parametrize(
+    "position",
+    [
+        {"latitude": "NaN", "longitude": 106.5},
+        {"latitude": 48.85, "longitude": 2.35},
+        {"latitude": 200, "longitude": 10},
+    ],
+)
 def test_bad_positions_get_a_clear_message(webhook, position):
     _, messages = say(webhook, "附近的服务站", sender="worker-3c", metadata={"location": position})
     assert "位置有问题" in texts(messages)
@@ -98,9 +109,17 @@ def test_odd_messages_get_a_polite_chinese_answer(webhook, message):
     assert "Traceback" not in reply and "<script>" not in reply.replace(message, "")
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2, 3]", b'{"message": "hi"}',
-                                  b'{"sender": "x", "message": 42}', b'{"sender": "", "message": "hi"}',
-                                  b'{"sender": {"a": 1}, "message": "hi"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1, 2, 3]",
+        b'{"message": "hi"}',
+        b'{"sender": "x", "message": 42}',
+        b'{"sender": "", "message": "hi"}',
+        b'{"sender": {"a": 1}, "message": "hi"}',
+    ],
+)
 def test_malformed_requests_get_a_polite_400(webhook, body):
     reply = requests.post(webhook, data=body, headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
     assert reply.status_code == 400
@@ -113,7 +132,11 @@ def test_traditional_characters_over_http(webhook):
 
 
 def test_reply_is_json_list_of_texts(webhook):
-    reply = requests.post(webhook, data=json.dumps({"sender": "worker-9", "message": "你好"}),
-                          headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
+    reply = requests.post(
+        webhook,
+        data=json.dumps({"sender": "worker-9", "message": "你好"}),
+        headers={"Content-Type": "application/json"},
+        timeout=TIMEOUT,
+    )
     assert reply.status_code == 200
     assert all("text" in m for m in reply.json())

@@ -1,4 +1,5 @@
 """The one rule for which station gets a case (bot/stations/routing.py), without any server."""
+
 import re
 from pathlib import Path
 
@@ -41,8 +42,12 @@ def test_the_problem_picks_the_kind_of_station():
 
 def test_nothing_else_decides_a_cases_station():
     """The bot's intake and the console both call route_case; no second StationFinder appears."""
-    makers = [str(p.relative_to(ROOT)) for folder in ("bot", "actions") for p in (ROOT / folder).rglob("*.py")
-              if re.search(r"\bStationFinder\(|\.for_case\(", p.read_text(encoding="utf-8"))]
+    makers = [
+        str(p.relative_to(ROOT))
+        for folder in ("bot", "actions")
+        for p in (ROOT / folder).rglob("*.py")
+        if re.search(r"\bStationFinder\(|\.for_case\(", p.read_text(encoding="utf-8"))
+    ]
     assert makers == ["bot/stations/routing.py"]
     for user in ("actions/intake.py", "bot/console/drafts.py"):
         assert "route_case(" in (ROOT / user).read_text(encoding="utf-8")

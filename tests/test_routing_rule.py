@@ -2,6 +2,7 @@
 the problem, as 劳动争议调解仲裁法 §21 puts jurisdiction at the place of performance; else the
 kiosk's; nothing when the workplace is unknown or could be two places. Stations here are the test's own, set
 around the real coordinates the gazetteer gives, so each answer is known beforehand."""
+
 import pytest
 
 from bot.stations.finder import StationFinder
@@ -10,7 +11,7 @@ from bot.stations.station import Station
 
 pytestmark = pytest.mark.unit
 
-WUXI = (31.398604, 109.570062)     # 巫溪县, from the gazetteer
+WUXI = (31.398604, 109.570062)  # 巫溪县, from the gazetteer
 YUZHONG = (29.552736, 106.568896)  # 渝中区
 
 

@@ -1,5 +1,6 @@
 """Jieba with our dictionaries must keep key terms whole and never swallow an annotated entity
 (a token crossing an entity's edge makes Rasa drop the annotation: RasaHQ/rasa#8722)."""
+
 from pathlib import Path
 
 import jieba
@@ -49,7 +50,7 @@ def misaligned(path: Path):
             edges.update((start, end))
         for entity in message.get("entities") or []:
             if entity["start"] not in edges or entity["end"] not in edges:
-                problems.append((text, text[entity["start"]:entity["end"]], jieba.lcut(text)))
+                problems.append((text, text[entity["start"] : entity["end"]], jieba.lcut(text)))
     return problems
 
 

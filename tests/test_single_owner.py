@@ -3,6 +3,7 @@
 A second list of topics, a second case-number pattern, a hotline typed as a bare number in
 Python, or a threshold written twice makes these fail.
 """
+
 import re
 import subprocess
 from pathlib import Path
@@ -22,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def tracked(*suffixes):
-    names = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    names = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return [ROOT / n for n in names if n.endswith(suffixes) and (ROOT / n).exists()]
 
 
@@ -45,8 +51,9 @@ def test_domain_and_chat_page_name_every_topic():
 
 def test_case_number_pattern_defined_once():
     pattern = re.compile(r"GY\\{1,2}d\{8\}")
-    owners = [p.relative_to(ROOT).as_posix() for p in tracked(".py", ".js")
-              if pattern.search(p.read_text(encoding="utf-8"))]
+    owners = [
+        p.relative_to(ROOT).as_posix() for p in tracked(".py", ".js") if pattern.search(p.read_text(encoding="utf-8"))
+    ]
     assert owners == ["bot/cases/numbers.py"]
 
 

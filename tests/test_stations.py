@@ -1,4 +1,5 @@
 """Stations: import, where the worker is, nearest, hours, and the station for a case."""
+
 import json
 import math
 import random
@@ -40,12 +41,14 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(tmp_path, monkeypa
     replace_all(engine, parse(DEMO_FILE))
     before = load_all(engine)
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + GOOD +
-                   "b,无坐标站,工会服务站,某地,,,,,,\n"
-                   "c,境外站,工会服务站,东京,,35.68,139.69,,,\n"
-                   "d,怪类型,咖啡馆,某地,,29.5,106.5,,,\n"
-                   "e,错电话,工会服务站,某地,,29.5,106.5,12345,,\n"
-                   "a,重复编号,工会服务站,某地,,29.5,106.5,,,\n", encoding="utf-8")
+    bad.write_text(
+        HEADER + GOOD + "b,无坐标站,工会服务站,某地,,,,,,\n"
+        "c,境外站,工会服务站,东京,,35.68,139.69,,,\n"
+        "d,怪类型,咖啡馆,某地,,29.5,106.5,,,\n"
+        "e,错电话,工会服务站,某地,,29.5,106.5,12345,,\n"
+        "a,重复编号,工会服务站,某地,,29.5,106.5,,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed) as failed:
         parse(bad)
     assert [line for line, _ in failed.value.errors] == [3, 4, 5, 6, 7]
@@ -61,20 +64,45 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(tmp_path, monkeypa
 @pytest.mark.unit
 def test_geojson_imports(tmp_path):
     path = tmp_path / "s.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.57, 29.55]},
-         "properties": {"id": "g1", "name": "渝中工会", "kind": "工会服务站", "address": "渝中区",
-                        "phone": "023-63801234"}}]}),
-        encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [106.57, 29.55]},
+                        "properties": {
+                            "id": "g1",
+                            "name": "渝中工会",
+                            "kind": "工会服务站",
+                            "address": "渝中区",
+                            "phone": "023-63801234",
+                        },
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     (station,) = parse(path)
     assert (station.latitude, station.longitude, station.phone) == (29.55, 106.57, "02363801234")
 
 
-@pytest.mark.parametrize("text,code", [
-    ("我在渝中区", "500103000000"), ("沙坪坝这边哪里能调解", "500106000000"), ("北京朝阳区的服务站", "110105000000"),
-    ("景德镇浙江路附近", "360203000000"), ("重庆江北", "500105000000"), ("宁波江北区", "330205000000"),
-    ("陶溪川", "360203000000"), ("解放碑附近", "500103000000"), ("巫溪县的", "500238000000"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("我在渝中区", "500103000000"),
+        ("沙坪坝这边哪里能调解", "500106000000"),
+        ("北京朝阳区的服务站", "110105000000"),
+        ("景德镇浙江路附近", "360203000000"),
+        ("重庆江北", "500105000000"),
+        ("宁波江北区", "330205000000"),
+        ("陶溪川", "360203000000"),
+        ("解放碑附近", "500103000000"),
+        ("巫溪县的", "500238000000"),
+    ],
+)
 @pytest.mark.unit
 def test_places_in_text(text, code):
     where = locate_text(text)
@@ -89,11 +117,18 @@ def test_ambiguous_and_unknown_places():
     assert locate_text("").status == UNKNOWN
 
 
-@pytest.mark.parametrize("position,ok", [
-    ({"latitude": 29.557, "longitude": 106.577}, True), ({"latitude": float("nan"), "longitude": 106.5}, False),
-    ({"latitude": 91, "longitude": 106.5}, False), ({"latitude": 48.85, "longitude": 2.35}, False),
-    ({"latitude": "x", "longitude": 1}, False), ("29.5,106.5", False), ({}, False),
-])
+@pytest.mark.parametrize(
+    "position,ok",
+    [
+        ({"latitude": 29.557, "longitude": 106.577}, True),
+        ({"latitude": float("nan"), "longitude": 106.5}, False),
+        ({"latitude": 91, "longitude": 106.5}, False),
+        ({"latitude": 48.85, "longitude": 2.35}, False),
+        ({"latitude": "x", "longitude": 1}, False),
+        ("29.5,106.5", False),
+        ({}, False),
+    ],
+)
 @pytest.mark.unit
 def test_shared_positions(position, ok):
     where, problem = locate_position(position)
@@ -109,8 +144,10 @@ def haversine(a, b):
 @pytest.mark.unit
 def test_balltree_agrees_with_brute_force():
     rng = random.Random(7)
-    stations = [Station(str(i), f"站{i}", "工会服务站", "x", "", rng.uniform(20, 45), rng.uniform(100, 122))
-                for i in range(2000)]
+    stations = [
+        Station(str(i), f"站{i}", "工会服务站", "x", "", rng.uniform(20, 45), rng.uniform(100, 122))
+        for i in range(2000)
+    ]
     index = StationIndex(stations)
     for _ in range(20):
         point = (rng.uniform(20, 45), rng.uniform(100, 122))
@@ -122,9 +159,9 @@ def test_balltree_agrees_with_brute_force():
 @pytest.mark.unit
 def test_open_now():
     hours = "周一至周五 9:00-12:00 14:00-17:30"
-    assert open_now(hours, datetime(2026, 11, 23, 10, 0)) is True      # Monday morning
-    assert open_now(hours, datetime(2026, 11, 23, 13, 0)) is False     # lunch
-    assert open_now(hours, datetime(2026, 11, 22, 10, 0)) is False     # Sunday
+    assert open_now(hours, datetime(2026, 11, 23, 10, 0)) is True  # Monday morning
+    assert open_now(hours, datetime(2026, 11, 23, 13, 0)) is False  # lunch
+    assert open_now(hours, datetime(2026, 11, 22, 10, 0)) is False  # Sunday
     assert open_now("请电话预约", datetime(2026, 11, 23, 10, 0)) is None
 
 
@@ -174,8 +211,11 @@ def test_place_table_resolves():
     import csv
     from pathlib import Path
 
-    rows = list(csv.DictReader((Path(__file__).resolve().parents[1] / "bench" / "data" / "place_phrasings.csv")
-                               .open(encoding="utf-8")))
+    rows = list(
+        csv.DictReader(
+            (Path(__file__).resolve().parents[1] / "bench" / "data" / "place_phrasings.csv").open(encoding="utf-8")
+        )
+    )
     assert len(rows) >= 100
     right = 0
     for row in rows:

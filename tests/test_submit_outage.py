@@ -1,6 +1,7 @@
 """A confirmed draft is kept when the database and the case service are down, and sent later
 (issue 13 item 7): the outbox is written before the station list is read, and a failed reload
 keeps the last good list. Real SQLite made unreachable, the real web side started afterwards."""
+
 import asyncio
 import logging
 
@@ -23,13 +24,35 @@ pytestmark = pytest.mark.stack
 
 
 def confirmed(sender, message_id, phone):
-    slots = {"category": "wage_arrears", "consent": agreement(), "name": "孙芳", "phone": phone,
-             "employer": "某鞋业公司", "location": "巫溪县", "amount": 80000, "duration": 3, "worker_count": 16,
-             "description": "老板跑了", "confirmed": True}
-    return Tracker(sender_id=sender, slots=slots,
-                   latest_message={"text": "/affirm", "message_id": message_id, "intent": {"name": "affirm"},
-                                   "entities": [], "metadata": {}},
-                   events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="case_form")
+    slots = {
+        "category": "wage_arrears",
+        "consent": agreement(),
+        "name": "孙芳",
+        "phone": phone,
+        "employer": "某鞋业公司",
+        "location": "巫溪县",
+        "amount": 80000,
+        "duration": 3,
+        "worker_count": 16,
+        "description": "老板跑了",
+        "confirmed": True,
+    }
+    return Tracker(
+        sender_id=sender,
+        slots=slots,
+        latest_message={
+            "text": "/affirm",
+            "message_id": message_id,
+            "intent": {"name": "affirm"},
+            "entities": [],
+            "metadata": {},
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="case_form",
+    )
 
 
 def submit(tracker):
@@ -71,12 +94,16 @@ def test_confirmed_drafts_survive_a_database_outage_and_are_sent_later(tmp_path,
     web = start_web(port, tmp_path)
     try:
         assert client.flush() == 2 and client.flush() == 0
-        reply = requests.get(f"http://127.0.0.1:{port}/api/cases", headers={"Authorization": f"Bearer {OPERATOR}"},
-                             timeout=10)
+        reply = requests.get(
+            f"http://127.0.0.1:{port}/api/cases", headers={"Authorization": f"Bearer {OPERATOR}"}, timeout=10
+        )
         cases = {c["phone"]: c for c in reply.json()["cases"]}
         assert set(cases) == {"13900000001", "13900000002"}
-        routed = requests.get(f"http://127.0.0.1:{port}/api/cases/{cases['13900000001']['case_no']}",
-                              headers={"Authorization": f"Bearer {OPERATOR}"}, timeout=10).json()
+        routed = requests.get(
+            f"http://127.0.0.1:{port}/api/cases/{cases['13900000001']['case_no']}",
+            headers={"Authorization": f"Bearer {OPERATOR}"},
+            timeout=10,
+        ).json()
         assert routed["station"]["id"].startswith("cq-wuxi")  # from the last good list
     finally:
         web.terminate()

@@ -3,6 +3,7 @@
 Every test leaves a screenshot in tests/artifacts when it fails; the whole-intake tests also keep
 one of the finished page at phone and kiosk size, to be looked at.
 """
+
 import re
 import time
 import uuid
@@ -64,7 +65,7 @@ def test_phone_complaint_guidance_and_draft_case(stack, new_page):
     page.goto(stack.web + "/")
     expect(page.locator("#status")).to_be_hidden(timeout=20_000)
     keep(page, "chat-phone-home.png")
-    phone = f"139{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
     type_and_send(page, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
     bot_says(page, "拖欠工资")
     expect(page.locator(".msg.user .bubble").last).to_contain_text("巫溪县某鞋业公司")
@@ -166,7 +167,11 @@ def test_shared_position_finds_stations_with_map_links(stack, new_page):
     card = page.locator(".card.station").first
     expect(card).to_be_visible(timeout=REPLY)
     expect(card).to_contain_text("公里")
-    assert page.locator(".card.station a", has_text="看地图").first.get_attribute("href").startswith("https://uri.amap.com/")
+    assert (
+        page.locator(".card.station a", has_text="看地图")
+        .first.get_attribute("href")
+        .startswith("https://uri.amap.com/")
+    )
 
 
 def test_font_size_and_contrast_are_remembered(stack, new_page):
@@ -197,7 +202,7 @@ def test_kiosk_whole_intake_by_touch_and_receipt(stack, new_page):
     type_and_send(page, "老周")
     bot_says(page, "手机号")
     page.click("#digits")
-    phone = f"137{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"137{uuid.uuid4().int % 10**8:08d}"
     for digit in phone:
         page.locator("#keypad .key", has_text=re.compile(f"^{digit}$")).click()
     expect(page.locator("#text")).to_have_value(phone)
@@ -262,8 +267,10 @@ def test_kiosk_idle_reset_wipes_the_screen(stack, new_page):
     expect(page.locator(".msg")).to_have_count(0, timeout=15_000)
     expect(page.locator("#welcome")).to_be_visible()
     expect(page.locator("#idle")).to_be_hidden()
-    wait_until(page, f"sessionStorage.getItem('gongyou.session') && "
-                           f"sessionStorage.getItem('gongyou.session') !== {old_session!r}")
+    wait_until(
+        page,
+        f"sessionStorage.getItem('gongyou.session') && sessionStorage.getItem('gongyou.session') !== {old_session!r}",
+    )
     assert page.evaluate("sessionStorage.getItem('gongyou.log')") is None
 
 
@@ -282,12 +289,15 @@ def test_kiosk_touch_keeps_it_awake(stack, new_page):
 def test_malformed_socket_events_get_a_polite_answer(stack, new_page, event):
     page = new_page(PHONE)
     page.goto(stack.web + "/")
-    answer = page.evaluate("""event => new Promise(resolve => {
+    answer = page.evaluate(
+        """event => new Promise(resolve => {
         const s = io(document.body.dataset.socket, {path: '/socket.io'});
         setTimeout(() => resolve('no answer in 30 s'), 30000);
         s.on('bot_uttered', m => { resolve(m.text); s.close(); });
         s.on('connect', () => s.emit('user_uttered', event));
-    })""", event)
+    })""",
+        event,
+    )
     assert answer == "抱歉，消息格式不对，请重新发送。"
 
 
@@ -295,13 +305,16 @@ def test_an_empty_message_changes_nothing(stack, new_page):
     page = new_page(PHONE)
     page.goto(stack.web + "/")
     session = uuid.uuid4().hex
-    answer = page.evaluate("""session => new Promise(resolve => {
+    answer = page.evaluate(
+        """session => new Promise(resolve => {
         const s = io(document.body.dataset.socket, {path: '/socket.io'});
         setTimeout(() => resolve('no answer in 30 s'), 30000);
         s.on('session_confirm', () => s.emit('user_uttered', {message: '   ', session_id: session}));
         s.on('bot_uttered', m => { resolve(m.text); s.close(); });
         s.on('connect', () => s.emit('session_request', {session_id: session}));
-    })""", session)
+    })""",
+        session,
+    )
     assert "还没有输入内容" in answer
     assert [e for e in stack.tracker_events(f"web-{session}") if e["event"] == "user"] == []
 
@@ -351,8 +364,9 @@ def test_clear_button_forgets_the_conversation_on_this_phone(stack, new_page):
     page.locator(".msg.note.ask button", has_text="确定清除").click()
     expect(page.locator(".msg")).to_have_count(0)
     expect(page.locator("#welcome")).to_be_visible()
-    wait_until(page, f"localStorage.getItem('gongyou.session') && "
-                           f"localStorage.getItem('gongyou.session') !== {old_session!r}")
+    wait_until(
+        page, f"localStorage.getItem('gongyou.session') && localStorage.getItem('gongyou.session') !== {old_session!r}"
+    )
     assert page.evaluate("localStorage.getItem('gongyou.log')") is None
     page.reload()
     expect(page.locator(".msg")).to_have_count(0)

@@ -1,4 +1,5 @@
 """The web side's own helpers, and what served code may import: no server needed."""
+
 import ast
 import http.server
 import socket
@@ -28,14 +29,22 @@ def imported(path: Path) -> set:
 
 
 def test_served_code_never_imports_what_starts_processes():
-    offenders = [(str(p.relative_to(ROOT)), name) for folder in SERVED for p in (ROOT / folder).rglob("*.py")
-                 for name in imported(p) if name.startswith(RUNTIME)]
+    offenders = [
+        (str(p.relative_to(ROOT)), name)
+        for folder in SERVED
+        for p in (ROOT / folder).rglob("*.py")
+        for name in imported(p)
+        if name.startswith(RUNTIME)
+    ]
     assert offenders == []
 
 
 def test_the_web_side_runs_blocking_work_through_one_helper():
-    own = [str(p.relative_to(ROOT)) for p in (ROOT / "bot" / "web").rglob("*.py")
-           if "run_in_executor" in p.read_text(encoding="utf-8")]
+    own = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "bot" / "web").rglob("*.py")
+        if "run_in_executor" in p.read_text(encoding="utf-8")
+    ]
     assert own == ["bot/web/blocking.py"]
 
 

@@ -1,4 +1,5 @@
 """The WeChat channel over real HTTP: the real Rasa server, a fake WeChat API server."""
+
 import re
 import time
 import uuid
@@ -36,11 +37,20 @@ def msg_id():
 
 def test_url_verification(url):
     ts, nonce = str(int(time.time())), "12345"
-    ok = requests.get(url, params={"signature": sign(WECHAT["WECHAT_TOKEN"], ts, nonce), "timestamp": ts,
-                                   "nonce": nonce, "echostr": "hello"}, timeout=10)
+    ok = requests.get(
+        url,
+        params={
+            "signature": sign(WECHAT["WECHAT_TOKEN"], ts, nonce),
+            "timestamp": ts,
+            "nonce": nonce,
+            "echostr": "hello",
+        },
+        timeout=10,
+    )
     assert ok.status_code == 200 and ok.text == "hello"
-    forged = requests.get(url, params={"signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": "x"},
-                          timeout=10)
+    forged = requests.get(
+        url, params={"signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": "x"}, timeout=10
+    )
     assert forged.status_code == 403
 
 
@@ -85,21 +95,36 @@ def test_malformed_and_oversized_xml(safe):
 
 def test_other_message_kinds(safe):
     user = openid()
-    assert safe.reply_text(safe.post(message_xml(user, "image", PicUrl="http://x/y.jpg", MediaId="m",
-                                                   msg_id=msg_id()))) == TYPE_PLEASE
-    assert safe.reply_text(safe.post(message_xml(user, "voice", MediaId="m", Format="amr",
-                                                   msg_id=msg_id()))) == VOICE_UNCLEAR
-    heard = safe.reply_text(safe.post(message_xml(user, "voice", MediaId="m", Format="amr",
-                                                    Recognition="老板欠我工资", msg_id=msg_id())))
+    assert (
+        safe.reply_text(safe.post(message_xml(user, "image", PicUrl="http://x/y.jpg", MediaId="m", msg_id=msg_id())))
+        == TYPE_PLEASE
+    )
+    assert (
+        safe.reply_text(safe.post(message_xml(user, "voice", MediaId="m", Format="amr", msg_id=msg_id())))
+        == VOICE_UNCLEAR
+    )
+    heard = safe.reply_text(
+        safe.post(message_xml(user, "voice", MediaId="m", Format="amr", Recognition="老板欠我工资", msg_id=msg_id()))
+    )
     assert "拖欠工资" in heard
     assert safe.reply_text(safe.post(message_xml(user, "event", Event="subscribe"))) == WELCOME
-    near = safe.reply_text(safe.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
-                                                   Scale="15", Label="解放碑", msg_id=msg_id())))
+    near = safe.reply_text(
+        safe.post(
+            message_xml(
+                user, "location", Location_X="29.557", Location_Y="106.577", Scale="15", Label="解放碑", msg_id=msg_id()
+            )
+        )
+    )
     assert "渝中区" in near and "公里" in near
     # Whereabouts are sensitive: what the position is used for is said the first time, once.
     assert LOCATION_NOTICE in near and near.index(LOCATION_NOTICE) < near.index("公里")
-    again = safe.reply_text(safe.post(message_xml(user, "location", Location_X="29.557", Location_Y="106.577",
-                                                    Scale="15", Label="解放碑", msg_id=msg_id())))
+    again = safe.reply_text(
+        safe.post(
+            message_xml(
+                user, "location", Location_X="29.557", Location_Y="106.577", Scale="15", Label="解放碑", msg_id=msg_id()
+            )
+        )
+    )
     assert "公里" in again and LOCATION_NOTICE not in again
 
 
@@ -118,8 +143,10 @@ def test_retry_storm_is_processed_once(safe, stack):
 def slow(tmp_path_factory, fake_wechat):
     """A second GongYou, in plaintext mode (no AES key), whose reply deadline is shorter than any real answer."""
     plaintext = {k: v for k, v in WECHAT.items() if k != "WECHAT_AES_KEY"}
-    proc, running = start_stack(tmp_path_factory.mktemp("slow"), {**plaintext, "WECHAT_API_BASE": fake_wechat.url,
-                                                                   "WECHAT_REPLY_DEADLINE": "0.001"})
+    proc, running = start_stack(
+        tmp_path_factory.mktemp("slow"),
+        {**plaintext, "WECHAT_API_BASE": fake_wechat.url, "WECHAT_REPLY_DEADLINE": "0.001"},
+    )
     yield Simulator(WECHAT["WECHAT_TOKEN"], f"{running.rasa}/webhooks/wechat/webhook")
     stop_stack(proc)
 

@@ -1,4 +1,5 @@
 """The worker pages over HTTP: self-hosted assets, security headers, the follow page's API."""
+
 import re
 import uuid
 
@@ -53,8 +54,9 @@ CONSENT = {"version": "2026-11-v1", "at": "2026-11-30T08:00:00Z"}
 
 
 def test_qr_code_carries_the_follow_code_in_the_fragment(stack):
-    reply = requests.post(stack.web + "/api/qr", json={"case_no": "GY20261123-0042", "follow_code": "k7pq-4xz2"},
-                          timeout=30)
+    reply = requests.post(
+        stack.web + "/api/qr", json={"case_no": "GY20261123-0042", "follow_code": "k7pq-4xz2"}, timeout=30
+    )
     assert reply.status_code == 200 and reply.headers["content-type"] == "image/svg+xml"
     assert "<svg" in reply.text and 'xmlns="http://www.w3.org/2000/svg"' in reply.text
     assert reply.headers["cache-control"] == "no-store"
@@ -64,8 +66,9 @@ def test_qr_code_carries_the_follow_code_in_the_fragment(stack):
     import segno
 
     expected = io.BytesIO()
-    segno.make(f"{stack.web}/follow?case=GY20261123-0042#K7PQ4XZ2", error="m").save(expected, kind="svg", scale=4,
-                                                                                   border=2)
+    segno.make(f"{stack.web}/follow?case=GY20261123-0042#K7PQ4XZ2", error="m").save(
+        expected, kind="svg", scale=4, border=2
+    )
     assert reply.content == expected.getvalue()
     for bad in ({"case_no": "not-a-case", "follow_code": "K7PQ4XZ2"}, {"case_no": "GY20261123-0042"}, []):
         assert requests.post(stack.web + "/api/qr", json=bad, timeout=30).status_code == 400
@@ -75,20 +78,28 @@ def test_qr_code_carries_the_follow_code_in_the_fragment(stack):
 
 def open_case(stack, phone):
     """(case number, follow code) of a fresh draft opened as the bot opens one."""
-    body = {"category": "wage_arrears", "name": "测试", "phone": phone, "sender_id": "pages-test",
-            "description": "跟进页测试", "idempotency_key": uuid.uuid4().hex, "consent": CONSENT}
+    body = {
+        "category": "wage_arrears",
+        "name": "测试",
+        "phone": phone,
+        "sender_id": "pages-test",
+        "description": "跟进页测试",
+        "idempotency_key": uuid.uuid4().hex,
+        "consent": CONSENT,
+    }
     reply = stack.api("/api/cases", method="POST", json=body)
     assert reply.status_code == 201
     return reply.json()["case_no"], reply.json()["follow_code"]
 
 
 def follow(stack, case_no, code, headers=None):
-    return requests.post(stack.web + "/api/follow", json={"case_no": case_no, "follow_code": code},
-                         headers=headers or {}, timeout=30)
+    return requests.post(
+        stack.web + "/api/follow", json={"case_no": case_no, "follow_code": code}, headers=headers or {}, timeout=30
+    )
 
 
 def test_follow_shows_the_status_and_nothing_personal(stack):
-    phone = f"135{uuid.uuid4().int % 10 ** 8:08d}"
+    phone = f"135{uuid.uuid4().int % 10**8:08d}"
     case_no, code = open_case(stack, phone)
     found = follow(stack, case_no, code.lower())
     assert found.status_code == 200
@@ -102,9 +113,13 @@ def test_follow_shows_the_status_and_nothing_personal(stack):
 
 
 def test_follow_refuses_bad_requests_politely(stack):
-    for body in (None, [], {"case_no": "GY1", "follow_code": "K7PQ4XZ2"},
-                 {"case_no": "GY20261123-0001", "follow_code": "12"},
-                 {"case_no": "GY20261123-0001" + "1" * 5000, "follow_code": "K7PQ4XZ2"}):
+    for body in (
+        None,
+        [],
+        {"case_no": "GY1", "follow_code": "K7PQ4XZ2"},
+        {"case_no": "GY20261123-0001", "follow_code": "12"},
+        {"case_no": "GY20261123-0001" + "1" * 5000, "follow_code": "K7PQ4XZ2"},
+    ):
         reply = requests.post(stack.web + "/api/follow", json=body, timeout=30)
         assert reply.status_code == 400 and reply.json()["error"]
     garbage = requests.post(stack.web + "/api/follow", data=b"\xff{", timeout=30)
@@ -116,10 +131,11 @@ def wrong_code(code):
 
 
 def test_follow_cannot_be_guessed(stack):
-    case_no, code = open_case(stack, f"136{uuid.uuid4().int % 10 ** 8:08d}")
+    case_no, code = open_case(stack, f"136{uuid.uuid4().int % 10**8:08d}")
     # A new address for every try, as a forwarding header would claim: the case's own limit holds.
-    codes = [follow(stack, case_no, wrong_code(code), {"X-Forwarded-For": f"10.0.0.{i}"}).status_code
-             for i in range(10)]
+    codes = [
+        follow(stack, case_no, wrong_code(code), {"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(10)
+    ]
     assert codes == [404] * 10
     # The 11th try is refused, even with the right code, for this case number until the window passes.
     right = follow(stack, case_no, code, {"X-Forwarded-For": "10.0.0.99"})
@@ -129,7 +145,7 @@ def test_follow_cannot_be_guessed(stack):
 def test_behind_the_proxy_each_worker_has_their_own_limit(stack):
     """The stack's callers come from loopback, the default trusted proxy: the address it forwards
     is the client, so one worker's wrong tries do not lock the follow page for everyone."""
-    cases = [open_case(stack, f"131{uuid.uuid4().int % 10 ** 8:08d}") for _ in range(4)]
+    cases = [open_case(stack, f"131{uuid.uuid4().int % 10**8:08d}") for _ in range(4)]
     proxied = {"X-Forwarded-For": "203.0.113.5"}
     tries = [follow(stack, cases[i // 10][0], wrong_code(cases[i // 10][1]), proxied).status_code for i in range(30)]
     assert tries == [404] * 30
@@ -141,25 +157,38 @@ def test_behind_the_proxy_each_worker_has_their_own_limit(stack):
 
 
 def test_the_limit_is_shared_by_every_path(stack):
-    case_no, code = open_case(stack, f"137{uuid.uuid4().int % 10 ** 8:08d}")
+    case_no, code = open_case(stack, f"137{uuid.uuid4().int % 10**8:08d}")
     bot = {"Authorization": "Bearer test-service-token"}
     statuses = []
     for i in range(4):
         statuses.append(follow(stack, case_no, wrong_code(code)).status_code)
-        statuses.append(requests.post(stack.web + "/api/cases/lookup", headers=bot, timeout=30, json={
-            "case_no": case_no, "follow_code": wrong_code(code), "client": f"web-{i}"}).status_code)
-    statuses += [requests.post(stack.web + "/api/follow/erase",
-                               json={"case_no": case_no, "follow_code": wrong_code(code)}, timeout=30).status_code
-                 for _ in range(2)]
+        statuses.append(
+            requests.post(
+                stack.web + "/api/cases/lookup",
+                headers=bot,
+                timeout=30,
+                json={"case_no": case_no, "follow_code": wrong_code(code), "client": f"web-{i}"},
+            ).status_code
+        )
+    statuses += [
+        requests.post(
+            stack.web + "/api/follow/erase", json={"case_no": case_no, "follow_code": wrong_code(code)}, timeout=30
+        ).status_code
+        for _ in range(2)
+    ]
     assert statuses == [404] * 10
-    refused = requests.post(stack.web + "/api/cases/erase-own", headers=bot, timeout=30,
-                            json={"case_no": case_no, "follow_code": code, "client": "web-new"})
+    refused = requests.post(
+        stack.web + "/api/cases/erase-own",
+        headers=bot,
+        timeout=30,
+        json={"case_no": case_no, "follow_code": code, "client": "web-new"},
+    )
     assert refused.status_code == 429
     assert stack.api(f"/api/cases/{case_no}").json()["name"] == "测试"  # nothing erased
 
 
 def test_a_right_code_does_not_use_up_tries(stack):
-    case_no, code = open_case(stack, f"138{uuid.uuid4().int % 10 ** 8:08d}")
+    case_no, code = open_case(stack, f"138{uuid.uuid4().int % 10**8:08d}")
     assert [follow(stack, case_no, code).status_code for _ in range(15)] == [200] * 15
 
 
@@ -175,8 +204,9 @@ def test_parallel_guesses_cannot_slip_under_the_limit():
 
     guesses = Throttle({"case": 10, "client": 30}, window=900)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        allowed = list(pool.map(lambda i: guesses.attempt(case="GY20261123-0001", client=f"ip:{i}") is None,
-                                range(100)))
+        allowed = list(
+            pool.map(lambda i: guesses.attempt(case="GY20261123-0001", client=f"ip:{i}") is None, range(100))
+        )
     assert allowed.count(True) == 10
 
 
@@ -217,7 +247,7 @@ def test_throttle_keys_are_bounded_in_length():
     long_key = "GY20261123-" + "9" * 65_536
     guesses.failed(case=long_key)
     guesses.failed(case=long_key)
-    assert guesses.retry_after(case=long_key) == 61        # still counted, as its hash
+    assert guesses.retry_after(case=long_key) == 61  # still counted, as its hash
     assert guesses.retry_after(case=long_key[:-1]) is None  # a different key is not
     assert guesses.attempt(case=long_key) == 61
     assert all(len(value) <= 71 for _, value in guesses._failures)

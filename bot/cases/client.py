@@ -4,6 +4,7 @@ and an outbox on disk so that a confirmed case is never lost while the service i
 CASES_API_URL picks the mode: an http(s) URL (default http://localhost:8000), or `local` to
 open cases in-process on DATABASE_URL (kiosks without a network, tests of the actions).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,8 @@ BACKOFF = 0.5
 @dataclass
 class Submission:
     case: Optional[Dict[str, Any]]  # the case as the service holds it, once it does
-    queued: bool = False            # kept in the outbox, to be sent again
-    error: Optional[str] = None     # a refusal to show the user (bad field), nothing kept
+    queued: bool = False  # kept in the outbox, to be sent again
+    error: Optional[str] = None  # a refusal to show the user (bad field), nothing kept
 
 
 class ServiceUnavailable(Exception):
@@ -61,8 +62,10 @@ class Outbox:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with self._connect() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL,"
-                       " created REAL NOT NULL, case_no TEXT)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL,"
+                " created REAL NOT NULL, case_no TEXT)"
+            )
             columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
             if "follow_code" not in columns:  # outboxes written before follow codes existed
                 db.execute("ALTER TABLE outbox ADD COLUMN follow_code TEXT")
@@ -76,9 +79,11 @@ class Outbox:
         """Keep a submission; while it is unsent, a later put of the same key (the same
         confirmation, now routed to a station) replaces what will be sent."""
         with self._lock, self._connect() as db:
-            db.execute("INSERT INTO outbox (key, payload, created) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE"
-                       " SET payload = excluded.payload WHERE outbox.case_no IS NULL",
-                       (key, json.dumps(payload, ensure_ascii=False), time.time()))
+            db.execute(
+                "INSERT INTO outbox (key, payload, created) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET payload = excluded.payload WHERE outbox.case_no IS NULL",
+                (key, json.dumps(payload, ensure_ascii=False), time.time()),
+            )
 
     def pending(self) -> List[tuple]:
         with self._lock, self._connect() as db:
@@ -86,8 +91,10 @@ class Outbox:
 
     def done(self, key: str, case_no: str, follow_code: Optional[str] = None) -> None:
         with self._lock, self._connect() as db:
-            db.execute("UPDATE outbox SET case_no = ?, follow_code = ?, payload = '{}' WHERE key = ?",
-                       (case_no, follow_code, key))
+            db.execute(
+                "UPDATE outbox SET case_no = ?, follow_code = ?, payload = '{}' WHERE key = ?",
+                (case_no, follow_code, key),
+            )
             db.execute("DELETE FROM outbox WHERE case_no IS NOT NULL AND created < ?", (time.time() - RECEIPT_SECONDS,))
 
     def case_no(self, key: str) -> Optional[str]:
@@ -97,8 +104,9 @@ class Outbox:
     def receipt(self, key: str) -> Optional[tuple]:
         """(case number or "REFUSED", follow code) of a delivered row, None while pending or unknown."""
         with self._lock, self._connect() as db:
-            row = db.execute("SELECT case_no, follow_code FROM outbox WHERE key = ? AND case_no IS NOT NULL",
-                             (key,)).fetchone()
+            row = db.execute(
+                "SELECT case_no, follow_code FROM outbox WHERE key = ? AND case_no IS NOT NULL", (key,)
+            ).fetchone()
             return (row[0], row[1]) if row else None
 
     def forget(self, key: str) -> None:
@@ -124,8 +132,9 @@ class Outbox:
                 else:
                     data.update({field: None for field in PERSONAL})
                     data["sender_id"] = None
-                    db.execute("UPDATE outbox SET payload = ? WHERE key = ?",
-                               (json.dumps(data, ensure_ascii=False), key))
+                    db.execute(
+                        "UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(data, ensure_ascii=False), key)
+                    )
                 touched += 1
         return touched
 
@@ -136,8 +145,9 @@ class Outbox:
 
 
 class CaseClient:
-    def __init__(self, base_url: Optional[str] = None, token: Optional[str] = None,
-                 outbox: Optional[Outbox] = None) -> None:
+    def __init__(
+        self, base_url: Optional[str] = None, token: Optional[str] = None, outbox: Optional[Outbox] = None
+    ) -> None:
         self.base_url = (base_url or settings.cases_api_url()).rstrip("/")
         self.token = token if token is not None else settings.service_token()
         self.outbox = outbox or Outbox(settings.outbox_path())
@@ -152,22 +162,22 @@ class CaseClient:
             self._local = CaseService(session_factory(engine))
 
     # -- low level -----------------------------------------------------------------------
-    def _request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None,
-                 key: Optional[str] = None) -> requests.Response:
+    def _request(
+        self, method: str, path: str, body: Optional[Dict[str, Any]] = None, key: Optional[str] = None
+    ) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.token}"}
         if key:
             headers["Idempotency-Key"] = key
         last: Optional[Exception] = None
         for attempt in range(RETRIES):
             try:
-                reply = self._session.request(method, self.base_url + path, json=body, headers=headers,
-                                              timeout=TIMEOUT)
+                reply = self._session.request(method, self.base_url + path, json=body, headers=headers, timeout=TIMEOUT)
                 if reply.status_code < 500:
                     return reply
                 last = ServiceUnavailable(f"HTTP {reply.status_code}")
             except requests.RequestException as exc:
                 last = exc
-            time.sleep(BACKOFF * (2 ** attempt))
+            time.sleep(BACKOFF * (2**attempt))
         raise ServiceUnavailable(str(last))
 
     # -- cases ---------------------------------------------------------------------------
@@ -224,8 +234,9 @@ class CaseClient:
         there were too many wrong tries."""
         if self._local is not None:
             return self._local.lookup(case_no, follow_code)
-        reply = self._request("POST", "/api/cases/lookup",
-                              {"case_no": case_no, "follow_code": follow_code, "client": client})
+        reply = self._request(
+            "POST", "/api/cases/lookup", {"case_no": case_no, "follow_code": follow_code, "client": client}
+        )
         if reply.status_code == 429:
             raise ThrottledLookup(reply.json().get("error", ""))
         return reply.json() if reply.status_code == 200 else None
@@ -241,18 +252,30 @@ class CaseClient:
             Eraser.local(self._local).erase(case_no.strip().upper(), "worker", "chat", tracker_now=False)
             return True
         try:
-            reply = self._request("POST", "/api/cases/erase-own",
-                                  {"case_no": case_no, "follow_code": follow_code, "client": client})
+            reply = self._request(
+                "POST", "/api/cases/erase-own", {"case_no": case_no, "follow_code": follow_code, "client": client}
+            )
         except ServiceUnavailable:
             return None
         if reply.status_code == 429:
             raise ThrottledLookup(reply.json().get("error", ""))
         return reply.status_code == 200
 
-    def handoff(self, sender_id: str, reason: str, transcript: List[Dict[str, Any]],
-                phone: Optional[str] = None, station_id: Optional[str] = None) -> bool:
-        body = {"sender_id": sender_id, "reason": reason, "transcript": transcript, "phone": phone,
-                "station_id": station_id}
+    def handoff(
+        self,
+        sender_id: str,
+        reason: str,
+        transcript: List[Dict[str, Any]],
+        phone: Optional[str] = None,
+        station_id: Optional[str] = None,
+    ) -> bool:
+        body = {
+            "sender_id": sender_id,
+            "reason": reason,
+            "transcript": transcript,
+            "phone": phone,
+            "station_id": station_id,
+        }
         if self._local is not None:
             self._local.record_handoff(sender_id, reason, transcript, phone, station_id)
             return True

@@ -1,4 +1,5 @@
 """One key per employer, however a worker writes its name (collective disputes are found by it)."""
+
 from __future__ import annotations
 
 import re

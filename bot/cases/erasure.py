@@ -1,6 +1,7 @@
 """Erasing a worker's personal data from every store that holds it (contract §5): the case
 database (bot/cases/service.py), Rasa's tracker store (bot/cases/trackers.py) and the bot's
 outbox (bot/cases/client.py), with one audit row saying what was done where."""
+
 from __future__ import annotations
 
 import logging
@@ -63,8 +64,11 @@ class Eraser:
             keys = [k for k in (facts["idempotency_key"],) if k]
             done["outbox"] = outbox.erase(keys + [hashed_key(k) for k in keys], facts["sender_id"])
         # A tracker Rasa could not erase now is tried again by the retention purge.
-        done["tracker"] = self.forget_conversation(facts["case_no"], facts["sender_id"]) if tracker_now else (
-            "later" if facts["sender_id"] else None)
+        done["tracker"] = (
+            self.forget_conversation(facts["case_no"], facts["sender_id"])
+            if tracker_now
+            else ("later" if facts["sender_id"] else None)
+        )
         self.audit.record(actor, "case.erase", facts["case_no"], {"via": via, **done})
         return done
 

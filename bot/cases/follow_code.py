@@ -10,6 +10,7 @@ on the network) must give the worker the same code again, and station operators 
 a worker who lost their receipt. Only authenticated operators read case rows; a worker's lookup
 answers status, category, station and dates only.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -1,4 +1,5 @@
 """What a draft case must hold, and how a case moves from draft to closed."""
+
 from __future__ import annotations
 
 import re
@@ -78,8 +79,9 @@ def _number(field: str, value: Any, ceiling: float, label: str) -> Optional[floa
 # Fields that identify the worker: a draft carrying any of them needs the worker's agreement
 # (contract §5; PIPL art. 14, 17). Description and place are personal too, but an anonymous
 # draft ("a shoe factory in Yuzhong owes 16 of us") is a report the station may act on.
-NO_CONSENT = ("登记姓名、电话等个人信息之前，需要您先看过《个人信息告知》并同意。"
-              "请重新点“登记求助”，看完说明后选“同意”。")
+NO_CONSENT = (
+    "登记姓名、电话等个人信息之前，需要您先看过《个人信息告知》并同意。请重新点“登记求助”，看完说明后选“同意”。"
+)
 _ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
 

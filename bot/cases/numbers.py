@@ -1,4 +1,5 @@
 """What a case number looks like (contract §4: GY + the date opened + a sequence)."""
+
 from __future__ import annotations
 
 import re

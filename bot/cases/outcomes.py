@@ -5,6 +5,7 @@ follow-up scheduler asks `followups_for` what to send and when. The seeds' story
 mediation fails, the case is referred (to the procuratorate, say), an agreement is paid in
 instalments, a return visit (回访) checks each one, and the case closes when the money arrived.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,16 @@ from datetime import date, timedelta
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional
 
 STATUSES = ("draft", "accepted", "mediating", "agreement", "mediation_failed", "referred", "withdrawn", "closed")
-REFERRAL_TARGETS = ("union", "court", "procuratorate", "labour_inspection", "arbitration", "legal_aid",
-                    "petition", "tax")
+REFERRAL_TARGETS = (
+    "union",
+    "court",
+    "procuratorate",
+    "labour_inspection",
+    "arbitration",
+    "legal_aid",
+    "petition",
+    "tax",
+)
 
 _MOVES: Dict[str, FrozenSet[str]] = {
     "draft": frozenset({"accepted", "referred", "withdrawn", "closed"}),
@@ -78,15 +87,17 @@ def instalments_from(raw: Any) -> List[Instalment]:
     return sorted(out, key=lambda i: i.due)
 
 
-def check_move(status: str, to: str, category: Optional[str], body: Dict[str, Any],
-               instalments: Iterable[Instalment] = ()) -> Dict[str, Any]:
+def check_move(
+    status: str, to: str, category: Optional[str], body: Dict[str, Any], instalments: Iterable[Instalment] = ()
+) -> Dict[str, Any]:
     """What a move needs besides the status, checked; raises MoveRefused for an impossible one."""
     if to not in STATUSES:
         raise MoveRefused("没有这个状态。")
     if to not in moves_from(status, category):
         if to in _NOT_FOR.get(category or "", set()):
-            raise MoveRefused("养老金待遇的争议由社保经办机构处理，"
-                              "不走劳动争议调解和仲裁（《社会保险法》第八十三条）。")
+            raise MoveRefused(
+                "养老金待遇的争议由社保经办机构处理，不走劳动争议调解和仲裁（《社会保险法》第八十三条）。"
+            )
         raise MoveRefused(f"不能从“{status}”改为“{to}”。")
     extra: Dict[str, Any] = {}
     if to == "agreement":
@@ -110,7 +121,7 @@ def check_move(status: str, to: str, category: Optional[str], body: Dict[str, An
 @dataclass(frozen=True)
 class FollowupPlan:
     due: date
-    kind: str        # "instalment" (did number n arrive?) or "after_close" (回访 and rating)
+    kind: str  # "instalment" (did number n arrive?) or "after_close" (回访 and rating)
     instalment: Optional[int] = None
 
 

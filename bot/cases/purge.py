@@ -18,6 +18,7 @@ Erasing keeps the case's non-personal facts (category, status, employer, amounts
 for statistics. `python -m bot.cases.purge` runs it once by hand; the web side runs it every
 GONGYOU_PURGE_EVERY_SECONDS (3600), and a "last run" row lets only one web process purge per round.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,12 @@ class Retention:
 
     @classmethod
     def from_env(cls) -> "Retention":
-        return cls(closed_days=settings.retain_closed_days(), draft_days=settings.retain_draft_days(),
-                   handoff_days=settings.retain_handoff_days(), audit_days=settings.retain_audit_days())
+        return cls(
+            closed_days=settings.retain_closed_days(),
+            draft_days=settings.retain_draft_days(),
+            handoff_days=settings.retain_handoff_days(),
+            audit_days=settings.retain_audit_days(),
+        )
 
 
 def purge_every_seconds() -> int:
@@ -59,16 +64,37 @@ def purge_every_seconds() -> int:
 
 def due_cases(sessions: sessionmaker, retention: Retention, now: datetime) -> list:
     """Case numbers whose personal data has outlived its purpose and is still there."""
-    closed_at = (select(CaseEvent.case_id, func.max(CaseEvent.at).label("at"))
-                 .where(CaseEvent.to_status.in_(FINISHED)).group_by(CaseEvent.case_id).subquery())
+    closed_at = (
+        select(CaseEvent.case_id, func.max(CaseEvent.at).label("at"))
+        .where(CaseEvent.to_status.in_(FINISHED))
+        .group_by(CaseEvent.case_id)
+        .subquery()
+    )
     with sessions() as session:
-        closed = session.execute(
-            select(Case.case_no).join(closed_at, closed_at.c.case_id == Case.id)
-            .where(Case.status.in_(FINISHED), Case.erased_at.is_(None),
-                   closed_at.c.at < now - timedelta(days=retention.closed_days))).scalars().all()
-        drafts = session.execute(
-            select(Case.case_no).where(Case.status == "draft", Case.erased_at.is_(None),
-                                       Case.created_at < now - timedelta(days=retention.draft_days))).scalars().all()
+        closed = (
+            session.execute(
+                select(Case.case_no)
+                .join(closed_at, closed_at.c.case_id == Case.id)
+                .where(
+                    Case.status.in_(FINISHED),
+                    Case.erased_at.is_(None),
+                    closed_at.c.at < now - timedelta(days=retention.closed_days),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        drafts = (
+            session.execute(
+                select(Case.case_no).where(
+                    Case.status == "draft",
+                    Case.erased_at.is_(None),
+                    Case.created_at < now - timedelta(days=retention.draft_days),
+                )
+            )
+            .scalars()
+            .all()
+        )
         return sorted(set(closed) | set(drafts))
 
 
@@ -83,14 +109,21 @@ def purge(eraser, retention: Retention, now: Optional[datetime] = None) -> Dict[
         if eraser.erase(case_no, "retention", via="purge") is not None:
             counts["cases"] += 1
     with sessions() as session:
-        counts["handoffs"] = session.execute(delete(Handoff).where(
-            Handoff.status == "done", Handoff.done_at < now - timedelta(days=retention.handoff_days))).rowcount
-        counts["audit"] = session.execute(delete(AuditEntry).where(
-            AuditEntry.at < now - timedelta(days=retention.audit_days))).rowcount
+        counts["handoffs"] = session.execute(
+            delete(Handoff).where(
+                Handoff.status == "done", Handoff.done_at < now - timedelta(days=retention.handoff_days)
+            )
+        ).rowcount
+        counts["audit"] = session.execute(
+            delete(AuditEntry).where(AuditEntry.at < now - timedelta(days=retention.audit_days))
+        ).rowcount
         counts["sessions"] = session.execute(delete(OperatorSession).where(OperatorSession.expires_at < now)).rowcount
         session.commit()
-        pending = session.execute(select(Case.case_no, Case.sender_id).where(
-            Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None), Case.sender_id.is_not(None))).all()
+        pending = session.execute(
+            select(Case.case_no, Case.sender_id).where(
+                Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None), Case.sender_id.is_not(None)
+            )
+        ).all()
     # Trackers Rasa could not erase at the time (down, or a store that keeps events): again.
     for case_no, sender_id in pending:
         if eraser.forget_conversation(case_no, sender_id):
@@ -107,9 +140,16 @@ def claim(sessions: sessionmaker, now: datetime, every_seconds: int, holder: str
     so two web processes that wake at once cannot both win.
     """
     with sessions() as session:
-        won = session.execute(update(MaintenanceRun).where(and_(
-            MaintenanceRun.job == JOB, MaintenanceRun.last_run <= now - timedelta(seconds=every_seconds),
-        )).values(last_run=now, holder=(holder or socket.gethostname())[:64])).rowcount
+        won = session.execute(
+            update(MaintenanceRun)
+            .where(
+                and_(
+                    MaintenanceRun.job == JOB,
+                    MaintenanceRun.last_run <= now - timedelta(seconds=every_seconds),
+                )
+            )
+            .values(last_run=now, holder=(holder or socket.gethostname())[:64])
+        ).rowcount
         if not won and session.get(MaintenanceRun, JOB) is None:
             session.add(MaintenanceRun(job=JOB, last_run=now, holder=holder[:64] or None))
             won = 1
@@ -117,8 +157,9 @@ def claim(sessions: sessionmaker, now: datetime, every_seconds: int, holder: str
         return bool(won)
 
 
-def run_if_due(eraser, retention: Retention, now: Optional[datetime] = None,
-               every_seconds: Optional[int] = None, holder: str = "") -> Optional[Dict[str, int]]:
+def run_if_due(
+    eraser, retention: Retention, now: Optional[datetime] = None, every_seconds: Optional[int] = None, holder: str = ""
+) -> Optional[Dict[str, int]]:
     """The scheduled round: purge when this process wins the claim, else None."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     if not claim(eraser.service.sessions, now, every_seconds or purge_every_seconds(), holder):
@@ -128,6 +169,7 @@ def run_if_due(eraser, retention: Retention, now: Optional[datetime] = None,
 
 def schedule(loop_sleep: Callable, run_blocking: Callable, eraser, retention: Retention):
     """The web side's coroutine: every few minutes, try to claim and run a round."""
+
     async def forever() -> None:
         while True:
             try:

@@ -1,4 +1,5 @@
 """Opening, reading and moving cases. Plain Python over SQLAlchemy; the web side exposes it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,9 @@ class CaseService:
         for _ in range(5):
             with self._sessions() as session:
                 if key:
-                    existing = session.execute(select(Case).where(
-                        Case.idempotency_key.in_([key, hashed_key(key)]))).scalar_one_or_none()
+                    existing = session.execute(
+                        select(Case).where(Case.idempotency_key.in_([key, hashed_key(key)]))
+                    ).scalar_one_or_none()
                     if existing is not None:
                         return self._view(session, existing), False
                 try:
@@ -88,13 +90,19 @@ class CaseService:
         )
         session.add(case)
         session.flush()
-        session.add(CaseEvent(case_id=case.id, from_status=None, to_status="draft", actor=BOT,
-                              note="工友助手登记的草稿", at=now))
+        session.add(
+            CaseEvent(
+                case_id=case.id, from_status=None, to_status="draft", actor=BOT, note="工友助手登记的草稿", at=now
+            )
+        )
         self._link(session, case, now)
         if case.sender_id and case.station_id:
             # The worker asked for a person before the case existed: that station calls back.
-            session.execute(update(Handoff).where(Handoff.sender_id == case.sender_id, Handoff.status == "open",
-                                                  Handoff.station_id.is_(None)).values(station_id=case.station_id))
+            session.execute(
+                update(Handoff)
+                .where(Handoff.sender_id == case.sender_id, Handoff.status == "open", Handoff.station_id.is_(None))
+                .values(station_id=case.station_id)
+            )
         return case
 
     def _next_number(self, session: Session, day: date) -> str:
@@ -113,10 +121,13 @@ class CaseService:
         group: List[Case] = [case]
         if case.employer_key:
             since = now - timedelta(days=LINK_WINDOW_DAYS)
-            group = list(session.execute(
-                select(Case).where(Case.employer_key == case.employer_key, Case.created_at >= since,
-                                   Case.status != "closed").order_by(Case.id)
-            ).scalars())
+            group = list(
+                session.execute(
+                    select(Case)
+                    .where(Case.employer_key == case.employer_key, Case.created_at >= since, Case.status != "closed")
+                    .order_by(Case.id)
+                ).scalars()
+            )
         group_id = group[0].id
         collective = len(group) >= COLLECTIVE_LINKED or any((c.worker_count or 0) >= COLLECTIVE_WORKERS for c in group)
         for member in group:
@@ -144,10 +155,15 @@ class CaseService:
             case = self._own(session, case_no, code)
             if case is None:
                 return None
-            return {"case_no": case.case_no, "status": case.status,
-                    "status_words": status_words(case.status, case.category),
-                    "category": case.category, "station": self._station(case), "created_at": _iso(case.created_at),
-                    "updated_at": _iso(case.updated_at)}
+            return {
+                "case_no": case.case_no,
+                "status": case.status,
+                "status_words": status_words(case.status, case.category),
+                "category": case.category,
+                "station": self._station(case),
+                "created_at": _iso(case.created_at),
+                "updated_at": _iso(case.updated_at),
+            }
 
     def owns(self, case_no: str, code: str) -> bool:
         with self._sessions() as session:
@@ -184,8 +200,10 @@ class CaseService:
     def sender_to_forget(self, case_no: str) -> Optional[str]:
         """The conversation of an erased case whose tracker is not erased yet, else None."""
         with self._sessions() as session:
-            return session.execute(select(Case.sender_id).where(
-                Case.case_no == case_no, Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None))
+            return session.execute(
+                select(Case.sender_id).where(
+                    Case.case_no == case_no, Case.erased_at.is_not(None), Case.tracker_erased_at.is_(None)
+                )
             ).scalar_one_or_none()
 
     def tracker_forgotten(self, case_no: str) -> None:
@@ -212,28 +230,52 @@ class CaseService:
             if not can_move(case.status, to_status):
                 raise InvalidCase("status", f"不能从“{case.status}”改为“{to_status}”。")
             now = self._clock()
-            session.add(CaseEvent(case_id=case.id, from_status=case.status, to_status=to_status,
-                                  actor=actor[:64], note=(note or "")[:1000], at=now))
+            session.add(
+                CaseEvent(
+                    case_id=case.id,
+                    from_status=case.status,
+                    to_status=to_status,
+                    actor=actor[:64],
+                    note=(note or "")[:1000],
+                    at=now,
+                )
+            )
             case.status, case.updated_at = to_status, now
             session.commit()
             return self._view(session, case)
 
     # -- people --------------------------------------------------------------------------
-    def record_handoff(self, sender_id: str, reason: str, transcript: List[Dict[str, Any]],
-                       phone: Optional[str] = None, station_id: Optional[str] = None) -> Dict[str, Any]:
+    def record_handoff(
+        self,
+        sender_id: str,
+        reason: str,
+        transcript: List[Dict[str, Any]],
+        phone: Optional[str] = None,
+        station_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
         """`station_id`: the kiosk the worker stands at; else the station of their latest case."""
         sender_id = str(sender_id)[:128]
         with self._sessions() as session:
             station = (str(station_id).strip()[:64] if station_id else None) or session.execute(
                 select(Case.station_id).where(Case.sender_id == sender_id).order_by(Case.id.desc()).limit(1)
             ).scalar_one_or_none()
-            handoff = Handoff(sender_id=sender_id, reason=str(reason)[:32], phone=phone, station_id=station,
-                              transcript=json.dumps(transcript[-200:], ensure_ascii=False), status="open",
-                              created_at=self._clock())
+            handoff = Handoff(
+                sender_id=sender_id,
+                reason=str(reason)[:32],
+                phone=phone,
+                station_id=station,
+                transcript=json.dumps(transcript[-200:], ensure_ascii=False),
+                status="open",
+                created_at=self._clock(),
+            )
             session.add(handoff)
             session.commit()
-            return {"id": handoff.id, "sender_id": handoff.sender_id, "reason": handoff.reason,
-                    "created_at": _iso(handoff.created_at)}
+            return {
+                "id": handoff.id,
+                "sender_id": handoff.sender_id,
+                "reason": handoff.reason,
+                "created_at": _iso(handoff.created_at),
+            }
 
     def handoffs(self, status: str = "open", station_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """Requests in that status: every station's, or (with `station_id`) that station's only."""
@@ -241,9 +283,17 @@ class CaseService:
             query = select(Handoff).where(Handoff.status == status).order_by(Handoff.id)
             if station_id is not None:
                 query = query.where(Handoff.station_id == station_id)
-            return [{"id": h.id, "sender_id": h.sender_id, "reason": h.reason, "phone": h.phone,
-                     "transcript": json.loads(h.transcript), "created_at": _iso(h.created_at)}
-                    for h in session.execute(query).scalars()]
+            return [
+                {
+                    "id": h.id,
+                    "sender_id": h.sender_id,
+                    "reason": h.reason,
+                    "phone": h.phone,
+                    "transcript": json.loads(h.transcript),
+                    "created_at": _iso(h.created_at),
+                }
+                for h in session.execute(query).scalars()
+            ]
 
     # -- views ---------------------------------------------------------------------------
     @staticmethod
@@ -253,20 +303,39 @@ class CaseService:
     def _view(self, session: Session, case: Case) -> Dict[str, Any]:
         linked = []
         if case.group_id:
-            linked = [no for (no,) in session.execute(
-                select(Case.case_no).where(Case.group_id == case.group_id, Case.id != case.id).order_by(Case.id))]
+            linked = [
+                no
+                for (no,) in session.execute(
+                    select(Case.case_no).where(Case.group_id == case.group_id, Case.id != case.id).order_by(Case.id)
+                )
+            ]
         events = session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
         return {
-            "case_no": case.case_no, "status": case.status, "category": case.category,
-            "employer": case.employer, "amount": case.amount, "worker_count": case.worker_count,
-            "station": self._station(case), "created_at": _iso(case.created_at),
-            "name": case.name, "phone": case.phone, "id_number": case.id_number, "location": case.location,
-            "period_months": case.period_months, "description": case.description,
-            "follow_code": case.follow_code, "consent_version": case.consent_version,
-            "consent_at": _iso(case.consent_at), "erased_at": _iso(case.erased_at),
-            "priority": case.priority, "collective": case.collective, "linked_cases": linked,
-            "history": [{"from": e.from_status, "to": e.to_status, "actor": e.actor, "note": e.note,
-                         "at": _iso(e.at)} for e in events],
+            "case_no": case.case_no,
+            "status": case.status,
+            "category": case.category,
+            "employer": case.employer,
+            "amount": case.amount,
+            "worker_count": case.worker_count,
+            "station": self._station(case),
+            "created_at": _iso(case.created_at),
+            "name": case.name,
+            "phone": case.phone,
+            "id_number": case.id_number,
+            "location": case.location,
+            "period_months": case.period_months,
+            "description": case.description,
+            "follow_code": case.follow_code,
+            "consent_version": case.consent_version,
+            "consent_at": _iso(case.consent_at),
+            "erased_at": _iso(case.erased_at),
+            "priority": case.priority,
+            "collective": case.collective,
+            "linked_cases": linked,
+            "history": [
+                {"from": e.from_status, "to": e.to_status, "actor": e.actor, "note": e.note, "at": _iso(e.at)}
+                for e in events
+            ],
         }
 
 

@@ -6,6 +6,7 @@ slot, is left. Rasa's in-memory store (the `make run` default) replaces the trac
 and SQL stores append or merge instead, so there the check fails and the caller keeps trying
 and reports the tracker as not erased: it is never claimed done without being read back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,9 @@ class RasaTrackers:
     def events(self, sender_id: str) -> Optional[List[Dict[str, Any]]]:
         """Every stored event of the conversation, or None when Rasa cannot be asked."""
         try:
-            reply = self._session.get(self._url(sender_id, ""), params={"token": self.token, "include_events": "ALL"},
-                                      timeout=TIMEOUT)
+            reply = self._session.get(
+                self._url(sender_id, ""), params={"token": self.token, "include_events": "ALL"}, timeout=TIMEOUT
+            )
             reply.raise_for_status()
             return reply.json().get("events") or []
         except (requests.RequestException, ValueError) as problem:
@@ -54,8 +56,9 @@ class RasaTrackers:
     def forget(self, sender_id: str) -> bool:
         """True once the tracker store, read back, holds nothing personal of this conversation."""
         try:
-            reply = self._session.put(self._url(sender_id, "/events"), params={"token": self.token}, json=[],
-                                      timeout=TIMEOUT)
+            reply = self._session.put(
+                self._url(sender_id, "/events"), params={"token": self.token}, json=[], timeout=TIMEOUT
+            )
             reply.raise_for_status()
         except requests.RequestException as problem:
             logger.warning("tracker not erased: %s", type(problem).__name__)

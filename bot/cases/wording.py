@@ -10,6 +10,7 @@ A new status needs one line in `_STATUS` (and a place in `FINAL` and `_LEAD` whe
 nothing more after it); tests/test_case_wording.py fails for a status of bot/cases/lifecycle.py or
 bot/cases/outcomes.py without words.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
@@ -25,7 +26,7 @@ _STATUS: Dict[str, str] = {
     "closed": "已经办结。",
     # issue 16's statuses (bot/cases/outcomes.py)
     "agreement": "已经达成调解协议，单位应当按协议付款；欠薪、工伤医疗费、经济补偿或赔偿金到期不付的，"
-                 "可以拿调解协议书向法院申请支付令（《劳动争议调解仲裁法》第十六条）。",
+    "可以拿调解协议书向法院申请支付令（《劳动争议调解仲裁法》第十六条）。",
     "mediation_failed": "调解没有成功。",
     "referred": "已经转给有关部门办理，工作人员会告诉您进展。",
     "withdrawn": "已经撤回。",
@@ -43,13 +44,13 @@ _LEAD = {"closed": "如果对结果不满意：", "withdrawn": "以后还想追�
 # While a case is open: which clock runs (a station's case stops none of them).
 _CLOCK = {
     LABOUR: "申请仲裁的时效一般是一年，从知道权益受侵害之日算起（《劳动争议调解仲裁法》第二十七条），"
-            "快到一年请直接去仲裁委申请。",
+    "快到一年请直接去仲裁委申请。",
     WAGES: "还在职的，追讨欠薪不受一年时效限制；已经离职的，要在离职之日起一年内申请仲裁"
-           "（《劳动争议调解仲裁法》第二十七条），快到一年请直接去仲裁委申请。",
+    "（《劳动争议调解仲裁法》第二十七条），快到一年请直接去仲裁委申请。",
     PENSION: "养老金由社保经办机构核定，不走劳动仲裁。对它的书面决定不服的，要在知道之日起60日内"
-             "申请行政复议（《行政复议法》第二十条），或者提起行政诉讼（《社会保险法》第八十三条）。",
+    "申请行政复议（《行政复议法》第二十条），或者提起行政诉讼（《社会保险法》第八十三条）。",
     INJURY: "单位30日内没申请工伤认定的，您或家属要在事故发生之日起1年内，"
-            "向单位所在地的社保行政部门申请（《工伤保险条例》第十七条），请别拖。",
+    "向单位所在地的社保行政部门申请（《工伤保险条例》第十七条），请别拖。",
 }
 # What a registration is not, said while the case is still a draft.
 _NOT_AN_APPLICATION = {
@@ -62,19 +63,24 @@ _NOT_AN_APPLICATION = {
 _NEXT = {
     LABOUR: "可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），时效一般是一年（同法第二十七条）。",
     WAGES: "可以向劳动争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第五条），"
-           "还在职的不受一年时效限制，离职的要在一年内（同法第二十七条）。"
-           "达成了调解协议、单位到期不付钱的，也可以拿调解协议书向法院申请支付令（同法第十六条）。",
+    "还在职的不受一年时效限制，离职的要在一年内（同法第二十七条）。"
+    "达成了调解协议、单位到期不付钱的，也可以拿调解协议书向法院申请支付令（同法第十六条）。",
     PENSION: "对社保经办机构的决定，可以在知道之日起60日内申请行政复议（《行政复议法》第二十条），"
-             "也可以提起行政诉讼（《社会保险法》第八十三条）。这类问题不走劳动仲裁。",
+    "也可以提起行政诉讼（《社会保险法》第八十三条）。这类问题不走劳动仲裁。",
     INJURY: "对工伤认定不予受理或者认定结论不服的，可以申请行政复议（一般在知道之日起60日内，"
-            "《行政复议法》第二十条），也可以提起行政诉讼（《工伤保险条例》第五十五条）；"
-            "认定了工伤、单位不给工伤待遇的，可以申请劳动仲裁（同条例第五十四条）。",
+    "《行政复议法》第二十条），也可以提起行政诉讼（《工伤保险条例》第五十五条）；"
+    "认定了工伤、单位不给工伤待遇的，可以申请劳动仲裁（同条例第五十四条）。",
 }
 
 # Every article the texts above name (tests/test_citations.py checks them against the statutes).
 CITATIONS = (
-    ("劳动争议调解仲裁法", 5), ("劳动争议调解仲裁法", 16), ("劳动争议调解仲裁法", 27),
-    ("行政复议法", 20), ("社会保险法", 83), ("工伤保险条例", 17), ("工伤保险条例", 54),
+    ("劳动争议调解仲裁法", 5),
+    ("劳动争议调解仲裁法", 16),
+    ("劳动争议调解仲裁法", 27),
+    ("行政复议法", 20),
+    ("社会保险法", 83),
+    ("工伤保险条例", 17),
+    ("工伤保险条例", 54),
     ("工伤保险条例", 55),
 )
 
@@ -99,5 +105,11 @@ def draft_reminder(category: Optional[str]) -> str:
 
 
 def all_texts() -> Tuple[str, ...]:
-    return (tuple(_STATUS.values()) + tuple(_STATUS_BY_ROUTE.values()) + tuple(_CLOCK.values())
-            + tuple(_NOT_AN_APPLICATION.values()) + tuple(_LEAD.values()) + tuple(_NEXT.values()))
+    return (
+        tuple(_STATUS.values())
+        + tuple(_STATUS_BY_ROUTE.values())
+        + tuple(_CLOCK.values())
+        + tuple(_NOT_AN_APPLICATION.values())
+        + tuple(_LEAD.values())
+        + tuple(_NEXT.values())
+    )

@@ -1,4 +1,5 @@
 """What a client may put in a message's metadata (contract §3): anything else never reaches the tracker."""
+
 from __future__ import annotations
 
 import math
@@ -33,8 +34,10 @@ def allowed_metadata(raw: Any, kiosk: bool = True) -> Optional[Dict[str, Any]]:
     kept: Dict[str, Any] = {}
     where = raw.get("location")
     if isinstance(where, dict):
-        kept["location"] = {"latitude": _coordinate(where.get("latitude")),
-                            "longitude": _coordinate(where.get("longitude"))}
+        kept["location"] = {
+            "latitude": _coordinate(where.get("latitude")),
+            "longitude": _coordinate(where.get("longitude")),
+        }
     station = raw.get("kiosk_station") if kiosk else None
     if isinstance(station, str) and STATION_ID.match(station):
         kept["kiosk_station"] = station

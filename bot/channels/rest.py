@@ -8,6 +8,7 @@ id lives under `rest-` (`worker-5` is the conversation `rest-worker-5`; a sender
 with `rest-` is kept), `input_channel` is always `rest`, metadata is limited to what the web chat
 may send (a shared position), and a body over MAX_BODY_BYTES is refused politely.
 """
+
 from __future__ import annotations
 
 import logging
@@ -74,8 +75,12 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str
     message_id = body.get("message_id")
     if not isinstance(message_id, str) or not message_id.strip() or len(message_id) > MAX_MESSAGE_ID_CHARS:
         message_id = None
-    return {"sender": conversation_id(sender.strip()), "message": message, "metadata": metadata,
-            "message_id": message_id}, None
+    return {
+        "sender": conversation_id(sender.strip()),
+        "message": message,
+        "metadata": metadata,
+        "message_id": message_id,
+    }, None
 
 
 class GongYouRestInput(RestInput):
@@ -110,11 +115,16 @@ class GongYouRestInput(RestInput):
                 notes.append({"recipient_id": fields["sender"], "text": TOO_LONG})
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(
-                    text, collector, fields["sender"],
-                    input_channel=self.name(),
-                    metadata=fields["metadata"], message_id=fields["message_id"],
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        fields["sender"],
+                        input_channel=self.name(),
+                        metadata=fields["metadata"],
+                        message_id=fields["message_id"],
+                    )
+                )
             except Exception:
                 logger.exception("rest: a message could not be handled")
                 return _polite(BUSY, 503)

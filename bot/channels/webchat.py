@@ -15,6 +15,7 @@ Changes from Rasa's own `SocketIOInput`:
   itself against GONGYOU_ALLOWED_ORIGINS (set by the launcher and the production command), else
   GONGYOU_PUBLIC_ORIGIN; with neither set (a bare `rasa run`) any origin may connect.
 """
+
 from __future__ import annotations
 
 import logging
@@ -120,8 +121,15 @@ class WebChatInput(SocketIOInput):
                 if len(text) > MAX_MESSAGE_CHARS:
                     text = text[:MAX_MESSAGE_CHARS]
                     await output.send_text_message(sender, TOO_LONG)
-                await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                                 metadata=allowed_metadata(data.get(self.metadata_key))))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        output,
+                        sender,
+                        input_channel=self.name(),
+                        metadata=allowed_metadata(data.get(self.metadata_key)),
+                    )
+                )
             except Exception:
                 logger.exception("webchat: a message could not be handled")
                 await output.send_text_message(sender, BUSY)

@@ -14,6 +14,7 @@ Configured by environment: WECHAT_TOKEN (required; without it the channel answer
 WECHAT_AES_KEY + WECHAT_APPID (safe mode), WECHAT_SECRET (customer-service API),
 WECHAT_API_BASE (default https://api.weixin.qq.com), REDIS_URL (shared dedupe and token).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -133,8 +134,9 @@ class WeChatInput(InputChannel):
             return None, (403, "forbidden")  # safe mode configured: plaintext would be a downgrade
         if self.crypto is not None:
             try:
-                body = self.crypto.decrypt_message(body, args.get("msg_signature", ""), args.get("timestamp", ""),
-                                                   args.get("nonce", ""))
+                body = self.crypto.decrypt_message(
+                    body, args.get("msg_signature", ""), args.get("timestamp", ""), args.get("nonce", "")
+                )
             except InvalidSignatureException:
                 return None, (403, "forbidden")
             except Exception:
@@ -157,12 +159,22 @@ class WeChatInput(InputChannel):
             xml = self.crypto.encrypt_message(xml, args.get("nonce", ""), args.get("timestamp"))
         return response.text(xml, content_type="application/xml")
 
-    async def _answer(self, on_new_message, message: Any, text: str, metadata: Dict[str, Any],
-                      args: Any) -> HTTPResponse:
+    async def _answer(
+        self, on_new_message, message: Any, text: str, metadata: Dict[str, Any], args: Any
+    ) -> HTTPResponse:
         collector = CollectingOutputChannel()
-        task = asyncio.ensure_future(on_new_message(UserMessage(
-            text[:2000], collector, message.source, input_channel=self.name(), metadata=metadata or None,
-            message_id=f"wx-{message.id}" if getattr(message, "id", None) else None)))
+        task = asyncio.ensure_future(
+            on_new_message(
+                UserMessage(
+                    text[:2000],
+                    collector,
+                    message.source,
+                    input_channel=self.name(),
+                    metadata=metadata or None,
+                    message_id=f"wx-{message.id}" if getattr(message, "id", None) else None,
+                )
+            )
+        )
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout=self.deadline)
         except asyncio.TimeoutError:

@@ -1,8 +1,9 @@
 """Play a WeChat user against a running GongYou: signed (optionally encrypted) XML in, reply out.
 
-    .venv/bin/python -m bot.channels.wechat_sim --token T [--aes-key K --appid A] [--openid o1] 老板欠我工资
-    .venv/bin/python -m bot.channels.wechat_sim --token T          # interactive: one line, one message
+.venv/bin/python -m bot.channels.wechat_sim --token T [--aes-key K --appid A] [--openid o1] 老板欠我工资
+.venv/bin/python -m bot.channels.wechat_sim --token T          # interactive: one line, one message
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,14 @@ def sign(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-def message_xml(openid: str, kind: str = "text", content: str = "", msg_id: Optional[int] = None,
-                create_time: Optional[int] = None, **extra: str) -> str:
+def message_xml(
+    openid: str,
+    kind: str = "text",
+    content: str = "",
+    msg_id: Optional[int] = None,
+    create_time: Optional[int] = None,
+    **extra: str,
+) -> str:
     create_time = create_time or int(time.time())
     fields = {"ToUserName": "gh_gongyou", "FromUserName": openid, "CreateTime": str(create_time), "MsgType": kind}
     if kind == "text":
@@ -30,8 +37,10 @@ def message_xml(openid: str, kind: str = "text", content: str = "", msg_id: Opti
     fields.update(extra)
     if msg_id is not None:
         fields["MsgId"] = str(msg_id)
-    body = "".join(f"<{k}><![CDATA[{v}]]></{k}>" if k not in ("CreateTime", "MsgId") else f"<{k}>{v}</{k}>"
-                   for k, v in fields.items())
+    body = "".join(
+        f"<{k}><![CDATA[{v}]]></{k}>" if k not in ("CreateTime", "MsgId") else f"<{k}>{v}</{k}>"
+        for k, v in fields.items()
+    )
     return f"<xml>{body}</xml>"
 
 
@@ -47,8 +56,11 @@ class Simulator:
     def signed(self, xml: str, timestamp: Optional[int] = None, forge: bool = False) -> Tuple[Dict[str, str], bytes]:
         stamp = str(timestamp or int(time.time()))
         nonce = "".join(random.choices(string.digits, k=10))
-        params = {"timestamp": stamp, "nonce": nonce,
-                  "signature": "0" * 40 if forge else sign(self.token, stamp, nonce)}
+        params = {
+            "timestamp": stamp,
+            "nonce": nonce,
+            "signature": "0" * 40 if forge else sign(self.token, stamp, nonce),
+        }
         if self.crypto is not None:
             encrypted = self.crypto.encrypt_message(xml, nonce, stamp)
             from xml.etree import ElementTree
@@ -62,8 +74,7 @@ class Simulator:
 
     def post(self, xml: str, timeout: float = 15, **kwargs) -> requests.Response:
         params, body = self.signed(xml, **kwargs)
-        return requests.post(self.url, params=params, data=body, timeout=timeout,
-                             headers={"Content-Type": "text/xml"})
+        return requests.post(self.url, params=params, data=body, timeout=timeout, headers={"Content-Type": "text/xml"})
 
     def reply_text(self, reply: requests.Response) -> str:
         """The text of a passive reply ('' for `success`)."""
@@ -74,15 +85,16 @@ class Simulator:
             from xml.etree import ElementTree
 
             tree = ElementTree.fromstring(body)
-            body = self.crypto.decrypt_message(body, tree.findtext("MsgSignature"), tree.findtext("TimeStamp"),
-                                               tree.findtext("Nonce"))
+            body = self.crypto.decrypt_message(
+                body, tree.findtext("MsgSignature"), tree.findtext("TimeStamp"), tree.findtext("Nonce")
+            )
         from wechatpy import parse_message  # a reply parses like a message
 
         parsed = parse_message(body)
         return getattr(parsed, "content", "") or ""
 
     def say(self, openid: str, text: str) -> str:
-        msg_id = random.randint(10 ** 15, 10 ** 16)
+        msg_id = random.randint(10**15, 10**16)
         return self.reply_text(self.post(message_xml(openid, "text", text, msg_id)))
 
 

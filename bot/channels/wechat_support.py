@@ -4,6 +4,7 @@ customer-service API, and turning WeChat messages into text for the bot.
 Redis (REDIS_URL) shares dedupe keys and the token across processes; without it they live in
 this process and in a file under var/.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ TIMEOUT = (3.05, 5)
 DEDUPE_SECONDS = 300
 TOKEN_MARGIN_SECONDS = 300
 
-WELCOME = ("您好，这里是工友助手。欠薪、社保、工伤、被辞退、养老金……直接打字告诉我您遇到的事，"
-           "比如“老板欠我两个月工资”。发送位置可以找最近的服务站。")
+WELCOME = (
+    "您好，这里是工友助手。欠薪、社保、工伤、被辞退、养老金……直接打字告诉我您遇到的事，"
+    "比如“老板欠我两个月工资”。发送位置可以找最近的服务站。"
+)
 TYPE_PLEASE = "抱歉，这类消息我还看不懂，请用文字描述一下您遇到的情况。"
 BUSY = "系统有点忙，请稍后再发一次。"
 VOICE_UNCLEAR = "抱歉，这条语音没听清，请打字告诉我，或者再说一遍。"
@@ -101,8 +104,11 @@ class WeChatApi:
             cached = None if refresh else self._cached()
             if cached:
                 return cached
-            reply = requests.get(f"{self.base}/cgi-bin/token", timeout=TIMEOUT, params={
-                "grant_type": "client_credential", "appid": self.appid, "secret": self.secret}).json()
+            reply = requests.get(
+                f"{self.base}/cgi-bin/token",
+                timeout=TIMEOUT,
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            ).json()
             if "access_token" not in reply:
                 raise RuntimeError(f"WeChat token refused: {reply.get('errcode')}")
             self._store(reply["access_token"], int(reply.get("expires_in", 7200)))
@@ -112,10 +118,13 @@ class WeChatApi:
         body = json.dumps({"touser": openid, "msgtype": "text", "text": {"content": text}}, ensure_ascii=False)
         for refresh in (False, True):
             try:
-                reply = requests.post(f"{self.base}/cgi-bin/message/custom/send",
-                                      params={"access_token": self.token(refresh)}, timeout=TIMEOUT,
-                                      data=body.encode("utf-8"),
-                                      headers={"Content-Type": "application/json"}).json()
+                reply = requests.post(
+                    f"{self.base}/cgi-bin/message/custom/send",
+                    params={"access_token": self.token(refresh)},
+                    timeout=TIMEOUT,
+                    data=body.encode("utf-8"),
+                    headers={"Content-Type": "application/json"},
+                ).json()
             except (requests.RequestException, ValueError, RuntimeError) as exc:
                 logger.error("customer-service message not sent: %s", exc)
                 return False

@@ -7,6 +7,7 @@
 The password is read from the terminal (or GONGYOU_NEW_PASSWORD for scripts), never from argv,
 where other users of the machine could read it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,12 @@ class Principal:
         return self.supervisor or (station_id is not None and station_id == self.station_id)
 
     def as_dict(self) -> dict:
-        return {"username": self.username, "display_name": self.display_name, "role": self.role,
-                "station_id": self.station_id}
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "station_id": self.station_id,
+        }
 
 
 def login_name(username: Optional[str]) -> str:
@@ -73,8 +78,15 @@ class Accounts:
         self._sessions = sessions
         self._audit = audit
 
-    def add(self, username: str, password: str, role: str, station_id: Optional[str] = None,
-            display_name: Optional[str] = None, actor: str = "cli") -> Principal:
+    def add(
+        self,
+        username: str,
+        password: str,
+        role: str,
+        station_id: Optional[str] = None,
+        display_name: Optional[str] = None,
+        actor: str = "cli",
+    ) -> Principal:
         """The new operator; with an audit log, who made the account is on record."""
         username = (username or "").strip()
         if not USERNAME.match(username):
@@ -85,9 +97,14 @@ class Accounts:
             raise AccountError("服务站账号要指定所属服务站。")
         if len(password or "") < MIN_PASSWORD:
             raise AccountError(f"密码至少{MIN_PASSWORD}位。")
-        operator = Operator(username=username, display_name=(display_name or username).strip()[:64],
-                            password_hash=_hasher.hash(password), role=role,
-                            station_id=(station_id or "").strip() or None if role == STATION else None, active=True)
+        operator = Operator(
+            username=username,
+            display_name=(display_name or username).strip()[:64],
+            password_hash=_hasher.hash(password),
+            role=role,
+            station_id=(station_id or "").strip() or None if role == STATION else None,
+            active=True,
+        )
         with self._sessions() as session:
             session.add(operator)
             try:
@@ -97,15 +114,20 @@ class Accounts:
                 raise AccountError("这个用户名已经有人用了。") from None
             made = principal_of(operator)
         if self._audit is not None:
-            self._audit.record(actor, "account.add", None,
-                               {"username": made.username, "role": made.role, "station_id": made.station_id})
+            self._audit.record(
+                actor,
+                "account.add",
+                None,
+                {"username": made.username, "role": made.role, "station_id": made.station_id},
+            )
         return made
 
     def verify(self, username: str, password: str) -> Optional[Principal]:
         """The operator when the password is right and the account active, else None."""
         with self._sessions() as session:
             operator = session.execute(
-                select(Operator).where(Operator.username == login_name(username))).scalar_one_or_none()
+                select(Operator).where(Operator.username == login_name(username))
+            ).scalar_one_or_none()
             try:
                 _hasher.verify(operator.password_hash if operator else _DUMMY_HASH, password or "")
             except (VerificationError, InvalidHashError):
@@ -125,8 +147,10 @@ class Accounts:
 
     def list(self) -> List[dict]:
         with self._sessions() as session:
-            return [{**principal_of(o).as_dict(), "active": o.active}
-                    for o in session.execute(select(Operator).order_by(Operator.id)).scalars()]
+            return [
+                {**principal_of(o).as_dict(), "active": o.active}
+                for o in session.execute(select(Operator).order_by(Operator.id)).scalars()
+            ]
 
     def set_active(self, username: str, active: bool) -> bool:
         with self._sessions() as session:

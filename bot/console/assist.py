@@ -4,6 +4,7 @@ The text goes to the running Rasa server's /model/parse, so the hotline sees exa
 classification, facts and guidance a worker writing to GongYou would get, from one model in
 memory rather than a second copy loaded into the web process.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,18 +53,26 @@ def assist(text: str, station: Optional[Dict[str, str]] = None) -> Dict[str, Any
     text = (text or "").strip()[:TEXT_LIMIT]
     parsed = parse(text)
     intent = parsed.get("intent") or {}
-    ranking = [{"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 3)}
-               for r in (parsed.get("intent_ranking") or [])[:3]]
+    ranking = [
+        {"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 3)}
+        for r in (parsed.get("intent_ranking") or [])[:3]
+    ]
     facts = facts_of(parsed)
     category = intent.get("name") if intent.get("name") in TOPICS else None
     guidance = guidance_for(category) if category else None
     reply = complaint_reply(category, Facts.from_slots(facts), text) if category else None
     draft = {
-        "category": category, "employer": facts.get("employer"), "location": facts.get("location"),
-        "amount": facts.get("amount"), "period_months": facts.get("duration"),
-        "worker_count": facts.get("worker_count"), "phone": facts.get("phone"), "name": None,
+        "category": category,
+        "employer": facts.get("employer"),
+        "location": facts.get("location"),
+        "amount": facts.get("amount"),
+        "period_months": facts.get("duration"),
+        "worker_count": facts.get("worker_count"),
+        "phone": facts.get("phone"),
+        "name": None,
         "description": text,
-        "station_id": (station or {}).get("id"), "station_name": (station or {}).get("name"),
+        "station_id": (station or {}).get("id"),
+        "station_name": (station or {}).get("name"),
     }
     return {
         "intent": {"name": intent.get("name"), "confidence": round(float(intent.get("confidence") or 0), 3)},

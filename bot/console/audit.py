@@ -1,4 +1,5 @@
 """The console's audit log: one row per consequential act, never updated or deleted here."""
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,19 @@ class Audit:
         self._sessions = sessions
         self._clock = clock
 
-    def record(self, actor: str, action: str, case_no: Optional[str] = None,
-               detail: Optional[Dict[str, Any]] = None) -> None:
+    def record(
+        self, actor: str, action: str, case_no: Optional[str] = None, detail: Optional[Dict[str, Any]] = None
+    ) -> None:
         with self._sessions() as session:
-            session.add(AuditEntry(at=self._clock(), actor=actor[:64], action=action[:32], case_no=case_no,
-                                   detail=json.dumps(detail or {}, ensure_ascii=False)))
+            session.add(
+                AuditEntry(
+                    at=self._clock(),
+                    actor=actor[:64],
+                    action=action[:32],
+                    case_no=case_no,
+                    detail=json.dumps(detail or {}, ensure_ascii=False),
+                )
+            )
             session.commit()
 
     def entries(self, case_no: Optional[str] = None, action: Optional[str] = None, limit: int = 200) -> List[dict]:
@@ -34,5 +43,13 @@ class Audit:
                 query = query.where(AuditEntry.case_no == case_no)
             if action:
                 query = query.where(AuditEntry.action == action)
-            return [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "case_no": e.case_no,
-                     "detail": json.loads(e.detail or "{}")} for e in session.execute(query).scalars()]
+            return [
+                {
+                    "at": _iso(e.at),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "case_no": e.case_no,
+                    "detail": json.loads(e.detail or "{}"),
+                }
+                for e in session.execute(query).scalars()
+            ]

@@ -3,6 +3,7 @@
 Every read of a case in full and every move is written to the audit log here, whoever asks
 (a signed-in operator or a script with the operator token), so no route can forget it.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple

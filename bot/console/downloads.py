@@ -1,4 +1,5 @@
 """The queue as a file to download: chosen rows, masked or not, and the audit row for it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,7 @@ from bot.console.audit import Audit
 from bot.console.exports import to_csv, to_xlsx
 from bot.console.queue import EXPORT_LIMIT, Filters, Queue
 
-MIME = {"csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,11 @@ class Downloads:
         """`kind` is csv or xlsx; `unmasked` is for supervisors (the route refuses others)."""
         found = self._queue.cases(who, filters, EXPORT_LIMIT)
         body = (to_csv if kind == "csv" else to_xlsx)(found, unmasked)
-        self._audit.record(who.username, "export.unmasked" if unmasked else "export", None,
-                           {"format": kind, "rows": len(found),
-                            "filters": {k: v for k, v in vars(filters).items() if v is not None}})
+        self._audit.record(
+            who.username,
+            "export.unmasked" if unmasked else "export",
+            None,
+            {"format": kind, "rows": len(found), "filters": {k: v for k, v in vars(filters).items() if v is not None}},
+        )
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
         return Download(body, MIME[kind], f"gongyou-cases-{stamp}.{kind}")

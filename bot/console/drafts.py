@@ -1,4 +1,5 @@
 """Drafts typed in from a hotline call: which station they go to, and saving them once."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,19 @@ from bot.stations.routing import route_case, station_finder
 logger = logging.getLogger(__name__)
 HOTLINE = "hotline:"  # sender id prefix of drafts saved from the console, which have no Rasa conversation
 HOTLINE_CONSENT = "hotline-oral-v1"  # the notice read out on the phone (console.html says what it covers)
-FIELDS = ("category", "name", "phone", "employer", "location", "amount", "period_months", "worker_count",
-          "description", "station_id", "station_name")
+FIELDS = (
+    "category",
+    "name",
+    "phone",
+    "employer",
+    "location",
+    "amount",
+    "period_months",
+    "worker_count",
+    "description",
+    "station_id",
+    "station_name",
+)
 
 
 def _named(station_id: Optional[str], fallback: Optional[str]) -> Dict[str, Any]:

@@ -4,6 +4,7 @@ Masked unless a supervisor asks otherwise; the route writes that request to the 
 Cells that a spreadsheet would run as a formula (=, +, -, @, their full-width forms, a leading
 tab or CR) are prefixed with a quote.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,10 +23,21 @@ from bot.storage.tables import Case
 
 STATUS_NAMES = dict(zip(STATUSES, ("草稿", "已受理", "调解中", "已办结")))
 COLUMNS = (
-    ("case_no", "案件编号"), ("status", "状态"), ("category", "问题类别"), ("collective", "群体性"),
-    ("priority", "优先级"), ("employer", "用人单位"), ("location", "工作地点"), ("amount", "金额（元）"),
-    ("period_months", "时长（月）"), ("worker_count", "涉及人数"), ("name", "姓名"), ("phone", "电话"),
-    ("station", "服务站"), ("created_at", "登记时间（北京时间）"), ("description", "情况描述"),
+    ("case_no", "案件编号"),
+    ("status", "状态"),
+    ("category", "问题类别"),
+    ("collective", "群体性"),
+    ("priority", "优先级"),
+    ("employer", "用人单位"),
+    ("location", "工作地点"),
+    ("amount", "金额（元）"),
+    ("period_months", "时长（月）"),
+    ("worker_count", "涉及人数"),
+    ("name", "姓名"),
+    ("phone", "电话"),
+    ("station", "服务站"),
+    ("created_at", "登记时间（北京时间）"),
+    ("description", "情况描述"),
 )
 CHINA = timezone(timedelta(hours=8))
 # Spreadsheets in Chinese locales take the full-width (and small-form) signs as formula starts too.
@@ -39,13 +51,23 @@ def _china_time(moment: datetime) -> str:
 
 
 def _record(case: Case, unmasked: bool) -> Dict[str, Any]:
-    record = {"case_no": case.case_no, "status": STATUS_NAMES.get(case.status, case.status),
-              "category": (topic.title if (topic := guidance_for(case.category)) else case.category),
-              "collective": "是" if case.collective else "否", "priority": case.priority,
-              "employer": case.employer, "location": case.location, "amount": case.amount,
-              "period_months": case.period_months, "worker_count": case.worker_count,
-              "name": case.name, "phone": case.phone, "station": case.station_name,
-              "created_at": _china_time(case.created_at), "description": case.description}
+    record = {
+        "case_no": case.case_no,
+        "status": STATUS_NAMES.get(case.status, case.status),
+        "category": (topic.title if (topic := guidance_for(case.category)) else case.category),
+        "collective": "是" if case.collective else "否",
+        "priority": case.priority,
+        "employer": case.employer,
+        "location": case.location,
+        "amount": case.amount,
+        "period_months": case.period_months,
+        "worker_count": case.worker_count,
+        "name": case.name,
+        "phone": case.phone,
+        "station": case.station_name,
+        "created_at": _china_time(case.created_at),
+        "description": case.description,
+    }
     if unmasked:
         return record
     # The description is the worker's own words and often repeats a phone or ID number.

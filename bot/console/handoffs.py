@@ -4,6 +4,7 @@ A request shows the caller's phone and words, so every operator who is shown one
 (once per operator and request: the queue polls every few seconds), and so is every listing
 through the operator token.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,9 +72,15 @@ class Handoffs:
             return
         # After a restart the memory is empty: the log itself says what is already there.
         with self._sessions() as session:
-            logged = set(session.execute(select(AuditEntry.detail).where(
-                AuditEntry.actor == who.username[:64], AuditEntry.action == VIEW,
-                AuditEntry.detail.in_([_view_detail(i) for i in new]))).scalars())
+            logged = set(
+                session.execute(
+                    select(AuditEntry.detail).where(
+                        AuditEntry.actor == who.username[:64],
+                        AuditEntry.action == VIEW,
+                        AuditEntry.detail.in_([_view_detail(i) for i in new]),
+                    )
+                ).scalars()
+            )
         for handoff_id in new:
             if _view_detail(handoff_id) not in logged:
                 self._audit.record(who.username, VIEW, None, {"handoff": handoff_id})

@@ -1,4 +1,5 @@
 """The case queue as operators filter it, within what their role lets them see."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,28 +30,43 @@ class Filters:
     @classmethod
     def from_args(cls, args: Dict[str, Any]) -> "Filters":
         """Filters from a query string; values outside the known sets are ignored, not trusted."""
+
         def one(name: str) -> Optional[str]:
             value = args.get(name)
             return (value or "").strip() or None
 
         status, category, priority = one("status"), one("category"), one("priority")
-        return cls(station=one("station"),
-                   status=status if status in STATUSES else None,
-                   category=category if category in TOPICS else None,
-                   priority=int(priority) if priority and priority.isdigit() else None,
-                   collective={"1": True, "0": False}.get(one("collective") or ""))
+        return cls(
+            station=one("station"),
+            status=status if status in STATUSES else None,
+            category=category if category in TOPICS else None,
+            priority=int(priority) if priority and priority.isdigit() else None,
+            collective={"1": True, "0": False}.get(one("collective") or ""),
+        )
 
 
 def row(case: Case) -> Dict[str, Any]:
     """A queue line: everything but contact details in full (exports and lists are masked)."""
-    return masked({
-        "case_no": case.case_no, "status": case.status, "category": case.category, "employer": case.employer,
-        "location": case.location, "amount": case.amount, "period_months": case.period_months,
-        "worker_count": case.worker_count, "station": {"id": case.station_id, "name": case.station_name}
-        if case.station_id else None, "priority": case.priority, "collective": case.collective,
-        "name": case.name, "phone": case.phone, "description": case.description,
-        "created_at": _iso(case.created_at), "updated_at": _iso(case.updated_at),
-    }) | {"description": mask_text(case.description or "") or None}
+    return masked(
+        {
+            "case_no": case.case_no,
+            "status": case.status,
+            "category": case.category,
+            "employer": case.employer,
+            "location": case.location,
+            "amount": case.amount,
+            "period_months": case.period_months,
+            "worker_count": case.worker_count,
+            "station": {"id": case.station_id, "name": case.station_name} if case.station_id else None,
+            "priority": case.priority,
+            "collective": case.collective,
+            "name": case.name,
+            "phone": case.phone,
+            "description": case.description,
+            "created_at": _iso(case.created_at),
+            "updated_at": _iso(case.updated_at),
+        }
+    ) | {"description": mask_text(case.description or "") or None}
 
 
 class Queue:
@@ -97,8 +113,17 @@ class Queue:
             if not who.supervisor:
                 query = query.where(Case.station_id == who.station_id)
             others = session.execute(query.order_by(Case.id.desc()).limit(50)).scalars()
-            return [{"case_no": c.case_no, "status": c.status, "category": c.category, "employer": c.employer,
-                     "worker_count": c.worker_count, "created_at": _iso(c.created_at)} for c in others]
+            return [
+                {
+                    "case_no": c.case_no,
+                    "status": c.status,
+                    "category": c.category,
+                    "employer": c.employer,
+                    "worker_count": c.worker_count,
+                    "created_at": _iso(c.created_at),
+                }
+                for c in others
+            ]
 
     def stations(self, who: Principal) -> List[Dict[str, str]]:
         """Stations that have cases, for the filter (a station operator sees only their own)."""

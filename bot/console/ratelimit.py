@@ -2,6 +2,7 @@
 
 Passwords are argon2 hashes, so guessing stays slow either way; this stops it early.
 """
+
 from __future__ import annotations
 
 import time

@@ -3,6 +3,7 @@
 A session ends after IDLE of inactivity or LIFETIME in all, whichever comes first, and at logout.
 Each session has its own CSRF token, which cookie-authenticated POSTs must echo in a header.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,15 @@ class Sessions:
         with self._sessions() as session:
             # Old, expired sessions go when someone signs in: no separate cleaner to run.
             session.execute(delete(OperatorSession).where(OperatorSession.expires_at < now))
-            session.add(OperatorSession(token_hash=_hash(token), operator_id=principal.operator_id, csrf_token=csrf,
-                                        created_at=now, expires_at=min(now + IDLE, now + LIFETIME)))
+            session.add(
+                OperatorSession(
+                    token_hash=_hash(token),
+                    operator_id=principal.operator_id,
+                    csrf_token=csrf,
+                    created_at=now,
+                    expires_at=min(now + IDLE, now + LIFETIME),
+                )
+            )
             session.commit()
         return token, csrf
 

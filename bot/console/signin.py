@@ -1,4 +1,5 @@
 """Signing an operator in: the throttle, the password, the audit row and the new session together."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ class Attempt:
 
 
 class SignIn:
-    def __init__(self, accounts: Accounts, sessions: Sessions, audit: Audit,
-                 throttle: Optional[LoginThrottle] = None) -> None:
+    def __init__(
+        self, accounts: Accounts, sessions: Sessions, audit: Audit, throttle: Optional[LoginThrottle] = None
+    ) -> None:
         self._accounts, self._sessions, self._audit = accounts, sessions, audit
         self._throttle = throttle or LoginThrottle()
 

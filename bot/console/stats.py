@@ -3,6 +3,7 @@
 Counts by category and station group in SQL; weeks and durations are computed in Python from
 the timestamps, because SQLite and PostgreSQL spell date arithmetic differently.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -43,8 +44,14 @@ def district_name(code: Optional[str]) -> Optional[str]:
     return _district_names().get((code or "")[:6]) if code else None
 
 
-CONVERSATION_LABELS = (("conversations", "对话"), ("messages", "消息"), ("handoffs", "转人工"),
-                       ("fallbacks", "没听懂"), ("cases_confirmed", "确认登记"), ("cases_queued", "暂存待提交"))
+CONVERSATION_LABELS = (
+    ("conversations", "对话"),
+    ("messages", "消息"),
+    ("handoffs", "转人工"),
+    ("fallbacks", "没听懂"),
+    ("cases_confirmed", "确认登记"),
+    ("cases_queued", "暂存待提交"),
+)
 
 
 def conversation_stats(session: Any) -> Optional[Dict[str, int]]:
@@ -70,19 +77,32 @@ class Dashboard:
         since = self._clock() - timedelta(weeks=WEEKS)
         with self._sessions() as session:
             by_status = dict(session.execute(scoped(select(Case.status, func.count()).group_by(Case.status))).all())
-            by_category = session.execute(scoped(
-                select(Case.category, func.count()).group_by(Case.category).order_by(func.count().desc()))).all()
-            by_station = session.execute(scoped(
-                select(Case.station_id, Case.station_name, StationRow.district_code, func.count())
-                .outerjoin(StationRow, StationRow.id == Case.station_id)
-                .group_by(Case.station_id, Case.station_name, StationRow.district_code))).all()
+            by_category = session.execute(
+                scoped(select(Case.category, func.count()).group_by(Case.category).order_by(func.count().desc()))
+            ).all()
+            by_station = session.execute(
+                scoped(
+                    select(Case.station_id, Case.station_name, StationRow.district_code, func.count())
+                    .outerjoin(StationRow, StationRow.id == Case.station_id)
+                    .group_by(Case.station_id, Case.station_name, StationRow.district_code)
+                )
+            ).all()
             created = [c for (c,) in session.execute(scoped(select(Case.created_at).where(Case.created_at >= since)))]
-            collective = session.execute(scoped(
-                select(Case.employer, Case.status, func.count(), func.sum(Case.worker_count))
-                .where(Case.collective.is_(True)).group_by(Case.employer, Case.status))).all()
-            accepted = session.execute(scoped(
-                select(Case.created_at, func.min(CaseEvent.at)).join(CaseEvent, CaseEvent.case_id == Case.id)
-                .where(CaseEvent.to_status == "accepted").group_by(Case.id, Case.created_at))).all()
+            collective = session.execute(
+                scoped(
+                    select(Case.employer, Case.status, func.count(), func.sum(Case.worker_count))
+                    .where(Case.collective.is_(True))
+                    .group_by(Case.employer, Case.status)
+                )
+            ).all()
+            accepted = session.execute(
+                scoped(
+                    select(Case.created_at, func.min(CaseEvent.at))
+                    .join(CaseEvent, CaseEvent.case_id == Case.id)
+                    .where(CaseEvent.to_status == "accepted")
+                    .group_by(Case.id, Case.created_at)
+                )
+            ).all()
             # The events carry no station: only supervisors see them.
             conversations = conversation_stats(session) if who.supervisor else None
 
@@ -95,8 +115,10 @@ class Dashboard:
         hours = sorted((_aware(at) - _aware(made)).total_seconds() / 3600 for made, at in accepted)
         employers: Dict[str, Dict[str, Any]] = {}
         for employer, status, count, workers in collective:
-            entry = employers.setdefault(employer or "（未写单位）", {"employer": employer or "（未写单位）",
-                                                                  "cases": 0, "open": 0, "workers": 0})
+            entry = employers.setdefault(
+                employer or "（未写单位）",
+                {"employer": employer or "（未写单位）", "cases": 0, "open": 0, "workers": 0},
+            )
             entry["cases"] += count
             entry["open"] += count if status != "closed" else 0
             entry["workers"] += workers or 0
@@ -104,14 +126,20 @@ class Dashboard:
             "scope": "all" if who.supervisor else who.station_id,
             "total": sum(by_status.values()),
             "by_status": by_status,
-            "by_category": [{"category": c, "title": topic.title if (topic := guidance_for(c)) else c, "count": n}
-                            for c, n in by_category],
+            "by_category": [
+                {"category": c, "title": topic.title if (topic := guidance_for(c)) else c, "count": n}
+                for c, n in by_category
+            ],
             "by_district": [{"district": d, "count": n} for d, n in districts.most_common()],
             "by_week": [{"week": w, "count": weeks.get(w, 0)} for w in week_labels],
-            "collective": {"cases": sum(e["cases"] for e in employers.values()),
-                           "open": sum(e["open"] for e in employers.values()),
-                           "employers": sorted(employers.values(), key=lambda e: -e["cases"])[:10]},
-            "draft_to_accepted": {"cases": len(hours),
-                                  "median_hours": round(statistics.median(hours), 1) if hours else None},
+            "collective": {
+                "cases": sum(e["cases"] for e in employers.values()),
+                "open": sum(e["open"] for e in employers.values()),
+                "employers": sorted(employers.values(), key=lambda e: -e["cases"])[:10],
+            },
+            "draft_to_accepted": {
+                "cases": len(hours),
+                "median_hours": round(statistics.median(hours), 1) if hours else None,
+            },
             "conversations": conversations,
         }

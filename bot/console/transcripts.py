@@ -3,6 +3,7 @@
 The tracker store is in memory by default, so a transcript outlives neither a restart of Rasa
 nor a case opened by hand; the console then says so instead of showing nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,13 @@ def _params() -> Dict[str, str]:
 
 
 # A worker's button press reaches Rasa as its payload; operators read what the button said.
-BUTTONS = {"/open_case": "登记求助", "/find_station": "找最近的服务站", "/human_handoff": "转人工",
-           "/affirm": "确认提交", "/deny": "取消登记"}
+BUTTONS = {
+    "/open_case": "登记求助",
+    "/find_station": "找最近的服务站",
+    "/human_handoff": "转人工",
+    "/affirm": "确认提交",
+    "/deny": "取消登记",
+}
 
 
 def readable(line: Dict[str, Any]) -> Dict[str, Any]:
@@ -45,8 +51,11 @@ def conversation(sender_id: Optional[str]) -> Optional[List[Dict[str, Any]]]:
     if not sender_id:
         return None
     try:
-        reply = requests.get(f"{rasa_url()}/conversations/{quote(sender_id, safe='')}/tracker",
-                             params={**_params(), "include_events": "ALL"}, timeout=TIMEOUT)
+        reply = requests.get(
+            f"{rasa_url()}/conversations/{quote(sender_id, safe='')}/tracker",
+            params={**_params(), "include_events": "ALL"},
+            timeout=TIMEOUT,
+        )
         reply.raise_for_status()
         lines = [readable(line) for line in transcript(reply.json().get("events") or [])]
     except (requests.RequestException, ValueError) as problem:

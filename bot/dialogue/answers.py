@@ -1,4 +1,5 @@
 """Which FAQ answer a message gets: one answer, a choice of two, or none close enough."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ ANSWER, CHOICE, NONE = "answer", "choice", "none"
 
 @dataclass
 class Finding:
-    kind: str                                     # ANSWER, CHOICE or NONE
+    kind: str  # ANSWER, CHOICE or NONE
     text: str = ""
     hits: List[faq.Hit] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
@@ -40,8 +41,11 @@ class Finding:
     def clear(self) -> bool:
         """An answer sure enough to overrule an intent that has no answer of its own."""
         hits = self.hits
-        return (self.kind == ANSWER and self.score >= SURE_SIMILARITY
-                and (len(hits) < 2 or hits[1].score <= SURE_LEAD * hits[0].score))
+        return (
+            self.kind == ANSWER
+            and self.score >= SURE_SIMILARITY
+            and (len(hits) < 2 or hits[1].score <= SURE_LEAD * hits[0].score)
+        )
 
     @property
     def likely(self) -> bool:
@@ -61,7 +65,7 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
     that asks it.
     """
     problems = mentioned(text)
-    question, query = (asked(text) if len(problems) > 1 else (None, text))
+    question, query = asked(text) if len(problems) > 1 else (None, text)
     if question is not None:
         prior = question.topic
     hits = faq.rank(query, prior, limit=10)

@@ -1,4 +1,5 @@
 """Which questions each calculator asks, how answers are read, and the final explanation."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,13 @@ BUTTONS = {
     "deadline": {"title": "算算仲裁截止日", "payload": '/inform{"calculator": "deadline"}'},
 }
 # The calculators offered under each topic's guidance.
-BY_TOPIC = {"dismissal": ["compensation", "deadline"], "labor_contract": ["double_wages", "deadline"],
-            "wage_arrears": ["deadline"], "overtime": ["deadline"], "platform_work": ["deadline"]}
+BY_TOPIC = {
+    "dismissal": ["compensation", "deadline"],
+    "labor_contract": ["double_wages", "deadline"],
+    "wage_arrears": ["deadline"],
+    "overtime": ["deadline"],
+    "platform_work": ["deadline"],
+}
 NEVER_SIGNED = ("没签", "没有签", "一直没", "没", "无", "没有")
 UNKNOWN, WORKING, WAGES, OTHER, NEVER = "unknown", "working", "wages", "other", "never"
 INJURY, PENSION = "injury", "pension"  # claims whose limit is not the arbitration one
@@ -115,18 +121,25 @@ def explain(calculator: str, slots: Dict[str, Any], today: date) -> str:
         if calculator == "compensation":
             average = slots.get("calc_average")
             return calculators.economic_compensation(
-                slots["calc_wage"], slots["calc_months"], None if average in (None, UNKNOWN) else average,
-                today=today).explain()
+                slots["calc_wage"], slots["calc_months"], None if average in (None, UNKNOWN) else average, today=today
+            ).explain()
         if calculator == "double_wages":
             return calculators.double_wage_difference(
-                slots["calc_wage"], date.fromisoformat(slots["calc_start"]), _day(slots.get("calc_signed")),
-                today, left=_day(slots.get("calc_left"))).explain()
+                slots["calc_wage"],
+                date.fromisoformat(slots["calc_start"]),
+                _day(slots.get("calc_signed")),
+                today,
+                left=_day(slots.get("calc_left")),
+            ).explain()
         if calculator == "deadline" and slots.get("calc_claim") in (INJURY, PENSION):
             return calculators.other_clock(slots["calc_claim"]).explain()
         if calculator == "deadline":
             return calculators.arbitration_deadline(
-                _day(slots.get("calc_knew")), wage_arrears=slots.get("calc_claim") == WAGES,
-                employment_ended=_day(slots.get("calc_left")), today=today).explain()
+                _day(slots.get("calc_knew")),
+                wage_arrears=slots.get("calc_claim") == WAGES,
+                employment_ended=_day(slots.get("calc_left")),
+                today=today,
+            ).explain()
     except (ValueError, KeyError, TypeError) as problem:
         return f"没法计算：{problem}"
     return "请先选一个要算的项目。"

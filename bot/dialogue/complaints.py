@@ -1,4 +1,5 @@
 """Turn a classified complaint and its facts into the first reply a worker reads."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -118,8 +119,9 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     finding = find(text, intent)
     answered = finding.entry
     # The topic is what the worker asked about: the answer's, the asked problem's, or the intent's.
-    topic = (answered.topic if answered and is_topic(answered.topic) else
-             finding.asked.topic if finding.asked else intent)
+    topic = (
+        answered.topic if answered and is_topic(answered.topic) else finding.asked.topic if finding.asked else intent
+    )
     guidance = guidance_for(topic) or own_guidance
     problems = _problems_line(finding)
     lines = [problems or f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
@@ -132,8 +134,13 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     lines += body
     lines.append("接下来您想怎么办？")
     calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(topic, [])]
-    return Reply("\n".join(lines), buttons + _problem_buttons(finding) + list(NEXT_STEPS) + calculators,
-                 finding.kind, answered.key if answered else None, topic if is_topic(topic) else None)
+    return Reply(
+        "\n".join(lines),
+        buttons + _problem_buttons(finding) + list(NEXT_STEPS) + calculators,
+        finding.kind,
+        answered.key if answered else None,
+        topic if is_topic(topic) else None,
+    )
 
 
 def question_reply(intent: str, text: str) -> Optional[Reply]:
@@ -154,5 +161,10 @@ def question_reply(intent: str, text: str) -> Optional[Reply]:
     assert procedure is not None  # bot/law/guidance.py has it; tests/test_single_owner.py holds it there
     body, buttons = _answer_lines(finding, procedure.text)
     lines += body
-    return Reply("\n".join(lines), buttons + _problem_buttons(finding) + list(NEXT_STEPS),
-                 finding.kind, answered.key if answered else None, None)
+    return Reply(
+        "\n".join(lines),
+        buttons + _problem_buttons(finding) + list(NEXT_STEPS),
+        finding.kind,
+        answered.key if answered else None,
+        None,
+    )

@@ -1,4 +1,5 @@
 """Reading a conversation's events: its transcript and how often the bot failed in a row."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,13 @@ def transcript(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     lines = []
     for event in events:
         if event.get("event") in ("user", "bot") and event.get("text"):
-            lines.append({"who": "worker" if event["event"] == "user" else "bot", "text": event["text"],
-                          "at": event.get("timestamp")})
+            lines.append(
+                {
+                    "who": "worker" if event["event"] == "user" else "bot",
+                    "text": event["text"],
+                    "at": event.get("timestamp"),
+                }
+            )
     return lines
 
 
@@ -38,14 +44,18 @@ def find_follow_code(text: str) -> Optional[str]:
     return follow_code.find_in(text)
 
 
-HANDOFF_TEXT = ("好的，我已经请工作人员看我们的对话记录，他们会联系您。"
-                f"现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"
-                f"{hotlines.UNION}（工会服务热线），也可以直接去附近的服务站。")
-FALLBACK_HANDOFF_TEXT = (f"抱歉，我两次都没听懂。我把对话转给工作人员，他们会联系您。"
-                         f"着急可以直接打{hotlines.RENSHE}或{hotlines.UNION}。")
+HANDOFF_TEXT = (
+    "好的，我已经请工作人员看我们的对话记录，他们会联系您。"
+    f"现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"
+    f"{hotlines.UNION}（工会服务热线），也可以直接去附近的服务站。"
+)
+FALLBACK_HANDOFF_TEXT = (
+    f"抱歉，我两次都没听懂。我把对话转给工作人员，他们会联系您。着急可以直接打{hotlines.RENSHE}或{hotlines.UNION}。"
+)
 # Not "帮不上忙": the service itself works, in Chinese; the 人社 hotline answers callers who need more help.
-FOREIGN_LANGUAGE_TEXT = (f"您好！工友助手目前只能用中文交流。可以用中文打字或发语音，也可以拨打{hotlines.RENSHE}"
-                         f"（人社服务热线）求助。")
+FOREIGN_LANGUAGE_TEXT = (
+    f"您好！工友助手目前只能用中文交流。可以用中文打字或发语音，也可以拨打{hotlines.RENSHE}（人社服务热线）求助。"
+)
 
 
 # ---- a worker's own erasure request (PIPL §47: the right to have one's data deleted) ----
@@ -57,7 +67,7 @@ _ERASE_REQUEST = re.compile(f"{_ERASE_VERB}.{{0,10}}{_ERASE_WHAT}|{_ERASE_WHAT}.
 
 
 def is_erase_request(text: str) -> bool:
-    """"删除我的信息", "把我登记的资料删掉", "清除记录" — not "删除" alone or "记录一下"."""
+    """ "删除我的信息", "把我登记的资料删掉", "清除记录" — not "删除" alone or "记录一下"."""
     return bool(_ERASE_REQUEST.search(text or ""))
 
 
@@ -74,8 +84,10 @@ def erase_answer(text: str) -> Optional[bool]:
     return None
 
 
-ERASE_CONFIRM = ("核对好了。确定删除吗？删除后，您的姓名、电话、情况说明和聊天记录都会清掉，"
-                 "工作人员就没法联系您了；案件编号和不含个人信息的统计会保留。")
+ERASE_CONFIRM = (
+    "核对好了。确定删除吗？删除后，您的姓名、电话、情况说明和聊天记录都会清掉，"
+    "工作人员就没法联系您了；案件编号和不含个人信息的统计会保留。"
+)
 ERASE_BUTTONS = [{"title": "确定删除", "payload": "/affirm"}, {"title": "先不删", "payload": "/deny"}]
 ERASE_ASK_AGAIN = "请点“确定删除”或“先不删”。"
 ERASE_DONE = "已经删除了。您的个人信息不再保存，需要帮助时随时再来。"

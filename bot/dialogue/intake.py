@@ -2,6 +2,7 @@
 
 Plain Python: actions/intake.py only wires these into Rasa's form validation.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,29 @@ from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count,
 from bot.topics import TOPICS
 
 UNKNOWN = "不清楚"
-FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count",
-          "description")
-LABELS = {"category": "问题类型", "name": "姓名", "phone": "电话", "employer": "单位全称", "location": "工作地点",
-          "amount": "金额", "duration": "时长", "worker_count": "涉及人数", "description": "情况说明"}
+FIELDS = ("category", "name", "phone", "employer", "location", "amount", "duration", "worker_count", "description")
+LABELS = {
+    "category": "问题类型",
+    "name": "姓名",
+    "phone": "电话",
+    "employer": "单位全称",
+    "location": "工作地点",
+    "amount": "金额",
+    "duration": "时长",
+    "worker_count": "涉及人数",
+    "description": "情况说明",
+}
 # "电话写错了" → phone: which field a correction names.
 CORRECTION_WORDS = (
-    ("phone", r"电话|手机|号码"), ("name", r"名字|姓名|叫什么"), ("employer", r"单位|公司|老板|厂"),
-    ("location", r"地点|地方|地址|在哪"), ("amount", r"金额|钱|工资数"), ("duration", r"时间|几个月|多久|时长"),
-    ("worker_count", r"人数|几个人|多少人"), ("description", r"描述|情况|经过"), ("category", r"类型|问题"),
+    ("phone", r"电话|手机|号码"),
+    ("name", r"名字|姓名|叫什么"),
+    ("employer", r"单位|公司|老板|厂"),
+    ("location", r"地点|地方|地址|在哪"),
+    ("amount", r"金额|钱|工资数"),
+    ("duration", r"时间|几个月|多久|时长"),
+    ("worker_count", r"人数|几个人|多少人"),
+    ("description", r"描述|情况|经过"),
+    ("category", r"类型|问题"),
 )
 _SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|没有|无|跳过|不好说|不晓得|莫得|冇)[了啊呀吧。.!！]*$")
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫|名字叫)")
@@ -66,8 +81,9 @@ def _named(value: Any, problem: str, prefix: Optional[re.Pattern] = None) -> Tup
 
 
 def check_employer(value: Any) -> Tuple[Optional[str], Optional[str]]:
-    return _named(value, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。",
-                  _EMPLOYER_PREFIX)
+    return _named(
+        value, "请写单位的全称，比如“重庆某某建筑劳务有限公司”。不知道全称就写您知道的名字。", _EMPLOYER_PREFIX
+    )
 
 
 def check_location(value: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -137,7 +153,7 @@ def correction_field(text: str) -> Optional[str]:
 
 
 def corrects_another_field(text: str, field: str) -> bool:
-    """"电话写错了，是139…" given while the form asks for the employer is not the employer."""
+    """ "电话写错了，是139…" given while the form asks for the employer is not the employer."""
     named = correction_field(text)
     return named is not None and named != field
 
@@ -181,15 +197,21 @@ def required_slots(form_slots: List[str], slots: Dict[str, Any]) -> List[str]:
 
 def payload(slots: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
     """The draft for the case service; nothing personal without the worker's agreement."""
+
     def known(value: Any) -> Any:
         return None if value in (None, "", UNKNOWN) else value
 
     agreed = is_agreement(slots.get("consent"))
     draft = {
-        "category": slots.get("category"), "name": known(slots.get("name")), "phone": known(slots.get("phone")),
-        "employer": known(slots.get("employer")), "location": known(slots.get("location")),
-        "amount": known(slots.get("amount")), "period_months": known(slots.get("duration")),
-        "worker_count": known(slots.get("worker_count")), "description": known(slots.get("description")),
+        "category": slots.get("category"),
+        "name": known(slots.get("name")),
+        "phone": known(slots.get("phone")),
+        "employer": known(slots.get("employer")),
+        "location": known(slots.get("location")),
+        "amount": known(slots.get("amount")),
+        "period_months": known(slots.get("duration")),
+        "worker_count": known(slots.get("worker_count")),
+        "description": known(slots.get("description")),
         "sender_id": sender_id,
     }
     if agreed:
@@ -206,8 +228,10 @@ def submitted_text(case: Dict[str, Any]) -> str:
     where = f"由「{station['name']}」跟进。" if station.get("name") else "服务站工作人员会尽快联系您。"
     urgent = "涉及人数多，已标记为群体性纠纷，优先处理。" if case.get("collective") else ""
     code = f"查询码是 {case['follow_code']}，" if case.get("follow_code") else ""
-    return (f"登记好了，编号是 {case['case_no']}，{code}请一起记下来，查询码不要告诉别人。{where}{urgent}\n"
-            f"{draft_reminder(case.get('category'))}查进度可以说“查进度”，要用编号和查询码。")
+    return (
+        f"登记好了，编号是 {case['case_no']}，{code}请一起记下来，查询码不要告诉别人。{where}{urgent}\n"
+        f"{draft_reminder(case.get('category'))}查进度可以说“查进度”，要用编号和查询码。"
+    )
 
 
 def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
@@ -221,10 +245,14 @@ def case_card(case: Dict[str, Any], station: Any = None) -> Dict[str, Any]:
         "created_at": case.get("created_at"),
         "collective": bool(case.get("collective")),
         "reminder": draft_reminder(case.get("category")),
-        "station": {"name": station.name, "address": station.address, "phone": station.phone_or_hotline,
-                    "hours": station.hours} if station is not None else (
-                        {"name": where["name"], "address": "", "phone": "", "hours": ""}
-                        if where.get("name") else None),
+        "station": {
+            "name": station.name,
+            "address": station.address,
+            "phone": station.phone_or_hotline,
+            "hours": station.hours,
+        }
+        if station is not None
+        else ({"name": where["name"], "address": "", "phone": "", "hours": ""} if where.get("name") else None),
     }
 
 
@@ -237,10 +265,10 @@ _CANCEL = re.compile(r"取消|不登记|不办了|不弄了|不填了|算了|退
 
 
 def is_cancel(text: str) -> bool:
-    """"算了，不登记了" ends the intake, whatever was asked."""
+    """ "算了，不登记了" ends the intake, whatever was asked."""
     return bool(_CANCEL.search(text or ""))
 
 
 def deny_means_skip(requested_slot: Optional[str], text: str) -> bool:
-    """"不清楚" to an optional question is an answer; "算了，不登记了" cancels the intake."""
+    """ "不清楚" to an optional question is an answer; "算了，不登记了" cancels the intake."""
     return requested_slot in OPTIONAL and is_skip(text) and not _CANCEL.search(text or "")

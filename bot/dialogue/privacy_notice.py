@@ -5,6 +5,7 @@ PIPL §17 (tell, plainly, before processing: who, why, what, how long, how to ex
 a separate consent). One place for every channel's text: the chat, the kiosk and WeChat all show
 these words, and the version id below goes with the case so a changed text is a new version.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -30,17 +31,20 @@ CONSENT_BUTTONS = [{"title": "同意", "payload": "/affirm"}, {"title": "不同�
 ASK_AGAIN = "请点“同意”或“不同意”。不同意也没关系，不影响您咨询。"
 
 # Health is sensitive (PIPL §28): the injury is described only after its own yes.
-HEALTH_NOTICE = ("工伤登记要写受伤和治疗的情况，这属于健康信息，比较敏感。"
-                 "它只给负责的服务站处理您的工伤事项用。同意写吗？")
+HEALTH_NOTICE = (
+    "工伤登记要写受伤和治疗的情况，这属于健康信息，比较敏感。它只给负责的服务站处理您的工伤事项用。同意写吗？"
+)
 HEALTH_BUTTONS = CONSENT_BUTTONS
 HEALTH_SKIPPED = "好的，受伤情况先不写，到服务站当面说也可以。"
 HEALTH_LEFT_OUT = "（未填：没同意写健康信息）"
 
-DECLINED = ("好的，不登记，您刚才说的个人信息都不保存。\n"
-            "不留名字电话也能得到帮助：\n"
-            f"· 打{RENSHE}（{NAMES[RENSHE]}服务热线）或{UNION}（{NAMES[UNION]}热线）咨询；\n"
-            "· 直接去附近的服务站，当面问、不用先登记。\n"
-            "想找服务站就说“最近的服务站”。")
+DECLINED = (
+    "好的，不登记，您刚才说的个人信息都不保存。\n"
+    "不留名字电话也能得到帮助：\n"
+    f"· 打{RENSHE}（{NAMES[RENSHE]}服务热线）或{UNION}（{NAMES[UNION]}热线）咨询；\n"
+    "· 直接去附近的服务站，当面问、不用先登记。\n"
+    "想找服务站就说“最近的服务站”。"
+)
 
 # Whereabouts are sensitive too (§28): the phone page asks before sending the browser's position
 # (bot/web/static/chat/chat.js asks in the same words); WeChat shares it first, so it is said on the first one.

@@ -4,6 +4,7 @@
 the wages. The NLU reads the whole message and may pick the contract; here the clause that
 carries the question decides, and the other problems are named and offered as buttons.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,31 +16,41 @@ from bot.law.faq import looks_like_a_question
 
 @dataclass(frozen=True)
 class Problem:
-    label: str      # how the worker is told we understood it ("不给工资")
-    topic: str      # the FAQ topic that answers it
-    question: str   # the button's payload: a question the FAQ answers for this problem
+    label: str  # how the worker is told we understood it ("不给工资")
+    topic: str  # the FAQ topic that answers it
+    question: str  # the button's payload: a question the FAQ answers for this problem
 
 
 # Order matters only when two cues hit the same words; each cue names one problem.
-_CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple((Problem(*p), re.compile(r)) for p, r in [
-    (("没签合同", "labor_contract", "没签劳动合同能要二倍工资吗"),
-     r"(没|没有|不|未)(给我)?签(订)?(劳动)?合同|合同(也|都|还)?(没|没有|不)签|没(有)?(劳动)?合同"),
-    (("不给工资", "wage_arrears", "被拖欠工资怎么办"),
-     r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
-     r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)"),
-    (("被辞退", "dismissal", "被辞退能拿多少经济补偿"),
-     r"辞退|开除|解雇|炒(了|掉)|裁员|被裁|不要我了|让我(走人|走|别来)|叫我走|自动离职"),
-    (("没交社保", "social_insurance", "单位不给交社保怎么办"),
-     r"社保|五险|(养老|医疗|失业)保险[^，。,]{0,4}(没|不|少|停)"),
-    (("工伤", "work_injury", "工伤认定要在多久内申请"),
-     r"工伤|受伤|受了伤|摔(断|伤|了)|砸(伤|断)|骨折|伤残"),
-    (("加班", "overtime", "加班费怎么算"),
-     r"加班|年假|休息日|周末也要上|没休过"),
-    (("扣押证件和押金", "labor_contract", "单位扣身份证、收押金合法吗"),
-     r"(扣|押)(着|了)?(我|我们)?(的)?身份证|押金"),
-    (("被罚款封号", "platform_work", "跑单被封号了怎么办"),
-     r"封号|罚款|被扣钱"),
-])
+_CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
+    (Problem(*p), re.compile(r))
+    for p, r in [
+        (
+            ("没签合同", "labor_contract", "没签劳动合同能要二倍工资吗"),
+            r"(没|没有|不|未)(给我)?签(订)?(劳动)?合同|合同(也|都|还)?(没|没有|不)签|没(有)?(劳动)?合同",
+        ),
+        (
+            ("不给工资", "wage_arrears", "被拖欠工资怎么办"),
+            r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
+            r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)",
+        ),
+        (
+            ("被辞退", "dismissal", "被辞退能拿多少经济补偿"),
+            r"辞退|开除|解雇|炒(了|掉)|裁员|被裁|不要我了|让我(走人|走|别来)|叫我走|自动离职",
+        ),
+        (
+            ("没交社保", "social_insurance", "单位不给交社保怎么办"),
+            r"社保|五险|(养老|医疗|失业)保险[^，。,]{0,4}(没|不|少|停)",
+        ),
+        (("工伤", "work_injury", "工伤认定要在多久内申请"), r"工伤|受伤|受了伤|摔(断|伤|了)|砸(伤|断)|骨折|伤残"),
+        (("加班", "overtime", "加班费怎么算"), r"加班|年假|休息日|周末也要上|没休过"),
+        (
+            ("扣押证件和押金", "labor_contract", "单位扣身份证、收押金合法吗"),
+            r"(扣|押)(着|了)?(我|我们)?(的)?身份证|押金",
+        ),
+        (("被罚款封号", "platform_work", "跑单被封号了怎么办"), r"封号|罚款|被扣钱"),
+    ]
+)
 _CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
 
 
@@ -79,5 +90,5 @@ def asked(text: str) -> Tuple[Optional[Problem], str]:
     for i in range(at, -1, -1):
         named = _in_clause(clauses[i])
         if named:
-            return named[0], "，".join(clauses[i:at + 1])
-    return None, "，".join(clauses[at:at + 1])
+            return named[0], "，".join(clauses[i : at + 1])
+    return None, "，".join(clauses[at : at + 1])

@@ -1,4 +1,5 @@
 """What the bot says around a station search: the questions it asks and the introductions."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -20,8 +21,10 @@ def which_one(name: str, choices: List[str]) -> Dict[str, object]:
 
 
 def none_near(place: str) -> str:
-    return (f"{place}附近{FAR_KM}公里内还没有登记的服务站。可以拨打{RENSHE_OR_UNION}，"
-            f"或到当地区县的人社局（劳动保障监察）问一问；{RENSHE}会告诉您最近的地址。")
+    return (
+        f"{place}附近{FAR_KM}公里内还没有登记的服务站。可以拨打{RENSHE_OR_UNION}，"
+        f"或到当地区县的人社局（劳动保障监察）问一问；{RENSHE}会告诉您最近的地址。"
+    )
 
 
 def is_near(cards: List[Dict[str, Any]]) -> bool:

@@ -1,4 +1,5 @@
 """One call for the web side: a case and a kind in, the file's bytes, type and name out."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,7 @@ from typing import Any, Dict, Tuple
 
 from bot.documents import content, pdf, word
 
-FORMATS = {"pdf": "application/pdf",
-           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+FORMATS = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def document_file(case: Dict[str, Any], kind: str, fmt: str, today: date) -> Tuple[bytes, str, str]:

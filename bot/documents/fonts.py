@@ -1,5 +1,6 @@
 """The Chinese font embedded in every PDF: Debian's WenQuanYi Zen Hei (`make run` installs it),
 or the TrueType file GONGYOU_DOCUMENT_FONT names."""
+
 from __future__ import annotations
 
 from functools import lru_cache

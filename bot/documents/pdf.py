@@ -1,4 +1,5 @@
 """A Document as an A4 PDF a worker can sign and hand in (reportlab; the font is embedded)."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,9 @@ def render(document: Document) -> bytes:
         story.append(p(party.role, heading))
         rows = [[p(label, small), p(value or LINE * 3)] for label, value in party.fields]
         table = Table(rows, colWidths=[42 * mm, 128 * mm])
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        table.setStyle(
+            TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+        )
         story.append(table)
     story.append(p("请求事项", heading))
     for i, claim in enumerate(document.claims, start=1):
@@ -50,16 +52,30 @@ def render(document: Document) -> bytes:
         header = ["序号", "姓名", "电话", "金额（元）", "月数", "代表"]
         rows = [[p(h, small) for h in header]]
         for n, worker in enumerate(document.roster, start=1):
-            rows.append([p(str(n)), p(worker.get("name") or LINE), p(worker.get("phone") or LINE),
-                         p(f"{worker['amount']:g}" if worker.get("amount") else LINE),
-                         p(f"{worker['months']:g}" if worker.get("months") else LINE),
-                         p("是" if worker.get("representative") else "")])
+            rows.append(
+                [
+                    p(str(n)),
+                    p(worker.get("name") or LINE),
+                    p(worker.get("phone") or LINE),
+                    p(f"{worker['amount']:g}" if worker.get("amount") else LINE),
+                    p(f"{worker['months']:g}" if worker.get("months") else LINE),
+                    p("是" if worker.get("representative") else ""),
+                ]
+            )
         table = Table(rows, colWidths=[14 * mm, 32 * mm, 38 * mm, 32 * mm, 18 * mm, 16 * mm])
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
         story.append(table)
     story += [PageBreak()] + [p(line, heading if i == 0 else body) for i, line in enumerate(document.how_to_file)]
 
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                      bottomMargin=18 * mm, title=document.title, author="工友助手").build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=document.title,
+        author="工友助手",
+    ).build(story)
     return out.getvalue()

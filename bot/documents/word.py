@@ -1,4 +1,5 @@
 """A Document as .docx, for a station to edit before printing (python-docx)."""
+
 from __future__ import annotations
 
 import io
@@ -57,10 +58,14 @@ def render(document: Document) -> bytes:
             cell.text = text
         for n, worker in enumerate(document.roster, start=1):
             cells = table.add_row().cells
-            values = [str(n), worker.get("name") or "", worker.get("phone") or "",
-                      f"{worker['amount']:g}" if worker.get("amount") else "",
-                      f"{worker['months']:g}" if worker.get("months") else "",
-                      "是" if worker.get("representative") else ""]
+            values = [
+                str(n),
+                worker.get("name") or "",
+                worker.get("phone") or "",
+                f"{worker['amount']:g}" if worker.get("amount") else "",
+                f"{worker['months']:g}" if worker.get("months") else "",
+                "是" if worker.get("representative") else "",
+            ]
             for cell, text in zip(cells, values):
                 cell.text = text
     doc.add_page_break()

@@ -12,6 +12,7 @@ first) for a consumer. Rasa declares the queue with the same arguments (bot/runt
 RabbitMQ refuses to redeclare an existing queue with other arguments, so a queue made before these
 limits must be deleted once (`rabbitmqctl delete_queue gongyou_events`, after the consumer drained it).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,12 +43,15 @@ def queue_arguments() -> dict:
 
 
 def amqp_url(env=os.environ) -> str:
-    return (f"amqp://{env.get('RABBITMQ_USER', 'guest')}:{env.get('RABBITMQ_PASSWORD', 'guest')}@"
-            f"{env.get('RABBITMQ_HOST', '127.0.0.1')}:{env.get('RABBITMQ_PORT', '5672')}/")
+    return (
+        f"amqp://{env.get('RABBITMQ_USER', 'guest')}:{env.get('RABBITMQ_PASSWORD', 'guest')}@"
+        f"{env.get('RABBITMQ_HOST', '127.0.0.1')}:{env.get('RABBITMQ_PORT', '5672')}/"
+    )
 
 
-async def declare(channel: aio_pika.abc.AbstractChannel, queue_name: str,
-                  exchange_name: str = RASA_EXCHANGE) -> aio_pika.abc.AbstractQueue:
+async def declare(
+    channel: aio_pika.abc.AbstractChannel, queue_name: str, exchange_name: str = RASA_EXCHANGE
+) -> aio_pika.abc.AbstractQueue:
     """The same durable queue and binding Rasa declares, so events sent before any consumer ran wait."""
     exchange = await channel.declare_exchange(exchange_name, aio_pika.ExchangeType.FANOUT)
     queue = await channel.declare_queue(queue_name, durable=True, arguments=queue_arguments())
@@ -69,8 +73,9 @@ async def handle(engine: Engine, message: aio_pika.abc.AbstractIncomingMessage) 
     await message.ack()
 
 
-async def consume(engine: Engine, url: str, queue_name: str, stop: Optional[asyncio.Event] = None,
-                  exchange_name: str = RASA_EXCHANGE) -> None:
+async def consume(
+    engine: Engine, url: str, queue_name: str, stop: Optional[asyncio.Event] = None, exchange_name: str = RASA_EXCHANGE
+) -> None:
     stop = stop or asyncio.Event()
     connection = await aio_pika.connect_robust(url, timeout=10)
     async with connection:
@@ -104,8 +109,9 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await consume(engine, amqp_url(), settings.rabbitmq_queue(), stop,
-                      os.environ.get("RABBITMQ_EXCHANGE", RASA_EXCHANGE))
+        await consume(
+            engine, amqp_url(), settings.rabbitmq_queue(), stop, os.environ.get("RABBITMQ_EXCHANGE", RASA_EXCHANGE)
+        )
 
     asyncio.run(run())
 

@@ -3,6 +3,7 @@
 Each event is counted in one transaction together with its key; a key already stored means the
 broker delivered the message again (a consumer died before its ack), and nothing is counted.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,22 +76,32 @@ def count_event(engine: Engine, body: bytes) -> bool:
     insert = _insert(engine)
     day = day_of(event)
     with engine.begin() as conn:
-        claimed = conn.execute(insert(event_keys).values(key=event_key(body, event), seen_at=datetime.now(timezone.utc))
-                               .on_conflict_do_nothing(index_elements=["key"]))
+        claimed = conn.execute(
+            insert(event_keys)
+            .values(key=event_key(body, event), seen_at=datetime.now(timezone.utc))
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
         if claimed.rowcount != 1:
             return False
         for metric, label in found:
             statement = insert(event_stats).values(day=day, metric=metric, label=label, count=1)
-            conn.execute(statement.on_conflict_do_update(
-                index_elements=["day", "metric", "label"], set_={"count": event_stats.c.count + 1}))
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["day", "metric", "label"], set_={"count": event_stats.c.count + 1}
+                )
+            )
         if sender and event.get("event") == "user":
-            conn.execute(insert(event_conversations).values(day=day, sender_id=sender[:128])
-                         .on_conflict_do_nothing(index_elements=["day", "sender_id"]))
+            conn.execute(
+                insert(event_conversations)
+                .values(day=day, sender_id=sender[:128])
+                .on_conflict_do_nothing(index_elements=["day", "sender_id"])
+            )
     return True
 
 
 def prune_keys(engine: Engine, older_than: timedelta = timedelta(days=7)) -> int:
     """Forget keys older than any redelivery can be (RabbitMQ redelivers within minutes)."""
     with engine.begin() as conn:
-        return conn.execute(event_keys.delete().where(
-            event_keys.c.seen_at < datetime.now(timezone.utc) - older_than)).rowcount
+        return conn.execute(
+            event_keys.delete().where(event_keys.c.seen_at < datetime.now(timezone.utc) - older_than)
+        ).rowcount

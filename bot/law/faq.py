@@ -9,6 +9,7 @@ scored by its best phrasing. Chosen by measurement against BM25 (rank-bm25, bm25
 same tokens and against the earlier character-only TF-IDF: `python bench/answers.py --rankers`
 (README "Answers"). Plain scikit-learn, no training step, under a millisecond a lookup.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,16 +48,32 @@ CLOSE_RATIO = 0.99
 # A runner-up within this share is offered as a button beside the answer.
 RELATED_RATIO = 0.85
 
-_QUESTION = re.compile(r"[吗么嘛呢？?]|怎么|怎样|如何|多久|多少|多长|能不能|可不可以|可以|是否|有没有|咋|啥|什么|哪|谁|"
-                       r"算不算|要不要|会不会|几|[还]能|行不行|合法|正常|管不管|找谁|给不给")
+_QUESTION = re.compile(
+    r"[吗么嘛呢？?]|怎么|怎样|如何|多久|多少|多长|能不能|可不可以|可以|是否|有没有|咋|啥|什么|哪|谁|"
+    r"算不算|要不要|会不会|几|[还]能|行不行|合法|正常|管不管|找谁|给不给"
+)
 _PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”\"'（）()《》【】…—\-~～]+")
 # Words that carry no meaning for matching (kept short: most question words are signal here).
 # Colloquial words written as the FAQ writes them, before tokens are taken.
-_SYNONYMS = (("咋个", "怎么"), ("咋样", "怎样"), ("咋", "怎么"), ("啥", "什么"), ("补交", "补缴"), ("工钱", "工资"),
-             ("薪水", "工资"), ("薪资", "工资"), ("炒鱿鱼", "辞退"), ("炒了", "辞退了"), ("俺", "我"), ("公司", "单位"),
-             ("厂里", "单位"), ("老板", "单位"))
-_STOP = frozenset("的 了 吗 呢 啊 吧 呀 嘛 么 我 我们 你 您 他 她 是 在 有 和 就 都 也 还 要 会 能 "
-                  "请问 你好 您好 一下 想 问".split())
+_SYNONYMS = (
+    ("咋个", "怎么"),
+    ("咋样", "怎样"),
+    ("咋", "怎么"),
+    ("啥", "什么"),
+    ("补交", "补缴"),
+    ("工钱", "工资"),
+    ("薪水", "工资"),
+    ("薪资", "工资"),
+    ("炒鱿鱼", "辞退"),
+    ("炒了", "辞退了"),
+    ("俺", "我"),
+    ("公司", "单位"),
+    ("厂里", "单位"),
+    ("老板", "单位"),
+)
+_STOP = frozenset(
+    "的 了 吗 呢 啊 吧 呀 嘛 么 我 我们 你 您 他 她 是 在 有 和 就 都 也 还 要 会 能 请问 你好 您好 一下 想 问".split()
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +102,16 @@ class Hit:
 @lru_cache(maxsize=1)
 def entries() -> List[FaqEntry]:
     raw = yaml.safe_load(FAQ_FILE.read_text(encoding="utf-8"))
-    return [FaqEntry(e["key"], e["title"], tuple(e["questions"]), " ".join(e["answer"].split()),
-                     tuple((c[0], int(c[1])) for c in e.get("citations") or [])) for e in raw]
+    return [
+        FaqEntry(
+            e["key"],
+            e["title"],
+            tuple(e["questions"]),
+            " ".join(e["answer"].split()),
+            tuple((c[0], int(c[1])) for c in e.get("citations") or []),
+        )
+        for e in raw
+    ]
 
 
 def by_key(key: str) -> Optional[FaqEntry]:
@@ -136,10 +161,11 @@ def _index():
 
     rows = [(i, q) for i, e in enumerate(entries()) for q in e.phrasings]
     vectorizer = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
-    matrix = vectorizer.fit_transform([q for _, q in rows] + [e.answer for e in entries()]
-                                      + [" ".join(e.phrasings) for e in entries()])
+    matrix = vectorizer.fit_transform(
+        [q for _, q in rows] + [e.answer for e in entries()] + [" ".join(e.phrasings) for e in entries()]
+    )
     n, m = len(rows), len(entries())
-    return vectorizer, matrix[:n], matrix[n:n + m], matrix[n + m:], np.array([i for i, _ in rows])
+    return vectorizer, matrix[:n], matrix[n : n + m], matrix[n + m :], np.array([i for i, _ in rows])
 
 
 def scores(text: str) -> np.ndarray:
@@ -149,8 +175,11 @@ def scores(text: str) -> np.ndarray:
     query = vectorizer.transform([text[:500]]).T
     best = np.zeros(len(entries()))
     np.maximum.at(best, owners, (phrasings @ query).toarray().ravel())
-    combined = (best + ANSWER_WEIGHT * (answers @ query).toarray().ravel()
-                + TOGETHER_WEIGHT * (together @ query).toarray().ravel())
+    combined = (
+        best
+        + ANSWER_WEIGHT * (answers @ query).toarray().ravel()
+        + TOGETHER_WEIGHT * (together @ query).toarray().ravel()
+    )
     return combined / (1 + ANSWER_WEIGHT + TOGETHER_WEIGHT)
 
 

@@ -3,6 +3,7 @@
 Each text cites its statute and article in `CITATIONS`; `tests/test_citations.py` checks every
 one against the statute texts in ../shared/law. Keep texts short: they are read on a phone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,9 +30,16 @@ GUIDANCE: Dict[str, Guidance] = {
         "（《劳动争议调解仲裁法》第四十四条）。在职时讨薪不受一年时效限制，离职后要在一年内申请仲裁（同法第二十七条）。"
         "工地分包、转包欠薪的，由施工总承包单位先行清偿（《保障农民工工资支付条例》第三十条）。"
         "请留好工资条、转账记录、考勤和聊天记录。",
-        (("保障农民工工资支付条例", 10), ("劳动争议调解仲裁法", 5), ("劳动争议调解仲裁法", 53),
-         ("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", 15), ("劳动合同法", 30),
-         ("劳动争议调解仲裁法", 44), ("劳动争议调解仲裁法", 27), ("保障农民工工资支付条例", 30)),
+        (
+            ("保障农民工工资支付条例", 10),
+            ("劳动争议调解仲裁法", 5),
+            ("劳动争议调解仲裁法", 53),
+            ("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", 15),
+            ("劳动合同法", 30),
+            ("劳动争议调解仲裁法", 44),
+            ("劳动争议调解仲裁法", 27),
+            ("保障农民工工资支付条例", 30),
+        ),
     ),
     "pension_adjustment": Guidance(
         "养老金和退休待遇",

@@ -1,4 +1,5 @@
 """GongYou's custom Rasa NLU components. Rules live in plain modules; these only wire them in."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -92,8 +93,7 @@ class EntityNormaliser(GraphComponent):
                 # Empty or unreadable input, or another language (a Chinese model's guess at English
                 # is noise), still gets an answer path, never an error: the fallback action answers.
                 message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}],
-                            add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}], add_to_output=True)
         return messages
 
 

@@ -4,6 +4,7 @@ Rasa runs a learned extractor, the spaCy place gazetteer and our own rules side 
 module merges them: numeric entities get their value in numbers (contract §2), overlapping hits
 keep the longest span, and a place followed by 路/街/镇 becomes that street (浙江路, not 浙江).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,11 +27,15 @@ _AMOUNT_BIG = re.compile(
     rf"(?<![\d{_CN_NUM}])(?:(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)[万千wWkK](?:\d|[一二三四五六七八九])?)(?:多)?"
     r"(?![\d个名位人米公里斤件单次字条张台套项天年月号日周岁分秒小时])"
 )
-_MONEY_CUE = re.compile(r"(工资|欠|一共|总共|共|补偿|赔|发|给|月薪|底薪|工钱|薪水|每月|每个月"
-                        r"|还差|剩|拖|扣|罚|罚款|挣|赚|拿|领)了?(我|我们|他)?$")
+_MONEY_CUE = re.compile(
+    r"(工资|欠|一共|总共|共|补偿|赔|发|给|月薪|底薪|工钱|薪水|每月|每个月"
+    r"|还差|剩|拖|扣|罚|罚款|挣|赚|拿|领)了?(我|我们|他)?$"
+)
 # A figure with no unit is money only right after a money word (扣了我五十, 月薪3800).
-_BARE_FIGURE = re.compile(rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})"
-                          rf"(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])")
+_BARE_FIGURE = re.compile(
+    rf"(?<![\d.{_CN_NUM}])(?:\d{{2,6}}|[零一二两三四五六七八九十百]{{2,4}})"
+    rf"(?![\d.{_CN_NUM}年号月日岁%个名位天次件条张单小周])"
+)
 
 _DURATION = re.compile(
     rf"(?:(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})年(?:零|又)?(?:{NUM})(?:个多月|多个月|个月)"
@@ -41,8 +46,10 @@ _DURATION = re.compile(
 _YEAR = r"(?:\d{4}|\d{2}|[〇零一二三四五六七八九]{2,4}|[去今前明])年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[号日]"
-_DATE = re.compile(rf"{_YEAR}(?:{_MONTH}(?:份)?(?:{_DAY})?)?|{_MONTH}份|{_MONTH}{_DAY}"
-                   r"|(?<![\d个])\d{1,2}月(?!份?工资)")
+_DATE = re.compile(
+    rf"{_YEAR}(?:{_MONTH}(?:份)?(?:{_DAY})?)?|{_MONTH}份|{_MONTH}{_DAY}"
+    r"|(?<![\d个])\d{1,2}月(?!份?工资)"
+)
 _PEOPLE = r"(?:农民工|工人|工友|员工|兄弟|师傅|职工|骑手|同事|老乡|伙计|姐妹|阿姨|大姐|人员|司机|人)"
 _WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余)?{_PEOPLE}")
 
@@ -53,23 +60,54 @@ _WORKERS = re.compile(rf"(?:{NUM})(?:多|来|余)?(?:个|名|位)?(?:多|来|余
 _NOT_NAME = r"\s\d,，。、；;:：!！?？的了在给是我们他她被跟和对方说把从到与向就还都也去来叫让找告入职于"
 _LEGAL_FORM = r"(?:有限责任公司|股份有限公司|有限公司|集团)"
 _WORKPLACE = r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|工厂|厂|店|酒店|超市|物业|项目部|医院|学校|幼儿园)"
-_TRADE = (r"(?:建筑|建设|建工|建材|物业|物流|劳务|人力|装饰|装修|电子|科技|实业|贸易|餐饮|食品|服装|鞋业|家具|"
-          r"汽配|机械|五金|纺织|印刷|包装|保安|保洁|家政|快递|运输|地产|置业|商贸|制衣|模具)")
-_NOT_BRAND = {"外面", "这个", "那个", "一个", "我们", "他们", "一家", "那家", "这家", "公司", "工地", "附近", "本地",
-              "当地", "大型", "私人", "小型", "国有", "民营", "外地", "老板", "市里", "县里", "区里", "城里"}
+_TRADE = (
+    r"(?:建筑|建设|建工|建材|物业|物流|劳务|人力|装饰|装修|电子|科技|实业|贸易|餐饮|食品|服装|鞋业|家具|"
+    r"汽配|机械|五金|纺织|印刷|包装|保安|保洁|家政|快递|运输|地产|置业|商贸|制衣|模具)"
+)
+_NOT_BRAND = {
+    "外面",
+    "这个",
+    "那个",
+    "一个",
+    "我们",
+    "他们",
+    "一家",
+    "那家",
+    "这家",
+    "公司",
+    "工地",
+    "附近",
+    "本地",
+    "当地",
+    "大型",
+    "私人",
+    "小型",
+    "国有",
+    "民营",
+    "外地",
+    "老板",
+    "市里",
+    "县里",
+    "区里",
+    "城里",
+}
 _COMPANY = re.compile(rf"(?:那家|这家|一家|某)?[^{_NOT_NAME}（）()“”\"']{{2,12}}?{_LEGAL_FORM}")
 _ANONYMISED = re.compile(rf"(?:某某|某|XX|xx|××|\*\*)[^{_NOT_NAME}]{{0,8}}?{_WORKPLACE}")
 _BRAND = re.compile(rf"(?:(?<=[在给是诉告去到跟替帮被对]))([\u4e00-\u9fff]{{2}}){_TRADE}(?:有限公司|公司|集团)?")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-_MOBILE_SPOKEN = re.compile(r"(?<![一幺二三四五六七八九零〇洞\d])[一幺][三四五六七八九]"
-                            r"(?:[ -]?[一幺二三四五六七八九零〇洞]){9}(?![一幺二三四五六七八九零〇洞\d])")
+_MOBILE_SPOKEN = re.compile(
+    r"(?<![一幺二三四五六七八九零〇洞\d])[一幺][三四五六七八九]"
+    r"(?:[ -]?[一幺二三四五六七八九零〇洞]){9}(?![一幺二三四五六七八九零〇洞\d])"
+)
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 
 # "不是跟美团", "没在那家厂": an employer named only to be denied is not the employer.
 _NEGATED = re.compile(r"(不是|并不是|并非|没在|不在|没有在|没给|不给)(跟|在|给|帮|替|和|为)?$")
 # "张秀英" is a person, not 海口秀英区: a two-character place alias right after a common surname.
-_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-                "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
+)
 _PLACE_SUFFIX = set("省市区县镇乡村街路")
 
 
@@ -85,15 +123,14 @@ def _rule_hits(text: str) -> List[Dict[str, Any]]:
     hits: List[Dict[str, Any]] = []
 
     def add(entity: str, start: int, end: int) -> None:
-        hits.append({"entity": entity, "start": start, "end": end, "value": text[start:end],
-                     "extractor": RULES})
+        hits.append({"entity": entity, "start": start, "end": end, "value": text[start:end], "extractor": RULES})
 
     for m in _AMOUNT_WITH_UNIT.finditer(text):
         add("amount", m.start(), m.end())
     for m in _AMOUNT_BIG.finditer(text):
         add("amount", m.start(), m.end())
     for m in _BARE_FIGURE.finditer(text):
-        if _MONEY_CUE.search(text[max(0, m.start() - 4): m.start()]):
+        if _MONEY_CUE.search(text[max(0, m.start() - 4) : m.start()]):
             add("amount", m.start(), m.end())
     for m in _DURATION.finditer(text):
         add("duration", m.start(), m.end())
@@ -138,10 +175,10 @@ def _trimmed(entity: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
 
 
 def _extend_place(entity: Dict[str, Any], text: str) -> Dict[str, Any]:
-    tail = _PLACE_TAIL.match(text[entity["end"]:])
+    tail = _PLACE_TAIL.match(text[entity["end"] :])
     if tail:
         end = entity["end"] + tail.end()
-        return {**entity, "end": end, "value": text[entity["start"]:end]}
+        return {**entity, "end": end, "value": text[entity["start"] : end]}
     return entity
 
 
@@ -151,7 +188,7 @@ def _merge_adjacent_places(entities: List[Dict[str, Any]], text: str) -> List[Di
     for e in sorted(entities, key=lambda e: e["start"]):
         prev = merged[-1] if merged else None
         if prev and prev["entity"] == e["entity"] == "location" and prev["end"] == e["start"]:
-            merged[-1] = {**prev, "end": e["end"], "value": text[prev["start"]:e["end"]]}
+            merged[-1] = {**prev, "end": e["end"], "value": text[prev["start"] : e["end"]]}
         else:
             merged.append(e)
     return merged
@@ -161,8 +198,11 @@ def _fit_learned_places(candidates: List[Dict[str, Any]], text: str) -> List[Dic
     gazetteer = [e for e in candidates if e["entity"] == "location" and e.get("extractor") == "SpacyEntityExtractor"]
     fitted = []
     for e in candidates:
-        if (e["entity"] == "location" and e.get("extractor") != "SpacyEntityExtractor"
-                and text[e["end"] - 1] not in _PLACE_FINAL):
+        if (
+            e["entity"] == "location"
+            and e.get("extractor") != "SpacyEntityExtractor"
+            and text[e["end"] - 1] not in _PLACE_FINAL
+        ):
             inner = [g for g in gazetteer if e["start"] <= g["start"] and g["end"] < e["end"]]
             if inner:
                 continue  # the gazetteer's own hit stands instead
@@ -174,12 +214,11 @@ def _misread(entity: Dict[str, Any], text: str) -> bool:
     """A hit that the words around it show to be something else."""
     kind, start, end = entity["entity"], entity["start"], entity["end"]
     if kind == "duration" and "个" not in text[start:end]:
-        return any(m.start() <= start and end <= m.end() or start <= m.start() < end
-                   for m in _DATE.finditer(text))
+        return any(m.start() <= start and end <= m.end() or start <= m.start() < end for m in _DATE.finditer(text))
     if kind == "employer":
-        return bool(_NEGATED.search(text[max(0, start - 5):start]))
+        return bool(_NEGATED.search(text[max(0, start - 5) : start]))
     if kind == "location" and end - start == 2 and start > 0 and text[start - 1] in _SURNAMES:
-        return text[end:end + 1] not in _PLACE_SUFFIX and not (start > 1 and text[start - 2] in "在去到从住")
+        return text[end : end + 1] not in _PLACE_SUFFIX and not (start > 1 and text[start - 2] in "在去到从住")
     return False
 
 
@@ -210,7 +249,7 @@ def resolve_entities(
     kept: List[Dict[str, Any]] = []
     taken = [False] * (len(text) + 1)
     for entity in candidates:
-        if any(taken[entity["start"]:entity["end"]]):
+        if any(taken[entity["start"] : entity["end"]]):
             continue
         parser = VALUE_PARSERS.get(entity["entity"])
         entity.pop("brand", None)
@@ -226,5 +265,5 @@ def resolve_entities(
     if source is not None and offsets is not None and len(offsets) >= len(text):
         for e in merged:
             if e["entity"] in ("location", "employer"):
-                e["value"] = source[offsets[e["start"]]: offsets[e["end"] - 1] + 1]
+                e["value"] = source[offsets[e["start"]] : offsets[e["end"] - 1] + 1]
     return merged

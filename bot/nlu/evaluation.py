@@ -2,6 +2,7 @@
 
 Shared by `bench/nlu.py` (prints figures) and `tests/test_nlu_quality.py` (asserts the floors).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,8 +57,9 @@ def load_examples(path: str) -> List[Example]:
 
     data = load_data(path)
     return [
-        Example(m.get("text"), m.get("intent"),
-                [(e["entity"], str(e.get("value", ""))) for e in (m.get("entities") or [])])
+        Example(
+            m.get("text"), m.get("intent"), [(e["entity"], str(e.get("value", ""))) for e in (m.get("entities") or [])]
+        )
         for m in data.training_examples
     ]
 

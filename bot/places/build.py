@@ -9,6 +9,7 @@ Writes, under the output folder:
   jieba always splits them. `tests/test_segmentation.py` finds new ones. Jieba reads every file
   in the folder as a dictionary: no comments or READMEs there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,7 @@ def build(out: Path) -> None:
 
     table = alias_table()
     names = sorted(table)
-    (jieba_dir / "places.txt").write_text(
-        "".join(f"{name} {PLACE_FREQ} ns\n" for name in names), encoding="utf-8"
-    )
+    (jieba_dir / "places.txt").write_text("".join(f"{name} {PLACE_FREQ} ns\n" for name in names), encoding="utf-8")
     # The ruler's phrase patterns are segmented by jieba, so it must know the names first.
     for path in sorted(jieba_dir.iterdir()):
         jieba.load_userdict(str(path))

@@ -3,6 +3,7 @@
 The rows come from an offline data package (cpca's adcodes.csv: 3,500 areas with centroids) plus
 our own `data/extra_places.csv`. Nothing here downloads anything.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,22 @@ from typing import Iterator, List, Optional, Tuple
 
 EXTRA_PLACES = Path(__file__).parent / "data" / "extra_places.csv"
 
-SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-            "地区", "省", "市", "区", "县", "盟", "旗")
+SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+)
 
 # Short forms that are ordinary words in a sentence (朝阳 = morning sun, 城关 = any county seat):
 # matching them would tag "朝阳" in "朝阳产业" as a place.
@@ -53,12 +68,12 @@ def is_ordinary_word(alias: str) -> bool:
 
 @dataclass(frozen=True)
 class Place:
-    name: str          # full official name: 沙坪坝区
-    code: str          # administrative code, or "" for an extra place
-    kind: str          # province | city | county | zone | street | landmark
+    name: str  # full official name: 沙坪坝区
+    code: str  # administrative code, or "" for an extra place
+    kind: str  # province | city | county | zone | street | landmark
     latitude: Optional[float] = None
     longitude: Optional[float] = None
-    parent: str = ""   # an extra place's parent area, by administrative code
+    parent: str = ""  # an extra place's parent area, by administrative code
 
 
 def _kind_of(code: str) -> str:

@@ -8,6 +8,7 @@ authentication, and its /webhook runs any action with the bot's service token. H
   from its Secret), every call but /health must carry it in the X-GongYou-Action-Secret header,
   which Rasa sends from endpoints.yml's `action_endpoint.headers`.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -48,14 +49,16 @@ def main() -> None:
     from bot.web.auth import refuse_weak_secrets
 
     parser = create_argument_parser()
-    parser.add_argument("--host", default=settings.actions_host(),
-                        help="interface to listen on (default: loopback only)")
+    parser.add_argument(
+        "--host", default=settings.actions_host(), help="interface to listen on (default: loopback only)"
+    )
     args = parser.parse_args()
     refuse_weak_secrets()
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
-    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
-                                 args.logging_config_file)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
+    )
     utils.update_sanic_log_level()
     install_log_masking()
     # No CORS: only Rasa calls this server, never a browser.

@@ -6,6 +6,7 @@ the same queue. Both now declare bot.events.consumer.queue_arguments().
 
 endpoints.production.yml: `event_broker: type: bot.runtime.event_broker.BoundedPikaEventBroker`.
 """
+
 from __future__ import annotations
 
 from typing import Text

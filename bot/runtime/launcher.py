@@ -10,6 +10,7 @@ GONGYOU_WEB_PORT (8000). Safe by default, on a developer's machine too:
 - The bot's service token (GONGYOU_SERVICE_TOKEN) is made up as well; every secret that is set
   must pass bot/web/auth.py's check (long, no placeholder, all different) or nothing starts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,12 +61,35 @@ def commands(model: str, rasa_token: str, origins: List[str]) -> Dict[str, List[
     p = ports()
     bin_dir = Path(sys.executable).parent
     return {
-        "actions": [str(bin_dir / "python"), "-m", "bot.runtime.action_server", "--actions", "actions",
-                    "--port", str(p["actions"])],
+        "actions": [
+            str(bin_dir / "python"),
+            "-m",
+            "bot.runtime.action_server",
+            "--actions",
+            "actions",
+            "--port",
+            str(p["actions"]),
+        ],
         # The HTTP API shows whole conversations (personal data) and swaps the model: always a token.
-        "rasa": [str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", model, "--enable-api",
-                 "--port", str(p["rasa"]), "--credentials", "credentials.yml",
-                 "--endpoints", "endpoints.yml", "--auth-token", rasa_token, "--cors", *origins],
+        "rasa": [
+            str(bin_dir / "python"),
+            "-m",
+            "bot.runtime.rasa_server",
+            "run",
+            "--model",
+            model,
+            "--enable-api",
+            "--port",
+            str(p["rasa"]),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+            "--auth-token",
+            rasa_token,
+            "--cors",
+            *origins,
+        ],
         "web": [str(bin_dir / "python"), "-m", "bot.web.app"],
     }
 
@@ -99,8 +123,10 @@ def main() -> int:
     refuse_weak_secrets(env)
     origins = allowed_origins(env)
     env["GONGYOU_ALLOWED_ORIGINS"] = ",".join(origins)  # the web chat's socket checks them too
-    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env)
-             for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"], origins).items()}
+    procs = {
+        name: subprocess.Popen(cmd, cwd=ROOT, env=env)
+        for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"], origins).items()
+    }
 
     def stop(*_: object) -> None:
         for proc in procs.values():
@@ -120,9 +146,12 @@ def main() -> int:
     try:
         if wait_until_up(processes=list(procs.values())):
             p = ports()
-            print(f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "
-                  f"chat: http://localhost:{p['web']}/  kiosk: http://localhost:{p['web']}/kiosk?station=ID  "
-                  "(Ctrl-C stops)", flush=True)
+            print(
+                f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "
+                f"chat: http://localhost:{p['web']}/  kiosk: http://localhost:{p['web']}/kiosk?station=ID  "
+                "(Ctrl-C stops)",
+                flush=True,
+            )
         else:
             print("GongYou did not come up in time; see the logs above.", flush=True)
         while all(proc.poll() is None for proc in procs.values()):

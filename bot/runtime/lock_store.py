@@ -10,6 +10,7 @@ conversation is free and the waiter takes it.
 
 endpoints.production.yml: `lock_store: type: bot.runtime.lock_store.GongYouRedisLockStore`.
 """
+
 from __future__ import annotations
 
 import asyncio

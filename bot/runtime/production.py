@@ -11,6 +11,7 @@ interface behind nginx and want GONGYOU_ACTION_SECRET, made up for this run unle
 
     python -m bot.runtime.production --replicas 2 --actions 2 --web 1 --port 8080
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Deployment:
-    def __init__(self, model: str, run_dir: Path, replicas: int = 2, actions: int = 2, web: int = 1,
-                 public_port: int = 8080, consumer: bool = True, env: Optional[Dict[str, str]] = None,
-                 restart: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        run_dir: Path,
+        replicas: int = 2,
+        actions: int = 2,
+        web: int = 1,
+        public_port: int = 8080,
+        consumer: bool = True,
+        env: Optional[Dict[str, str]] = None,
+        restart: bool = True,
+    ) -> None:
         self.model, self.run_dir, self.restart = str(model), Path(run_dir), restart
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "logs").mkdir(exist_ok=True)
@@ -77,18 +87,49 @@ class Deployment:
         env["GONGYOU_ALLOWED_ORIGINS"] = ",".join(self.origins())  # the web chat's socket checks them too
         for i, port in enumerate(self.ports["rasa"], 1):
             # Rasa listens on loopback: the public reaches it through nginx, which keeps its HTTP API out.
-            out[f"rasa-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.rasa_server", "run", "--model", self.model,
-                                 "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-                                 "--credentials", "credentials.yml", "--endpoints", "endpoints.production.yml",
-                                 "--auth-token", env["RASA_AUTH_TOKEN"], "--cors", *self.origins()], env)
+            out[f"rasa-{i}"] = (
+                [
+                    str(bin_dir / "python"),
+                    "-m",
+                    "bot.runtime.rasa_server",
+                    "run",
+                    "--model",
+                    self.model,
+                    "--enable-api",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.production.yml",
+                    "--auth-token",
+                    env["RASA_AUTH_TOKEN"],
+                    "--cors",
+                    *self.origins(),
+                ],
+                env,
+            )
         for i, port in enumerate(self.ports["actions"], 1):
             # Each action server keeps its own outbox file: SQLite is one writer at a time.
-            out[f"actions-{i}"] = ([str(bin_dir / "python"), "-m", "bot.runtime.action_server", "--actions", "actions",
-                                    "--port", str(port)],
-                                   {**env, "GONGYOU_OUTBOX": str(self.run_dir / f"outbox-{i}.sqlite3")})
+            out[f"actions-{i}"] = (
+                [
+                    str(bin_dir / "python"),
+                    "-m",
+                    "bot.runtime.action_server",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(port),
+                ],
+                {**env, "GONGYOU_OUTBOX": str(self.run_dir / f"outbox-{i}.sqlite3")},
+            )
         for i, port in enumerate(self.ports["web"], 1):
-            out[f"web-{i}"] = ([str(bin_dir / "python"), "-m", "bot.web.app"],
-                               {**env, "GONGYOU_WEB_PORT": str(port), "GONGYOU_WEB_HOST": "127.0.0.1"})
+            out[f"web-{i}"] = (
+                [str(bin_dir / "python"), "-m", "bot.web.app"],
+                {**env, "GONGYOU_WEB_PORT": str(port), "GONGYOU_WEB_HOST": "127.0.0.1"},
+            )
         if self.with_consumer:
             out["consumer"] = ([str(bin_dir / "python"), "-m", "bot.events.consumer"], env)
         return out
@@ -143,8 +184,11 @@ class Deployment:
         self.write_state()
 
     def write_state(self) -> None:
-        state = {"entry": f"http://127.0.0.1:{self.entry.public}", "ports": self.ports,
-                 "pids": {n: p.pid for n, p in self.procs.items()}}
+        state = {
+            "entry": f"http://127.0.0.1:{self.entry.public}",
+            "ports": self.ports,
+            "pids": {n: p.pid for n, p in self.procs.items()},
+        }
         (self.run_dir / "state.json").write_text(json.dumps(state, indent=2))
 
     def stop(self) -> None:
@@ -170,6 +214,7 @@ def main() -> int:
     parser.add_argument("--run-dir", default=str(ROOT / "var" / "production"))
     args = parser.parse_args()
     deployment = Deployment(args.model, Path(args.run_dir), args.replicas, args.actions, args.web, args.port)
+
     def on_sigterm(*_: Any) -> None:
         deployment.stop()
         sys.exit(0)
@@ -181,10 +226,12 @@ def main() -> int:
         if down:
             print(f"GongYou did not come up: {', '.join(down)} (logs in {deployment.run_dir / 'logs'})", flush=True)
             return 1
-        print(f"GongYou (production) is up: http://127.0.0.1:{args.port}  "
-              f"REST: http://127.0.0.1:{args.port}/webhooks/rest/webhook  "
-              f"{args.replicas} Rasa replicas, {args.actions} action servers, {args.web} web  (Ctrl-C stops)",
-              flush=True)
+        print(
+            f"GongYou (production) is up: http://127.0.0.1:{args.port}  "
+            f"REST: http://127.0.0.1:{args.port}/webhooks/rest/webhook  "
+            f"{args.replicas} Rasa replicas, {args.actions} action servers, {args.web} web  (Ctrl-C stops)",
+            flush=True,
+        )
         while True:
             time.sleep(2)
             deployment.supervise_once()

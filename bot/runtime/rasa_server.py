@@ -4,6 +4,7 @@ Every GongYou Rasa process (make run, make run-production, Kubernetes) starts th
 the speed-ups of `bot/runtime/rasa_speedups.py` are installed before Rasa handles a message and
 no served module (channels, web side) has to import the runtime to get them.
 """
+
 from __future__ import annotations
 
 import sys

@@ -7,6 +7,7 @@ process starts.
   of the Rasa process's CPU time (py-spy, 30 simulated workers). The schema never changes, so it
   is checked once and its validator kept; each reply is still validated in full.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,9 +50,11 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
             raise error
         return True
     except ValidationError as e:
-        e.message += (". Failed to validate Action server response from API, make sure your response from the "
-                      "Action endpoint is valid. For more information about the format visit "
-                      f"{DOCS_BASE_URL}/custom-actions")
+        e.message += (
+            ". Failed to validate Action server response from API, make sure your response from the "
+            "Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise e
 
 

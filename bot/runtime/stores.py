@@ -3,6 +3,7 @@
 Every variable endpoints.production.yml names gets a value here: the environment's own, else the
 standard local port. Rasa's ${VAR} has no defaults, so none may be left unset.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,9 +56,14 @@ def ensure_database(url: str) -> None:
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         return
-    admin = psycopg2.connect(host=target.host or "127.0.0.1", port=target.port or 5432,
-                             user=target.username or "postgres", password=target.password or "",
-                             dbname="postgres", connect_timeout=10)
+    admin = psycopg2.connect(
+        host=target.host or "127.0.0.1",
+        port=target.port or 5432,
+        user=target.username or "postgres",
+        password=target.password or "",
+        dbname="postgres",
+        connect_timeout=10,
+    )
     try:
         admin.autocommit = True
         with admin.cursor() as cursor:
@@ -70,8 +76,10 @@ def ensure_database(url: str) -> None:
 
 def tracker_url(env: Dict[str, str]) -> str:
     password = f":{quote(env['TRACKER_DB_PASSWORD'], safe='')}" if env["TRACKER_DB_PASSWORD"] else ""
-    return (f"postgresql://{env['TRACKER_DB_USER']}{password}@{env['TRACKER_DB_HOST']}:"
-            f"{env['TRACKER_DB_PORT']}/{env['TRACKER_DB_NAME']}")
+    return (
+        f"postgresql://{env['TRACKER_DB_USER']}{password}@{env['TRACKER_DB_HOST']}:"
+        f"{env['TRACKER_DB_PORT']}/{env['TRACKER_DB_NAME']}"
+    )
 
 
 def prepare(env: Dict[str, str]) -> None:

@@ -6,6 +6,7 @@ This one forgets a conversation idle for `idle_hours`, and the least recently us
 `max_conversations`. endpoints.yml sets both; GONGYOU_TRACKER_IDLE_HOURS and
 GONGYOU_TRACKER_MAX_CONVERSATIONS override them. Production keeps conversations in PostgreSQL.
 """
+
 from __future__ import annotations
 
 import time
@@ -24,9 +25,16 @@ DEFAULT_IDLE_HOURS = 48.0
 
 
 class BoundedInMemoryTrackerStore(InMemoryTrackerStore):
-    def __init__(self, domain: Domain, event_broker: Optional[EventBroker] = None, host: Optional[str] = None,
-                 max_conversations: Any = DEFAULT_MAX_CONVERSATIONS, idle_hours: Any = DEFAULT_IDLE_HOURS,
-                 clock=time.monotonic, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: Optional[EventBroker] = None,
+        host: Optional[str] = None,
+        max_conversations: Any = DEFAULT_MAX_CONVERSATIONS,
+        idle_hours: Any = DEFAULT_IDLE_HOURS,
+        clock=time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.store: "OrderedDict[Text, Text]" = OrderedDict()
         self._touched: dict = {}

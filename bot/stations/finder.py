@@ -1,4 +1,5 @@
 """Answers about stations: the nearest ones for a worker's problem, and the one for a case."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,10 @@ SHOWN = 3
 
 
 def map_link(station: Station) -> str:
-    return (f"https://uri.amap.com/marker?position={station.longitude},{station.latitude}"
-            f"&name={quote(station.name)}&coordinate=wgs84")
+    return (
+        f"https://uri.amap.com/marker?position={station.longitude},{station.latitude}"
+        f"&name={quote(station.name)}&coordinate=wgs84"
+    )
 
 
 def card(near: Nearby, now: datetime) -> Dict[str, Any]:
@@ -38,22 +41,30 @@ def describe(cards: List[Dict[str, Any]]) -> str:
     lines = []
     for i, c in enumerate(cards, start=1):
         state = {True: "现在开门", False: "现在不开门", None: ""}[c["open_now"]]
-        lines.append(f"{i}. {c['name']}（{c['kind']}），约{c['km']:g}公里\n   地址：{c['address']}\n"
-                     f"   时间：{c['hours'] or '请电话询问'}{('，' + state) if state else ''}\n"
-                     f"   电话：{c['phone']}  地图：{c['map']}")
+        lines.append(
+            f"{i}. {c['name']}（{c['kind']}），约{c['km']:g}公里\n   地址：{c['address']}\n"
+            f"   时间：{c['hours'] or '请电话询问'}{('，' + state) if state else ''}\n"
+            f"   电话：{c['phone']}  地图：{c['map']}"
+        )
     return "\n".join(lines)
 
 
 def venue_reason(topic: Optional[str], place: str, station: str) -> str:
     """Why a case goes to this station, in the words of the rule that decides it for the topic."""
     if topic == "pension_adjustment":
-        return (f"养老金等社保待遇由社保经办机构支付（《社会保险法》第八条），不走劳动仲裁，"
-                f"所以交给离{place}最近的「{station}」，帮您对接经办机构。")
+        return (
+            f"养老金等社保待遇由社保经办机构支付（《社会保险法》第八条），不走劳动仲裁，"
+            f"所以交给离{place}最近的「{station}」，帮您对接经办机构。"
+        )
     if topic == "work_injury":
-        return (f"工伤认定要向单位所在地的社保行政部门申请（《工伤保险条例》第十七条）。"
-                f"按您说的{place}，先交给离那里最近的「{station}」；单位注册在别处的，工作人员会告诉您去哪里申请。")
-    return (f"您在{place}干活，劳动争议由劳动合同履行地（也就是干活的地方）优先管辖"
-            f"（《劳动争议调解仲裁法》第二十一条），所以交给离那里最近的「{station}」。")
+        return (
+            f"工伤认定要向单位所在地的社保行政部门申请（《工伤保险条例》第十七条）。"
+            f"按您说的{place}，先交给离那里最近的「{station}」；单位注册在别处的，工作人员会告诉您去哪里申请。"
+        )
+    return (
+        f"您在{place}干活，劳动争议由劳动合同履行地（也就是干活的地方）优先管辖"
+        f"（《劳动争议调解仲裁法》第二十一条），所以交给离那里最近的「{station}」。"
+    )
 
 
 class StationFinder:
@@ -89,8 +100,14 @@ class StationFinder:
                 return Where(FOUND, online[0], online[1], text)
         return found
 
-    def nearby(self, where: Where, topic: Optional[str] = None, kiosk_station: Optional[str] = None,
-               now: Optional[datetime] = None, asked: str = "") -> List[Dict[str, Any]]:
+    def nearby(
+        self,
+        where: Where,
+        topic: Optional[str] = None,
+        kiosk_station: Optional[str] = None,
+        now: Optional[datetime] = None,
+        asked: str = "",
+    ) -> List[Dict[str, Any]]:
         """The closest stations that handle the problem (or what the worker asked for by name)."""
         now = now or datetime.now()
         if where.latitude is None or where.longitude is None:
@@ -121,8 +138,9 @@ class StationFinder:
         where = self.where(workplace)
         if where.status != FOUND or where.latitude is None or where.longitude is None:
             return None
-        found = self.index().nearest(where.latitude, where.longitude, 1, kinds_for(topic)) or \
-            self.index().nearest(where.latitude, where.longitude, 1)
+        found = self.index().nearest(where.latitude, where.longitude, 1, kinds_for(topic)) or self.index().nearest(
+            where.latitude, where.longitude, 1
+        )
         if not found:
             return None
         return found[0].station, venue_reason(topic, where.name, found[0].station.name)

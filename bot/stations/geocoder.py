@@ -4,6 +4,7 @@ Used only when AMAP_KEY is set; any failure (timeout, quota, no network) falls b
 offline answer. AMap returns GCJ-02 coordinates, a few hundred metres from WGS-84: close enough
 to rank stations, and said so nowhere as exact.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Opening hours as stations write them ("周一至周五 9:00-12:00 14:00-17:30"), and open-now."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,11 @@ def parse_hours(text: str) -> Optional[Tuple[List[int], List[Tuple[time, time]]]
         days = list(range(7))
     else:
         return None
-    windows = [(time(int(a), int(b)), time(int(c), int(d))) for a, b, c, d in _WINDOW.findall(text)
-               if int(a) < 24 and int(c) < 24]
+    windows = [
+        (time(int(a), int(b)), time(int(c), int(d)))
+        for a, b, c, d in _WINDOW.findall(text)
+        if int(a) < 24 and int(c) < 24
+    ]
     if not windows and "24小时" in text:
         windows = [(time(0, 0), time(23, 59))]
     return (days, windows) if windows else None

@@ -4,6 +4,7 @@
 
 Bad rows are reported by line (CSV) or feature number (GeoJSON) and nothing is written.
 """
+
 from __future__ import annotations
 
 import argparse

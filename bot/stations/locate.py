@@ -4,6 +4,7 @@ Text is matched against the gazetteer (bot/places); a name that several places s
 is in 北京 and 长春) is resolved by the other places the text names (北京朝阳区), else the
 worker is asked. Streets, zones and landmarks stand at their parent area's centroid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,8 +51,8 @@ def _mentions(text: str) -> List[Tuple[int, str]]:
     found, i = [], 0
     while i < len(text):
         for size in range(min(longest, len(text) - i), 1, -1):
-            if text[i:i + size] in table:
-                found.append((i, text[i:i + size]))
+            if text[i : i + size] in table:
+                found.append((i, text[i : i + size]))
                 i += size
                 break
         else:
@@ -82,6 +83,7 @@ def locate_text(text: str) -> Where:
         return Where(UNKNOWN)
     table, _ = _table()
     candidates = [[c for c in (_placed(p) for p in table[alias]) if c is not None] for _, alias in mentions]
+
     # The most specific mention says where; the others (重庆, 北京) pick among its places. A short
     # form counts as its least specific reading (南昌 is the city before it is 南昌县), and on a
     # tie the later mention wins (长沙岳麓区: 岳麓区).
@@ -95,8 +97,14 @@ def locate_text(text: str) -> Where:
     target = candidates[order[0]]
     context = {p.code for m in order[1:] for p in candidates[m] if p.code}
     if len(target) > 1 and context:
-        narrowed = [p for p in target if any(p.code.startswith(c.rstrip("0")[:4] or c[:2]) or
-                                             p.code[:2] == c[:2] and c.endswith("0000000000") for c in context)]
+        narrowed = [
+            p
+            for p in target
+            if any(
+                p.code.startswith(c.rstrip("0")[:4] or c[:2]) or p.code[:2] == c[:2] and c.endswith("0000000000")
+                for c in context
+            )
+        ]
         target = narrowed or target
     if not target:
         return Where(UNKNOWN)

@@ -1,4 +1,5 @@
 """The k nearest stations by great-circle distance (a BallTree per kind of station)."""
+
 from __future__ import annotations
 
 import math
@@ -34,16 +35,18 @@ class StationIndex:
                 # 0.072 ms at the default 40, 100,000 stations).
                 self._trees[kind] = (BallTree(points, metric="haversine", leaf_size=10), np.array(members))
 
-    def nearest(self, latitude: float, longitude: float, k: int = 3,
-                kinds: Optional[Iterable[str]] = None) -> List[Nearby]:
+    def nearest(
+        self, latitude: float, longitude: float, k: int = 3, kinds: Optional[Iterable[str]] = None
+    ) -> List[Nearby]:
         point = np.array([[math.radians(latitude), math.radians(longitude)]])
         found: List[Nearby] = []
-        for kind in (list(kinds) if kinds else [None]):
+        for kind in list(kinds) if kinds else [None]:
             if kind not in self._trees:
                 continue
             tree, members = self._trees[kind]
             distances, indexes = tree.query(point, k=min(k, len(members)))
-            found += [Nearby(self.stations[members[i]], float(d) * EARTH_RADIUS_KM)
-                      for d, i in zip(distances[0], indexes[0])]
+            found += [
+                Nearby(self.stations[members[i]], float(d) * EARTH_RADIUS_KM) for d, i in zip(distances[0], indexes[0])
+            ]
         found.sort(key=lambda n: (n.km, n.station.id))
         return found[:k]

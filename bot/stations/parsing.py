@@ -2,6 +2,7 @@
 
 `python -m bot.stations.importer FILE` loads one into the database (bot/stations/importer.py).
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,8 +60,18 @@ def _station(row: Dict[str, Any]) -> Station:
     services = row.get("services") or ()
     if isinstance(services, str):
         services = [s.strip() for s in services.replace("；", ";").split(";") if s.strip()]
-    return Station(str(row["id"]).strip(), str(row["name"]).strip(), kind, str(row["address"]).strip(), code,
-                   lat, lng, phone or "", str(row.get("hours") or "").strip(), tuple(services))
+    return Station(
+        str(row["id"]).strip(),
+        str(row["name"]).strip(),
+        kind,
+        str(row["address"]).strip(),
+        code,
+        lat,
+        lng,
+        phone or "",
+        str(row.get("hours") or "").strip(),
+        tuple(services),
+    )
 
 
 def _rows_from_csv(text: str) -> Iterable[Tuple[int, Dict[str, object]]]:

@@ -3,6 +3,7 @@
 The station serving the workplace (劳动争议调解仲裁法 §21: place of performance) when the place
 is known; else the kiosk where the worker registered; else none (a supervisor assigns it).
 """
+
 from __future__ import annotations
 
 import threading
@@ -35,8 +36,12 @@ def station_finder() -> StationFinder:
         return _finder
 
 
-def route_case(location: Optional[str], category: Optional[str], kiosk_station: Optional[str] = None,
-               finder: Optional[StationFinder] = None) -> Optional[Tuple[Station, str]]:
+def route_case(
+    location: Optional[str],
+    category: Optional[str],
+    kiosk_station: Optional[str] = None,
+    finder: Optional[StationFinder] = None,
+) -> Optional[Tuple[Station, str]]:
     """(station, the reason told to the worker), or None. `finder` is for tests."""
     finder = finder or station_finder()
     return finder.for_case(location, category) or finder.kiosk_station(kiosk_station)

@@ -1,4 +1,5 @@
 """What a station is, and which kinds of station each problem needs."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,8 +7,15 @@ from typing import Dict, Optional, Tuple
 
 from bot import hotlines
 
-KINDS = ("劳动关系公共服务站", "劳动争议调解中心", "劳动人事争议仲裁院", "工会服务站", "法律援助中心",
-         "人社局/劳动保障监察", "社保经办机构")
+KINDS = (
+    "劳动关系公共服务站",
+    "劳动争议调解中心",
+    "劳动人事争议仲裁院",
+    "工会服务站",
+    "法律援助中心",
+    "人社局/劳动保障监察",
+    "社保经办机构",
+)
 HOTLINE = {"工会服务站": hotlines.UNION}  # every other kind: 人社
 DEFAULT_HOTLINE = hotlines.RENSHE
 
@@ -44,9 +52,18 @@ class Station:
         return self.phone or HOTLINE.get(self.kind, DEFAULT_HOTLINE)
 
     def as_dict(self) -> Dict[str, object]:
-        return {"id": self.id, "name": self.name, "kind": self.kind, "address": self.address,
-                "district_code": self.district_code, "latitude": self.latitude, "longitude": self.longitude,
-                "phone": self.phone_or_hotline, "hours": self.hours, "services": list(self.services)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "address": self.address,
+            "district_code": self.district_code,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "phone": self.phone_or_hotline,
+            "hours": self.hours,
+            "services": list(self.services),
+        }
 
 
 def kinds_for(topic: Optional[str]) -> Optional[Tuple[str, ...]]:

@@ -1,4 +1,5 @@
 """Stations in the database: replaced in one transaction, read whole into memory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,15 +20,36 @@ def replace_all(engine: Engine, stations: List[Station]) -> None:
     """The new list, or (on any error) the old one: never half of each."""
     with Session(engine) as session, session.begin():
         session.execute(delete(StationRow))
-        session.add_all(StationRow(id=s.id, name=s.name, kind=s.kind, address=s.address,
-                                   district_code=s.district_code, latitude=s.latitude, longitude=s.longitude,
-                                   phone=s.phone or None, hours=s.hours, services=";".join(s.services))
-                        for s in stations)
+        session.add_all(
+            StationRow(
+                id=s.id,
+                name=s.name,
+                kind=s.kind,
+                address=s.address,
+                district_code=s.district_code,
+                latitude=s.latitude,
+                longitude=s.longitude,
+                phone=s.phone or None,
+                hours=s.hours,
+                services=";".join(s.services),
+            )
+            for s in stations
+        )
 
 
 def _station(r: StationRow) -> Station:
-    return Station(r.id, r.name, r.kind, r.address, r.district_code or "", r.latitude, r.longitude,
-                   r.phone or "", r.hours or "", tuple(x for x in (r.services or "").split(";") if x))
+    return Station(
+        r.id,
+        r.name,
+        r.kind,
+        r.address,
+        r.district_code or "",
+        r.latitude,
+        r.longitude,
+        r.phone or "",
+        r.hours or "",
+        tuple(x for x in (r.services or "").split(";") if x),
+    )
 
 
 def load_all(engine: Engine) -> List[Station]:

@@ -1,4 +1,5 @@
 """The case database: SQLite file by default, PostgreSQL (or any SQLAlchemy URL) by DATABASE_URL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,9 +24,10 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or settings.database_url()
     # hide_parameters: an error's message quotes the statement but not its values (names, phones).
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True,
-                               hide_parameters=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, future=True, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001

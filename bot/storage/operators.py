@@ -1,4 +1,5 @@
 """The console's tables (migration 0003_console): operators, their sessions, the audit log."""
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text

@@ -1,4 +1,5 @@
 """Tables of the case database. Changes go through an Alembic migration in `migrations/`."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

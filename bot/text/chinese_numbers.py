@@ -3,6 +3,7 @@
 Plain functions, no Rasa: the NLU components and the form validators both use them.
 A figure that cannot be read returns None rather than a guess.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,9 +11,31 @@ import unicodedata
 from typing import Optional
 
 DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-    "三": 3, "叁": 3, "仨": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "幺": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "叁": 3,
+    "仨": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10_000, "萬": 10_000, "w": 10_000, "W": 10_000, "亿": 100_000_000}
@@ -63,8 +86,14 @@ def _chinese_section(text: str) -> Optional[float]:
         return None
     if current is not None:
         # 三千五 → 3500: a bare digit after a unit means one step below that unit.
-        if (last_unit and last_unit >= 100 and current < 10 and "." not in text
-                and len(text) >= 2 and (text[-2] in SMALL_UNITS or text[-2] in LETTER_UNITS)):
+        if (
+            last_unit
+            and last_unit >= 100
+            and current < 10
+            and "." not in text
+            and len(text) >= 2
+            and (text[-2] in SMALL_UNITS or text[-2] in LETTER_UNITS)
+        ):
             total += current * last_unit / 10
         else:
             total += current

@@ -4,6 +4,7 @@ Plain Python (no Rasa). `normalise_script` only does what keeps every character'
 annotated entity offsets stay valid (it also folds names for matching: employer keys, places);
 `clean_for_parse` may also drop and cut.
 """
+
 from __future__ import annotations
 
 import importlib.resources

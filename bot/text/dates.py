@@ -1,4 +1,5 @@
 """Read the dates workers type: 2026年3月5日, 2026-03-05, 3月5号, 去年11月, 昨天."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The web side: case API (contract §4), handoff requests, the console, the worker's pages, /healthz."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +31,9 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 
 
-def create_app(service: CaseService, engine, health_urls: Dict[str, str], tokens: Optional[dict] = None,
-               name: str = "gongyou_web") -> Sanic:
+def create_app(
+    service: CaseService, engine, health_urls: Dict[str, str], tokens: Optional[dict] = None, name: str = "gongyou_web"
+) -> Sanic:
     tokens = tokens if tokens is not None else tokens_from_env()
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY

@@ -1,5 +1,6 @@
 """Bearer tokens: the operator token (contract §4) and the bot's own service token; and the
 start-up check every shared secret of a deployment must pass."""
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,20 @@ MIN_TOKEN_CHARS = 16
 MIN_DISTINCT_CHARS = 6
 # Words that mark a value copied from an example rather than made up (compared without case or
 # punctuation): `change-me`, `CHANGE_ME`, `replace-me-please`, `<your-token-here>`…
-PLACEHOLDER_WORDS = ("changeme", "replaceme", "placeholder", "example", "yourtoken", "yoursecret",
-                     "tokenhere", "secrethere", "password", "xxxxxx", "123456", "qwerty")
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "replaceme",
+    "placeholder",
+    "example",
+    "yourtoken",
+    "yoursecret",
+    "tokenhere",
+    "secrethere",
+    "password",
+    "xxxxxx",
+    "123456",
+    "qwerty",
+)
 
 
 def tokens_from_env() -> dict:
@@ -41,7 +54,7 @@ def role_of(authorization: Optional[str], tokens: dict) -> Optional[str]:
     """The role a request's `Authorization: Bearer …` header grants, or None."""
     if not authorization or not authorization.startswith("Bearer "):
         return None
-    presented = authorization[len("Bearer "):].strip()
+    presented = authorization[len("Bearer ") :].strip()
     for role, token in tokens.items():
         if presented and hmac.compare_digest(presented.encode(), token.encode()):
             return role
@@ -80,13 +93,17 @@ def refuse_weak_secrets(env: Optional[Mapping[str, str]] = None, require: tuple 
     problems = [f"{var} is not set" for var in require if not (env.get(var) or "").strip()]
     problems += weak_secrets(env)
     if problems:
-        raise SystemExit("GongYou will not start with these secrets:\n  - " + "\n  - ".join(problems)
-                         + "\nMake one up with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        raise SystemExit(
+            "GongYou will not start with these secrets:\n  - "
+            + "\n  - ".join(problems)
+            + "\nMake one up with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
 
 
 def bearer(tokens: dict, *roles: str, body: bool = False) -> Callable[[Handler], Handler]:
     """The handler runs only for a token of one of `roles` (else 401/403), with a
     `case_no` in the path (else 400) and, if asked, a JSON object body passed as `body=` (else 400)."""
+
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def guarded(request: Request, **path: Any) -> response.HTTPResponse:

@@ -1,4 +1,5 @@
 """Blocking work (database, argon2, HTTP) off the web side's event loop, which keeps serving meanwhile."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,6 +1,7 @@
 """The case API of contract §4–§5 (bearer tokens): the bot opens drafts, looks a worker's case up or
 erases it with the follow code, and asks for a person; scripts with the operator token read, move
 and erase cases, every call of theirs audited."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,9 @@ from bot.web.lookup_guard import Guard as LookupGuard
 from bot.web.replies import BAD_BODY, invalid_case, refusal
 
 
-def register_case_api(app: Sanic, service: CaseService, engine, tokens: dict, guard: LookupGuard,
-                      eraser: Eraser) -> None:
+def register_case_api(
+    app: Sanic, service: CaseService, engine, tokens: dict, guard: LookupGuard, eraser: Eraser
+) -> None:
     db = session_factory(engine)
     audit = Audit(db)
     casework, handoffs = Casework(service, db, Queue(db), audit), Handoffs(service, db, audit)
@@ -44,6 +46,7 @@ def register_case_api(app: Sanic, service: CaseService, engine, tokens: dict, gu
 
 def _draft_routes(app: Sanic, service: CaseService, tokens: dict) -> None:
     """What the bot (service token) and the operator token may both do."""
+
     @app.post("/api/cases")
     @bearer(tokens, SERVICE, OPERATOR, body=True)
     async def open_case(request: Request, body: Dict[str, Any]) -> response.HTTPResponse:
@@ -60,13 +63,20 @@ def _draft_routes(app: Sanic, service: CaseService, tokens: dict) -> None:
         if not isinstance(body.get("sender_id"), str) or not isinstance(body.get("transcript", []), list):
             return refusal(400, BAD_BODY)
         station = body.get("station_id") if isinstance(body.get("station_id"), str) else None
-        record = await run(service.record_handoff, body["sender_id"], str(body.get("reason") or "asked"),
-                           body.get("transcript") or [], body.get("phone"), station)
+        record = await run(
+            service.record_handoff,
+            body["sender_id"],
+            str(body.get("reason") or "asked"),
+            body.get("transcript") or [],
+            body.get("phone"),
+            station,
+        )
         return response.json(record, status=201)
 
 
 def _own_case_routes(app: Sanic, service: CaseService, tokens: dict, guard: LookupGuard, eraser: Eraser) -> None:
     """The bot asking on a worker's behalf with the case number and follow code (contract §4–§5)."""
+
     def own_case(body: Dict[str, Any]) -> Tuple[Optional[Tuple[str, str, str]], Optional[response.HTTPResponse]]:
         """((case_no, follow_code, client), None) with the try already counted, else (None, the
         refusal). `client` is the conversation, so one chat's wrong guesses do not lock out another's."""
@@ -109,6 +119,7 @@ def _own_case_routes(app: Sanic, service: CaseService, tokens: dict, guard: Look
 
 def _operator_routes(app: Sanic, casework: Casework, handoffs: Handoffs, tokens: dict, eraser: Eraser) -> None:
     """The operator token only; it acts as the supervisor "operator-token" in the audit log."""
+
     @app.get("/api/cases")
     @bearer(tokens, OPERATOR)
     async def list_cases(request: Request) -> response.HTTPResponse:
@@ -127,8 +138,9 @@ def _operator_routes(app: Sanic, casework: Casework, handoffs: Handoffs, tokens:
             return refusal(400, BAD_BODY)
         try:
             # Any "actor" in the body is ignored: the token is who acted.
-            return response.json(await run(casework.move, TOKEN_PRINCIPAL, case_no, body["status"],
-                                           str(body.get("note") or "")))
+            return response.json(
+                await run(casework.move, TOKEN_PRINCIPAL, case_no, body["status"], str(body.get("note") or ""))
+            )
         except KeyError:
             return refusal(404, "not found")
         except InvalidCase as problem:

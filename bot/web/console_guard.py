@@ -6,6 +6,7 @@
 The operator token of contract §4 acts as a supervisor, so scripts and the first account work.
 Routes declare what they need with `@guard.route(...)` and get the caller as an argument.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,8 +34,12 @@ Handler = Callable[..., Coroutine[Any, Any, response.HTTPResponse]]
 
 
 class Guard:
-    def __init__(self, sessions: Sessions, tokens: dict,
-                 case_refusal: Optional[Callable[[Principal, str], Optional[Tuple[int, str]]]] = None) -> None:
+    def __init__(
+        self,
+        sessions: Sessions,
+        tokens: dict,
+        case_refusal: Optional[Callable[[Principal, str], Optional[Tuple[int, str]]]] = None,
+    ) -> None:
         """`case_refusal(principal, case_no)`: (status, message) when that caller may not open the case."""
         self._sessions = sessions
         self._tokens = tokens
@@ -59,8 +64,9 @@ class Guard:
                 return None, None, refusal(403, "csrf")
         return signed.principal, signed.csrf_token, None
 
-    def require(self, request: Request, supervisor: bool = False
-                ) -> Tuple[Optional[Principal], Optional[response.HTTPResponse]]:
+    def require(
+        self, request: Request, supervisor: bool = False
+    ) -> Tuple[Optional[Principal], Optional[response.HTTPResponse]]:
         principal, _, refused = self.identify(request)
         if refused or principal is None:
             return None, refused

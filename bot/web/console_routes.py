@@ -3,6 +3,7 @@
 Registered from create_app with one line. Each route says who may call it (`@guard.route`) and
 hands the work to a service in bot/console, which also keeps the audit log.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -37,8 +38,9 @@ from bot.web.static_files import html_page
 # Names the page shows, from the modules that own them, so the page holds no second copy.
 VOCABULARY = {
     "categories": [{"id": c, "title": topic.title if (topic := guidance_for(c)) else c} for c in TOPICS],
-    "statuses": [{"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)}
-                 for s in STATUSES],
+    "statuses": [
+        {"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)} for s in STATUSES
+    ],
 }
 
 
@@ -56,8 +58,9 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
     return bp
 
 
-def _account_routes(bp: Blueprint, guard: Guard, accounts: Accounts, signin: SignIn, sessions: Sessions,
-                    audit: Audit) -> None:
+def _account_routes(
+    bp: Blueprint, guard: Guard, accounts: Accounts, signin: SignIn, sessions: Sessions, audit: Audit
+) -> None:
     @bp.get("/console")
     async def page(request: Request) -> response.HTTPResponse:
         return html_page("console.html")
@@ -68,15 +71,18 @@ def _account_routes(bp: Blueprint, guard: Guard, accounts: Accounts, signin: Sig
         if not (request.headers.get("content-type") or "").startswith("application/json"):
             return refusal(415, BAD_BODY)
         body = json_object(request) or {}
-        tried = await run(signin.attempt, str(body.get("username") or ""), str(body.get("password") or "")[:256],
-                          request.ip or "?")
+        tried = await run(
+            signin.attempt, str(body.get("username") or ""), str(body.get("password") or "")[:256], request.ip or "?"
+        )
         if tried.retry_after:
-            return response.json({"error": "尝试次数过多，请稍后再试。"}, status=429,
-                                 headers={"Retry-After": str(tried.retry_after)})
+            return response.json(
+                {"error": "尝试次数过多，请稍后再试。"}, status=429, headers={"Retry-After": str(tried.retry_after)}
+            )
         if tried.principal is None:
             return refusal(401, "用户名或密码不对。")
-        return start_session_cookie(response.json({"user": tried.principal.as_dict(), "csrf": tried.csrf}),
-                                    tried.token, request)
+        return start_session_cookie(
+            response.json({"user": tried.principal.as_dict(), "csrf": tried.csrf}), tried.token, request
+        )
 
     @bp.post("/api/console/logout")
     @guard.route()
@@ -89,8 +95,9 @@ def _account_routes(bp: Blueprint, guard: Guard, accounts: Accounts, signin: Sig
         principal, csrf, refused = await run(guard.identify, request)
         if refused:
             return refused
-        return response.json({"user": principal.as_dict(), "csrf": csrf,
-                              "idle_minutes": int(IDLE.total_seconds() // 60), **VOCABULARY})
+        return response.json(
+            {"user": principal.as_dict(), "csrf": csrf, "idle_minutes": int(IDLE.total_seconds() // 60), **VOCABULARY}
+        )
 
     # Accounts are for supervisors; the operator token bootstraps the first.
     @bp.get("/api/console/operators")
@@ -102,9 +109,15 @@ def _account_routes(bp: Blueprint, guard: Guard, accounts: Accounts, signin: Sig
     @guard.route(supervisor=True, body=True)
     async def add_operator(request: Request, who: Principal, body: Dict[str, Any]) -> response.HTTPResponse:
         try:
-            made = await run(accounts.add, str(body.get("username") or ""), str(body.get("password") or ""),
-                             str(body.get("role") or ""), body.get("station_id"), body.get("display_name"),
-                             actor=who.username)
+            made = await run(
+                accounts.add,
+                str(body.get("username") or ""),
+                str(body.get("password") or ""),
+                str(body.get("role") or ""),
+                body.get("station_id"),
+                body.get("display_name"),
+                actor=who.username,
+            )
         except AccountError as problem:
             return refusal(422, str(problem))
         return response.json(made.as_dict(), status=201)
@@ -112,16 +125,21 @@ def _account_routes(bp: Blueprint, guard: Guard, accounts: Accounts, signin: Sig
     @bp.get("/api/console/audit")
     @guard.route(supervisor=True)
     async def audit_log(request: Request, who: Principal) -> response.HTTPResponse:
-        return response.json({"entries": await run(audit.entries, request.args.get("case_no"),
-                                                   request.args.get("action"))})
+        return response.json(
+            {"entries": await run(audit.entries, request.args.get("case_no"), request.args.get("action"))}
+        )
 
 
 def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) -> None:
     @bp.get("/api/console/cases")
     @guard.route()
     async def cases(request: Request, who: Principal) -> response.HTTPResponse:
-        return response.json({"cases": await run(queue.rows, who, Filters.from_args(request.args)),
-                              "now": datetime.now(timezone.utc).isoformat()})
+        return response.json(
+            {
+                "cases": await run(queue.rows, who, Filters.from_args(request.args)),
+                "now": datetime.now(timezone.utc).isoformat(),
+            }
+        )
 
     @bp.get("/api/console/stations")
     @guard.route()
@@ -138,8 +156,9 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
 
     @bp.post("/api/console/cases/<case_no:str>/status")
     @guard.route(case=True, body=True)
-    async def case_status(request: Request, who: Principal, case_no: str, body: Dict[str, Any]
-                          ) -> response.HTTPResponse:
+    async def case_status(
+        request: Request, who: Principal, case_no: str, body: Dict[str, Any]
+    ) -> response.HTTPResponse:
         if not isinstance(body.get("status"), str):
             return refusal(400, BAD_BODY)
         note = str(body.get("note") or "").strip()
@@ -194,9 +213,15 @@ def _report_routes(bp: Blueprint, guard: Guard, downloads: Downloads, dashboard:
         if unmasked and not who.supervisor:
             return refusal(403, "forbidden")
         made = await run(downloads.make, who, Filters.from_args(request.args), kind, unmasked)
-        return response.raw(made.body, content_type=made.mime, headers={
-            "Content-Disposition": f'attachment; filename="{made.filename}"',
-            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+        return response.raw(
+            made.body,
+            content_type=made.mime,
+            headers={
+                "Content-Disposition": f'attachment; filename="{made.filename}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     @bp.get("/api/console/export.csv")
     @guard.route()

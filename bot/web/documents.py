@@ -1,5 +1,6 @@
 """Ready-to-file documents over HTTP (contract §7): operators with the token, a worker with the case
 number and follow code. The file never sits in a cache and its name holds no personal data."""
+
 from __future__ import annotations
 
 import re
@@ -35,5 +36,8 @@ async def send(case: Optional[Dict[str, Any]], kind: str, fmt: str) -> response.
         return response.json({"error": wrong_route.message}, status=409)
     except FontMissing:
         return response.json({"error": NO_FONT}, status=503)
-    return response.raw(data, content_type=kind_type, headers={
-        "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{file_name}"'})
+    return response.raw(
+        data,
+        content_type=kind_type,
+        headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{file_name}"'},
+    )

@@ -3,6 +3,7 @@ starts GongYou (the launcher, the production supervisor, the tests) waits on it.
 
 Served code may import this module; it imports nothing that starts processes.
 """
+
 from __future__ import annotations
 
 import socket
@@ -40,8 +41,9 @@ def is_up(url: str) -> bool:
         return False
 
 
-def wait_until_healthy(urls: Mapping[str, str], timeout: float,
-                       processes: Optional[Mapping[str, Any]] = None) -> List[str]:
+def wait_until_healthy(
+    urls: Mapping[str, str], timeout: float, processes: Optional[Mapping[str, Any]] = None
+) -> List[str]:
     """The names still down at the timeout (empty: all up), or, as soon as one of `processes`
     (name → subprocess.Popen) has exited, the names of those that did."""
     processes = processes or {}

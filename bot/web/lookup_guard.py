@@ -14,6 +14,7 @@ The counts live in the process's memory: with N web processes behind one entry p
 gets at most N × 960, so keep N below 10 (production runs 1), or share the counts (Redis)
 before running more.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -24,9 +25,9 @@ from sanic.request import Request
 from bot import hotlines, settings
 from bot.throttle import Throttle
 
-CASE_TRIES = 10          # wrong tries per case number …
-CLIENT_TRIES = 30        # … and per client (a station's kiosks share one address) …
-WINDOW = 15 * 60         # … in this many seconds
+CASE_TRIES = 10  # wrong tries per case number …
+CLIENT_TRIES = 30  # … and per client (a station's kiosks share one address) …
+WINDOW = 15 * 60  # … in this many seconds
 TOO_MANY = f"试的次数太多了，请过一会儿再查，或打{hotlines.RENSHE}询问。"
 
 

@@ -1,4 +1,5 @@
 """The web side's refusals, one shape everywhere: `{"error": message}` (and the field, for a case)."""
+
 from __future__ import annotations
 
 from sanic import response

@@ -1,4 +1,5 @@
 """A request's JSON object body, or None for anything else (bad JSON, a list, nothing)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

@@ -3,6 +3,7 @@
 Our own files live in bot/web/static; the libraries (socket.io client, Chart.js) are copied from
 npm into build/static/vendor by `make assets`. Nothing is loaded from a CDN.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,9 +27,11 @@ VENDOR_CACHE = "public, max-age=86400"
 
 def content_security_policy(connect: Iterable[str] = ()) -> str:
     sources = " ".join(["'self'", *connect])
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src {sources}; font-src 'self'; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'; form-action 'self'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src {sources}; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
 
 
 SECURITY_HEADERS = {
@@ -58,14 +61,20 @@ def _inside(base: Path, relative: str) -> Optional[Path]:
     return candidate
 
 
-def html_page(name: str, connect: Iterable[str] = (), replacements: Optional[Dict[str, str]] = None,
-              ) -> response.HTTPResponse:
+def html_page(
+    name: str,
+    connect: Iterable[str] = (),
+    replacements: Optional[Dict[str, str]] = None,
+) -> response.HTTPResponse:
     """An HTML page from bot/web/pages with its placeholders filled (values are escaped by the caller)."""
     text = (PAGES / name).read_text(encoding="utf-8")
     for key, value in (replacements or {}).items():
         text = text.replace("{{" + key + "}}", value)
-    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": content_security_policy(connect),
-               **SECURITY_HEADERS}
+    headers = {
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": content_security_policy(connect),
+        **SECURITY_HEADERS,
+    }
     return response.html(text, headers=headers)
 
 

@@ -1,6 +1,7 @@
 """What a worker opens in a browser: the chat (`/`), the station kiosk (`/kiosk`), and the page
 that follows a case (`/follow`, also behind the QR code on the case card and the receipt; the
 follow code travels in the URL fragment, never to a server)."""
+
 from __future__ import annotations
 
 import html
@@ -55,8 +56,11 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
 
     def chat_page(request: Request, name: str, replacements: Dict[str, str]) -> response.HTTPResponse:
         origin = socket_origin(request)
-        return html_page(name, connect=_socket_sources(origin),
-                         replacements={"socket": html.escape(origin, quote=True), **replacements})
+        return html_page(
+            name,
+            connect=_socket_sources(origin),
+            replacements={"socket": html.escape(origin, quote=True), **replacements},
+        )
 
     @app.get("/")
     async def chat(request: Request) -> response.HTTPResponse:
@@ -70,17 +74,22 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
             idle = max(2, min(3600, int(request.args.get("idle", KIOSK_IDLE_SECONDS))))
         except ValueError:
             idle = KIOSK_IDLE_SECONDS
-        return chat_page(request, "kiosk.html", {
-            "station_id": html.escape(station.id if station else "", quote=True),
-            "station_name": html.escape(station.name if station else "未设置服务站"),
-            "idle": str(idle),
-        })
+        return chat_page(
+            request,
+            "kiosk.html",
+            {
+                "station_id": html.escape(station.id if station else "", quote=True),
+                "station_name": html.escape(station.name if station else "未设置服务站"),
+                "idle": str(idle),
+            },
+        )
 
     @app.get("/follow")
     async def follow_page(request: Request) -> response.HTTPResponse:
         case_no = request.args.get("case", "")
-        return html_page("follow.html", replacements={
-            "case_no": html.escape(case_no if is_case_no(case_no) else "", quote=True)})
+        return html_page(
+            "follow.html", replacements={"case_no": html.escape(case_no if is_case_no(case_no) else "", quote=True)}
+        )
 
     def asked(request: Request):
         """((case_no, code, client), None) with the try counted, or (None, the polite refusal).
@@ -114,8 +123,9 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
         """A worker's own document, asked with number and code in the body, never in the URL."""
         file = documents.wanted(str((json_object(request) or {}).get("file") or ""))
         if file is None:
-            return response.json({"error": "请选择文书：arbitration.pdf、complaint.pdf、mediation.pdf（或 .docx）"},
-                                 status=400)
+            return response.json(
+                {"error": "请选择文书：arbitration.pdf、complaint.pdf、mediation.pdf（或 .docx）"}, status=400
+            )
         mine, refused = asked(request)
         if refused:
             return refused
@@ -134,8 +144,13 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
             return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
         guard.succeeded(mine[0], mine[2])
         await run(eraser.erase, mine[0], "worker", "follow")
-        return response.json({"case_no": mine[0], "erased": True,
-                              "message": "您的姓名、电话、身份证号、地址和情况说明已经删除。登记编号和进度仍可查询。"})
+        return response.json(
+            {
+                "case_no": mine[0],
+                "erased": True,
+                "message": "您的姓名、电话、身份证号、地址和情况说明已经删除。登记编号和进度仍可查询。",
+            }
+        )
 
     @app.post("/api/qr")
     async def follow_qr(request: Request) -> response.HTTPResponse:
@@ -150,5 +165,6 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
         base = settings.public_url() or f"{request.scheme}://{request.host}"
         out = io.BytesIO()
         segno.make(f"{base}/follow?case={case_no}#{code}", error="m").save(out, kind="svg", scale=4, border=2)
-        return response.raw(out.getvalue(), content_type="image/svg+xml",
-                            headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
+        return response.raw(
+            out.getvalue(), content_type="image/svg+xml", headers={"Cache-Control": "no-store", **SECURITY_HEADERS}
+        )

@@ -4,6 +4,7 @@ has counted, so a message RabbitMQ delivers again is not counted twice.
 Revision ID: 0003_events
 Revises: 0003_console
 """
+
 import sqlalchemy as sa
 from alembic import op
 

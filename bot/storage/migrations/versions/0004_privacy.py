@@ -7,6 +7,7 @@ the station for it (operators see it in the case view).
 Revision ID: 0004_privacy
 Revises: 0003_events
 """
+
 import secrets
 from datetime import datetime, timezone
 
@@ -43,9 +44,10 @@ def upgrade() -> None:
         sa.Column("last_run", sa.DateTime(timezone=True), nullable=False),
         sa.Column("holder", sa.String(64)),
     )
-    op.bulk_insert(sa.table("maintenance_runs", sa.column("job", sa.String),
-                            sa.column("last_run", sa.DateTime(timezone=True))),
-                   [{"job": "purge", "last_run": datetime(2000, 1, 1, tzinfo=timezone.utc)}])
+    op.bulk_insert(
+        sa.table("maintenance_runs", sa.column("job", sa.String), sa.column("last_run", sa.DateTime(timezone=True))),
+        [{"job": "purge", "last_run": datetime(2000, 1, 1, tzinfo=timezone.utc)}],
+    )
     op.create_index("ix_cases_status_updated", "cases", ["status", "updated_at"])
 
 

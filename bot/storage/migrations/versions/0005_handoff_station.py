@@ -3,6 +3,7 @@
 Revision ID: 0005_handoff_station
 Revises: 0004_privacy
 """
+
 import sqlalchemy as sa
 from alembic import op
 
