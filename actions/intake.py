@@ -56,13 +56,14 @@ class ValidateCaseForm(FormValidationAction):
         return intake.required_slots(domain_slots, tracker.current_slot_values())
 
     def validate_consent(self, value, dispatcher, tracker, domain):
-        if value is True or privacy_notice.is_agreement(value):
+        said = tracker.latest_message.get("text") or ""
+        if privacy_notice.is_agreement(value) or (value is True and privacy_notice.says_yes(said)):
             return {"consent": privacy_notice.agreement()}
         dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
         return {"consent": None}
 
     def validate_health_consent(self, value, dispatcher, tracker, domain):
-        if value is True:
+        if value is True and privacy_notice.says_yes(tracker.latest_message.get("text") or ""):
             return {"health_consent": True}
         dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
         return {"health_consent": None}

@@ -54,6 +54,9 @@ STORIES = ["老板跑了，我们去厂里找不到人，有工资条", "一直�
 # A turn: (message, check of the joined reply text). The check is what proves order: each reply
 # must be the answer to this turn, not a late answer to the previous one.
 Turn = Tuple[str, Callable[[str], bool]]
+# The follow code the bot gave with the case number, typed back when the worker follows the case.
+FOLLOWED = "<the follow code>"
+FOLLOW_CODE = re.compile(r"查询码是 ([A-Z0-9-]{8,9})")
 
 
 def gongyou_script(rng: random.Random) -> List[Turn]:
@@ -62,7 +65,8 @@ def gongyou_script(rng: random.Random) -> List[Turn]:
     phone = f"13{rng.randint(5, 9)}{rng.randint(0, 10**8 - 1):08d}"
     turns: List[Turn] = [
         (complaint, lambda r: "拖欠工资" in r),
-        ("/open_case", lambda r: "姓名" in r),
+        ("/open_case", lambda r: "谁能看" in r),
+        ("/affirm", lambda r: "姓名" in r),
         (rng.choice(NAMES), lambda r: "手机号" in r),
     ]
     if counted:
@@ -71,9 +75,9 @@ def gongyou_script(rng: random.Random) -> List[Turn]:
         turns += [(phone, lambda r: "几个人" in r), ("就我一个", lambda r: "经过" in r)]
     return turns + [
         (rng.choice(STORIES), lambda r: "请核对" in r and phone in r),
-        ("/affirm", lambda r: bool(CASE_NO.search(r))),
-        ("查进度", lambda r: "后四位" in r),
-        (phone[-4:], lambda r: "等服务站工作人员受理" in r),
+        ("/affirm", lambda r: bool(CASE_NO.search(r) and FOLLOW_CODE.search(r))),
+        ("查进度", lambda r: "查询码" in r),
+        (FOLLOWED, lambda r: "等服务站工作人员受理" in r),
     ]
 
 
@@ -125,8 +129,9 @@ async def gongyou_conversation(client, url, rng, think, res: Results, deadline: 
 
 async def run_script(client, url, rng, think, res: Results, turns: List[Turn]) -> None:
     sender = f"load-{uuid.uuid4().hex[:12]}"
+    code = ""
     for text, check in turns:
-        last = await say(client, url, sender, text, res)
+        last = await say(client, url, sender, code if text == FOLLOWED else text, res)
         if last is None:
             return
         if not check(last):
@@ -135,6 +140,7 @@ async def run_script(client, url, rng, think, res: Results, turns: List[Turn]) -
         found = CASE_NO.search(last) if text == "/affirm" else None
         if found:
             res.cases.append(found.group(0))
+            code = FOLLOW_CODE.search(last).group(1)  # type: ignore[union-attr]
         await asyncio.sleep(rng.uniform(*think))
     res.conversations += 1
 

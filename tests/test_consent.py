@@ -97,10 +97,27 @@ def test_a_phone_said_before_the_agreement_is_not_kept():
 def test_yes_to_the_notice_stores_the_agreement_anything_else_asks_again():
     form = ValidateCaseForm()
     dispatcher = CollectingDispatcher()
-    stored = form.validate_consent(True, dispatcher, tracker({"requested_slot": "consent"}), {})["consent"]
+    stored = form.validate_consent(True, dispatcher, tracker({"requested_slot": "consent"}, "同意"), {})["consent"]
     assert privacy_notice.is_agreement(stored)
     assert form.validate_consent("什么意思", dispatcher, tracker({}), {}) == {"consent": None}
     assert dispatcher.messages[-1]["text"] == privacy_notice.ASK_AGAIN
+
+
+@pytest.mark.parametrize("said", ["同意", "好的", "可以", "/affirm", "嗯 没问题"])
+def test_a_plain_yes_is_consent(said):
+    stored = ValidateCaseForm().validate_consent(True, CollectingDispatcher(), tracker({}, said, "affirm"), {})
+    assert privacy_notice.is_agreement(stored["consent"])
+
+
+@pytest.mark.parametrize("said", ["周海", "孙芳", "不同意", "算了吧", "我先问问"])
+def test_a_name_the_classifier_took_for_affirm_is_not_consent(said):
+    """PIPL §14: consent is explicit. "周海" parses as affirm (0.34) on today's model."""
+    dispatcher = CollectingDispatcher()
+    assert ValidateCaseForm().validate_consent(True, dispatcher, tracker({}, said, "affirm"), {}) == {"consent": None}
+    assert dispatcher.messages[-1]["text"] == privacy_notice.ASK_AGAIN
+    assert ValidateCaseForm().validate_health_consent(True, CollectingDispatcher(), tracker({}, said), {}) == {
+        "health_consent": None
+    }
 
 
 def run_deny(slots, text):

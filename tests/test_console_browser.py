@@ -37,7 +37,8 @@ def bot_draft(stack):
     sender = f"console-{uuid.uuid4().hex[:8]}"
     phone = f"139{uuid.uuid4().int % 10**8:08d}"
     say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
-    assert "姓名" in say(stack, sender, "/open_case")
+    assert "谁能看" in say(stack, sender, "/open_case")
+    assert "姓名" in say(stack, sender, "/affirm")
     assert "手机号" in say(stack, sender, "周海")
     assert "经过" in say(stack, sender, phone)
     assert "请核对" in say(stack, sender, "厂里说下个月发，一直没发")

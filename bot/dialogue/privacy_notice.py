@@ -8,6 +8,7 @@ these words, and the version id below goes with the case so a changed text is a 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Dict, Optional
 
@@ -49,6 +50,19 @@ DECLINED = (
 # Whereabouts are sensitive too (§28): the phone page asks before sending the browser's position
 # (bot/web/static/chat/chat.js asks in the same words); WeChat shares it first, so it is said on the first one.
 LOCATION_NOTICE = "您发来的位置只用来找附近的服务站，不写进登记、不给别人看。"
+
+
+# Consent must be explicit (PIPL §14): a tapped button or a plain yes, never a classifier's guess
+# that a name such as "周海" was probably an "affirm".
+_YES = re.compile(r"同意|好的?|可以|行|嗯|是的|对的?|没问题|愿意|要得|ok|OK|Ok|yes")
+_NO = re.compile(r"不同意|不行|不要|不愿意|不可以|不好|不用|别|算了|拒绝")
+
+
+def says_yes(text: str) -> bool:
+    text = (text or "").strip()
+    if text.startswith("/affirm"):
+        return True
+    return len(text) <= 12 and bool(_YES.search(text)) and not _NO.search(text)
 
 
 def agreement(now: Optional[datetime] = None) -> Dict[str, str]:
