@@ -31,8 +31,8 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        await _handoff(tracker, "asked")
-        dispatcher.utter_message(text=conversation.HANDOFF_TEXT)
+        recorded = await _handoff(tracker, "asked")
+        dispatcher.utter_message(text=conversation.handoff_text(recorded, tracker.get_slot("phone")))
         return []
 
 
@@ -47,8 +47,9 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=conversation.FOREIGN_LANGUAGE_TEXT)
             return []
         if conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
-            await _handoff(tracker, "fallback")
-            dispatcher.utter_message(text=conversation.FALLBACK_HANDOFF_TEXT)
+            recorded = await _handoff(tracker, "fallback")
+            phone = tracker.get_slot("phone")
+            dispatcher.utter_message(text=conversation.handoff_text(recorded, phone, after_fallbacks=True))
             return []
         # Not understood as a topic, but the FAQ may answer the question clearly all the same.
         reply = question_reply(FALLBACK_INTENT, tracker.latest_message.get("text") or "")

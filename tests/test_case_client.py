@@ -137,3 +137,28 @@ def test_api_roles_and_malformed_requests(tmp_path):
     finally:
         web.terminate()
         web.wait(timeout=20)
+
+
+def test_a_handoff_while_down_is_kept_sent_later_and_erasable(tmp_path):
+    """Issue 13: a failed handoff was dropped while the worker heard that staff would call."""
+    port = free_port()
+    client = CaseClient(f"http://127.0.0.1:{port}", TOKEN, Outbox(tmp_path / "outbox.sqlite3"))
+    transcript = [{"who": "worker", "text": "转人工"}]
+    assert client.handoff("worker-9", "asked", transcript, "13512348765") is False
+    kept = client.outbox.pending()
+    assert len(kept) == 1 and json.loads(kept[0][1])["phone"] == "13512348765"
+
+    web = start_web(port, tmp_path)
+    try:
+        assert client.flush() == 0  # no case number: a handoff is not a draft
+        assert client.outbox.pending() == []
+        listed = requests.get(
+            f"http://127.0.0.1:{port}/api/handoffs", headers={"Authorization": f"Bearer {OPERATOR}"}, timeout=10
+        ).json()["handoffs"]
+        assert [(h["sender_id"], h["phone"]) for h in listed] == [("worker-9", "13512348765")]
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+
+    client.handoff("worker-9", "asked", transcript + transcript, "13512348765")  # down again: kept
+    assert client.outbox.erase([], "worker-9") == 1 and client.outbox.pending() == []

@@ -6,11 +6,10 @@ import pytest
 from bot import hotlines
 from bot.cases.numbers import find_case_no
 from bot.dialogue.conversation import (
-    FALLBACK_HANDOFF_TEXT,
     HANDOFF_AFTER_FALLBACKS,
-    HANDOFF_TEXT,
     fallbacks_in_a_row,
     find_follow_code,
+    handoff_text,
     transcript,
 )
 from bot.topics import FALLBACK_INTENT
@@ -53,8 +52,17 @@ def test_fallbacks_are_counted_from_the_end_until_an_understood_message():
 
 def test_the_handoff_comes_after_two_fallbacks_and_names_the_hotlines():
     assert HANDOFF_AFTER_FALLBACKS == 2
-    for text in (HANDOFF_TEXT, FALLBACK_HANDOFF_TEXT):
-        assert hotlines.RENSHE in text and hotlines.UNION in text
+    for recorded in (True, False):
+        for phone in (None, "13812345678"):
+            text = handoff_text(recorded, phone, after_fallbacks=not recorded)
+            assert hotlines.RENSHE in text and hotlines.UNION in text
+
+
+def test_the_handoff_promises_a_call_only_with_a_phone_and_only_when_recorded():
+    assert "会打您留的电话（尾号5678）" in handoff_text(True, "13812345678")
+    assert "没法主动联系您" in handoff_text(True, None) and "他们会" not in handoff_text(True, None)
+    failed = handoff_text(False, "13812345678")
+    assert "没能马上转给工作人员" in failed and "会打您" not in failed
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,10 @@ PERSONAL = ("name", "phone", "id_number", "location", "description")
 RECEIPT_SECONDS = 7 * 24 * 3600
 
 
+# Outbox keys of kept handoff requests (the rest are confirmed drafts).
+HANDOFF_KEY = "handoff:"
+
+
 class Outbox:
     """Submissions the service has not acknowledged yet, on disk, keyed by idempotency key.
 
@@ -109,6 +113,10 @@ class Outbox:
             ).fetchone()
             return (row[0], row[1]) if row else None
 
+    def forget_handoff(self, key: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM outbox WHERE key = ?", (key,))
+
     def forget(self, key: str) -> None:
         """The worker has been told: the receipt row goes."""
         with self._lock, self._connect() as db:
@@ -127,7 +135,8 @@ class Outbox:
                     data = {}
                 if key not in keys and not (sender_id and data.get("sender_id") == sender_id):
                     continue
-                if key in keys or case_no is not None:
+                if key in keys or case_no is not None or key.startswith(HANDOFF_KEY):
+                    # A kept handoff request is nothing but the person's words and phone: it goes whole.
                     db.execute("DELETE FROM outbox WHERE key = ?", (key,))
                 else:
                     data.update({field: None for field in PERSONAL})
@@ -222,6 +231,10 @@ class CaseClient:
         sent = 0
         for key, payload in self.outbox.pending():
             try:
+                if key.startswith(HANDOFF_KEY):
+                    if self._send_handoff(json.loads(payload)):
+                        self.outbox.forget_handoff(key)
+                    continue
                 if self.submit(json.loads(payload), key).case:
                     sent += 1
             except Exception:  # one bad row must not stop the others
@@ -276,8 +289,17 @@ class CaseClient:
             "phone": phone,
             "station_id": station_id,
         }
+        if self._send_handoff(body):
+            return True
+        # Not lost: kept with the drafts and sent by the next flush (the worker is told the truth now).
+        self.outbox.put(f"{HANDOFF_KEY}{sender_id}:{len(transcript)}", body)
+        return False
+
+    def _send_handoff(self, body: Dict[str, Any]) -> bool:
         if self._local is not None:
-            self._local.record_handoff(sender_id, reason, transcript, phone, station_id)
+            self._local.record_handoff(
+                body["sender_id"], body["reason"], body["transcript"], body.get("phone"), body.get("station_id")
+            )
             return True
         try:
             return self._request("POST", "/api/handoffs", body).status_code == 201

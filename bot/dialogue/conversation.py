@@ -44,14 +44,26 @@ def find_follow_code(text: str) -> Optional[str]:
     return follow_code.find_in(text)
 
 
-HANDOFF_TEXT = (
-    "好的，我已经请工作人员看我们的对话记录，他们会联系您。"
-    f"现在就想找人可以打：{hotlines.RENSHE}（人社服务热线）、"
-    f"{hotlines.UNION}（工会服务热线），也可以直接去附近的服务站。"
-)
-FALLBACK_HANDOFF_TEXT = (
-    f"抱歉，我两次都没听懂。我把对话转给工作人员，他们会联系您。着急可以直接打{hotlines.RENSHE}或{hotlines.UNION}。"
-)
+REACH_A_PERSON = f"着急可以直接打{hotlines.RENSHE}（人社）或{hotlines.UNION}（工会），也可以去附近的服务站。"
+
+
+def handoff_text(recorded: bool, phone: Optional[str], after_fallbacks: bool = False) -> str:
+    """What the worker is told when a person is asked for: only what is true. Staff call back only
+    when a phone number was left; a request the case service did not take is said so (it is kept
+    and sent later)."""
+    opening = "抱歉，我两次都没听懂。" if after_fallbacks else "好的。"
+    if not recorded:
+        return f"{opening}现在系统有点忙，没能马上转给工作人员，我会稍后再转。{REACH_A_PERSON}"
+    if phone:
+        return (
+            f"{opening}我已经把我们的对话转给工作人员，他们会打您留的电话（尾号{phone[-4:]}）联系您。{REACH_A_PERSON}"
+        )
+    return (
+        f"{opening}我已经把我们的对话转给工作人员。您还没有留电话，他们没法主动联系您："
+        f"想让工作人员回电，可以点“登记求助”留下电话。{REACH_A_PERSON}"
+    )
+
+
 # Not "帮不上忙": the service itself works, in Chinese; the 人社 hotline answers callers who need more help.
 FOREIGN_LANGUAGE_TEXT = (
     f"您好！工友助手目前只能用中文交流。可以用中文打字或发语音，也可以拨打{hotlines.RENSHE}（人社服务热线）求助。"
