@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Mapping, Optional
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
@@ -190,3 +191,16 @@ def tracker_limits() -> tuple:
 def event_queue_limits() -> tuple:
     """(hours an event waits in RabbitMQ, events the queue holds at most)."""
     return float(env("RABBITMQ_EVENT_TTL_HOURS", str(24 * 7))), int(env("RABBITMQ_MAX_EVENTS", "1000000"))
+
+
+def tracker_db_url(source: Optional[Mapping[str, str]] = None) -> str:
+    """Rasa's SQL tracker store (endpoints.production.yml), or "" when none is configured (make run
+    keeps conversations in memory)."""
+    if not env("TRACKER_DB_HOST", source=source):
+        return ""
+    password = env("TRACKER_DB_PASSWORD", source=source)
+    secret = f":{quote(password, safe='')}" if password else ""
+    return (
+        f"postgresql://{env('TRACKER_DB_USER', 'postgres', source)}{secret}@{env('TRACKER_DB_HOST', source=source)}:"
+        f"{env('TRACKER_DB_PORT', '5432', source)}/{env('TRACKER_DB_NAME', 'gongyou_tracker', source)}"
+    )

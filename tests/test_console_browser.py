@@ -192,7 +192,7 @@ def test_a_kiosk_callers_request_reaches_that_stations_console_only(stack, new_p
     kiosk = new_page(KIOSK)
     kiosk.goto(stack.web + "/kiosk?station=jdz-taoxichuan")
     kiosk.locator(".tile", has_text="找工作人员").click()
-    bot_says(kiosk, "工作人员看我们的对话记录")
+    bot_says(kiosk, "已经把我们的对话转给工作人员")
     new = [h["id"] for h in stack.api("/api/handoffs").json()["handoffs"] if h["id"] not in before]
     assert len(new) == 1
 

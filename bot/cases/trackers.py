@@ -2,9 +2,10 @@
 
 Erasure replaces the conversation's events with none (`PUT /conversations/{id}/tracker/events`),
 then reads the tracker back to check that no word the worker or the bot said, and no filled
-slot, is left. Rasa's in-memory store (the `make run` default) replaces the tracker; its Redis
-and SQL stores append or merge instead, so there the check fails and the caller keeps trying
-and reports the tracker as not erased: it is never claimed done without being read back.
+slot, is left. Rasa's in-memory store (the `make run` default) replaces the tracker; its SQL
+store (production) appends instead, so there the conversation's rows are deleted from the
+tracker database itself. Whatever the store, the tracker is read back through Rasa before the
+erasure is called done; when it still holds something the caller keeps trying (the purge).
 """
 
 from __future__ import annotations
@@ -64,4 +65,19 @@ class RasaTrackers:
             logger.warning("tracker not erased: %s", type(problem).__name__)
             return False
         left = self.events(sender_id)
+        if left is not None and still_personal(left) and settings.tracker_db_url():
+            delete_sql_tracker(settings.tracker_db_url(), sender_id)
+            left = self.events(sender_id)
         return left is not None and not still_personal(left)
+
+
+def delete_sql_tracker(url: str, sender_id: str) -> int:
+    """Rasa's SQLTrackerStore keeps one row per event in `events`; the conversation's rows go."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, connect_args={"connect_timeout": 10}, hide_parameters=True)
+    try:
+        with engine.begin() as connection:
+            return connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender_id}).rowcount
+    finally:
+        engine.dispose()

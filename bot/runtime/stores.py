@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
 
+from bot import settings
+
 DEFAULTS = {
     "TRACKER_DB_HOST": "127.0.0.1",
     "TRACKER_DB_PORT": "5432",
@@ -75,11 +77,7 @@ def ensure_database(url: str) -> None:
 
 
 def tracker_url(env: Dict[str, str]) -> str:
-    password = f":{quote(env['TRACKER_DB_PASSWORD'], safe='')}" if env["TRACKER_DB_PASSWORD"] else ""
-    return (
-        f"postgresql://{env['TRACKER_DB_USER']}{password}@{env['TRACKER_DB_HOST']}:"
-        f"{env['TRACKER_DB_PORT']}/{env['TRACKER_DB_NAME']}"
-    )
+    return settings.tracker_db_url(env)
 
 
 def prepare(env: Dict[str, str]) -> None:
