@@ -106,6 +106,17 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
             return None, response.json({"error": TOO_MANY}, status=429)
         return (case_no, code, client), None
 
+    async def proven(request: Request):
+        """(case number, None) once number and follow code match, else (None, the refusal): the try
+        is counted before any await and given back on a match."""
+        mine, refused = asked(request)
+        if refused:
+            return None, refused
+        if not await run(service.owns, mine[0], mine[1]):
+            return None, response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
+        guard.succeeded(mine[0], mine[2])
+        return mine[0], None
+
     @app.post("/api/follow")
     async def follow(request: Request) -> response.HTTPResponse:
         """A worker's own view of a case: number and follow code; status, category, station, dates."""
@@ -126,27 +137,21 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
             return response.json(
                 {"error": "请选择文书：arbitration.pdf、complaint.pdf、mediation.pdf（或 .docx）"}, status=400
             )
-        mine, refused = asked(request)
+        case_no, refused = await proven(request)
         if refused:
             return refused
-        if not await run(service.owns, mine[0], mine[1]):
-            return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
-        guard.succeeded(mine[0], mine[2])
-        return await documents.send(await run(service.get, mine[0]), *file)
+        return await documents.send(await run(service.get, case_no), *file)
 
     @app.post("/api/follow/erase")
     async def follow_erase(request: Request) -> response.HTTPResponse:
         """A worker erases their own personal data (contract §5), proven by number and follow code."""
-        mine, refused = asked(request)
+        case_no, refused = await proven(request)
         if refused:
             return refused
-        if not await run(service.owns, mine[0], mine[1]):
-            return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
-        guard.succeeded(mine[0], mine[2])
-        await run(eraser.erase, mine[0], "worker", "follow")
+        await run(eraser.erase, case_no, "worker", "follow")
         return response.json(
             {
-                "case_no": mine[0],
+                "case_no": case_no,
                 "erased": True,
                 "message": "您的姓名、电话、身份证号、地址和情况说明已经删除。登记编号和进度仍可查询。",
             }
