@@ -29,7 +29,8 @@ help:
 	@echo "make test   set up, train if needed, lint, run every test"
 	@echo "make lint   ruff and mypy (settings in pyproject.toml)"
 	@echo "make unit   the pure tests only: no model, no servers, no browser, no sudo (seconds)"
-	@echo "make bench  print NLU accuracy and latency, and the share of held-out questions answered right (bench-compare: against DIET)"
+	@echo "make bench  print NLU accuracy and latency, the share of held-out questions answered right, and held-out"
+	@echo "            conversations run through GongYou: goals reached, traps, wrong fields (bench-compare: against DIET)"
 	@echo "make run-production  PostgreSQL, Redis, RabbitMQ; 2 Rasa replicas behind nginx on :8080"
 	@echo "make bench-load      load benchmark: GongYou against a stock rasa init assistant"
 
@@ -118,6 +119,7 @@ test: lint $(MODEL) assets browser nginx
 bench: $(MODEL)
 	$(PY) bench/nlu.py --model $(MODEL)
 	$(PY) bench/answers.py --model $(MODEL)
+	$(PY) bench/conversations.py --show-failures
 
 # DIET (bench/configs/diet.yml) against the linear pipeline of config.yml, same held-out set.
 bench-compare: $(MODEL)
