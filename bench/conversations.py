@@ -82,6 +82,7 @@ class Turn:
     loop_after: Optional[str]
     asked_after: Optional[str] = None  # the form's requested slot after this turn
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    answer: bool = False  # an answer to a form's question ("@form"): "岗位取消了" there is no cancel
 
 
 @dataclass
@@ -137,7 +138,7 @@ def traps(turns: List[Turn]) -> List[str]:
     """A form open at "取消" and still open after that turn and the next (or at the end)."""
     found, caught_until = [], -1
     for i, turn in enumerate(turns):
-        if i <= caught_until or CANCEL not in turn.text or not turn.loop_before:
+        if i <= caught_until or not _cancels(turn):
             continue
         after = [t.loop_after for t in turns[i : i + 2]]
         if all(after):
@@ -152,8 +153,13 @@ def late_cancels(turns: List[Turn]) -> List[str]:
     return [
         f"turn {i + 1} 「{t.text[:20]}」: {t.loop_before} still open, closed a turn later"
         for i, t in enumerate(turns)
-        if CANCEL in t.text and t.loop_before and t.loop_after and i + 1 < len(turns) and not turns[i + 1].loop_after
+        if _cancels(t) and t.loop_after and i + 1 < len(turns) and not turns[i + 1].loop_after
     ]
+
+
+def _cancels(turn: Turn) -> bool:
+    """The worker says "取消" while a form is open (not inside an answer the script gave for them)."""
+    return CANCEL in turn.text and bool(turn.loop_before) and not turn.answer
 
 
 def _cards(turns: List[Turn]) -> str:
@@ -192,7 +198,7 @@ def goal_met(goal: Dict[str, Any], turns: List[Turn], cases: List[Dict[str, Any]
         if not cases:
             return False
         case = cases[-1]
-        if goal.get("category") and case.get("category") != goal["category"]:
+        if goal.get("category") and not _same(case.get("category"), goal["category"]):
             return False
         wrong, missing = check_fields(goal.get("fields") or {}, case)
         return not wrong and not missing
@@ -257,7 +263,7 @@ def score(
             case = final_cases[-1] if final_cases else None
             if case is None:
                 out.failures.append("no case opened")
-            elif goal.get("category") and case.get("category") != goal["category"]:
+            elif goal.get("category") and not _same(case.get("category"), goal["category"]):
                 out.wrong.append(f"category: {case.get('category')!r} (want {goal['category']!r})")
             wrong, missing = check_fields(goal.get("fields") or {}, case)
             out.wrong += wrong
@@ -363,7 +369,7 @@ def run(stack: Stack, conv: Dict[str, Any]) -> Outcome:
     notes: List[str] = []
     loop, asked = None, None
 
-    def send(text: str) -> None:
+    def send(text: str, answer: bool = False) -> None:
         nonlocal loop, asked
         before = loop
         try:
@@ -374,7 +380,7 @@ def run(stack: Stack, conv: Dict[str, Any]) -> Outcome:
         if not any(r.strip() for r in replies) and not custom:
             notes.append(f"turn {len(turns) + 1} 「{text[:20]}」 got no reply")
         loop, asked = stack.form(sender)
-        turns.append(Turn(text, replies, custom, before, loop, asked, buttons))
+        turns.append(Turn(text, replies, custom, before, loop, asked, buttons, answer))
         cases_after.append(stack.cases(sender))
         handoffs_after.append(stack.handoffs(sender))
 
@@ -405,12 +411,12 @@ def run(stack: Stack, conv: Dict[str, Any]) -> Outcome:
             last = asked
             if asked not in answers:
                 notes.append(f"{loop} asked {asked}, which the worker has no answer for")
-            send(remembered(str(answers.get(asked, UNKNOWN_ANSWER)), turns))
+            send(remembered(str(answers.get(asked, UNKNOWN_ANSWER)), turns), answer=True)
         else:
             notes.append(f"{loop} still open after {MAX_FORM_TURNS} answers")
         if stop_at and loop and asked != stop_at:
             notes.append(f"{stop_at} never asked")
-    if turns and CANCEL in turns[-1].text and turns[-1].loop_before and loop:
+    if turns and _cancels(turns[-1]) and loop:
         # A cancel the bot did not honour at once: the worker says it again (the second of the two
         # turns a form has to let go before it counts as a trap).
         send(CANCEL)
@@ -503,7 +509,13 @@ def main() -> int:
 
         workdir = Path(tempfile.mkdtemp(prefix="gongyou-conv-"))
         os.environ["RASA_AUTH_TOKEN"] = secrets.token_urlsafe(24)  # to read the trackers
-        proc, url = start_gongyou(workdir)
+        try:
+            proc, url = start_gongyou(workdir)
+        except RuntimeError as failed:
+            log = workdir / "gongyou.log"
+            print(f"GongYou did not start: {failed}\n" + (log.read_text()[-3000:] if log.exists() else ""))
+            shutil.rmtree(workdir, ignore_errors=True)
+            return 1
         stack = Stack(url, os.environ["RASA_AUTH_TOKEN"], workdir / "cases.sqlite3")
     try:
         outcomes = run_all(stack, convs, lambda c: print(c, end="", flush=True))

@@ -32,6 +32,9 @@ def test_a_form_still_open_two_turns_after_cancel_is_one_trap():
     assert bench.traps(late) == [] and len(bench.late_cancels(late)) == 1
     honoured = [turn("我要登记", None, "case_form"), turn("取消", "case_form", None)]
     assert bench.traps(honoured) == [] and bench.late_cancels(honoured) == []
+    # An answer given on the worker's behalf that mentions 取消 ("岗位取消了") is no cancel.
+    story = bench.Turn("人事说岗位取消了", ["请核对"], [], "case_form", "case_form", answer=True)
+    assert bench.traps([story, turn("好的", "case_form", "case_form")]) == []
     # Cancelling with no form open traps nothing; a form caught at the very last turn does.
     assert bench.traps([turn("取消", None, None)]) == []
     assert len(bench.traps([turn("我要登记", None, "case_form"), turn("取消", "case_form", "case_form")])) == 1
