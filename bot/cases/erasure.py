@@ -8,6 +8,7 @@ import logging
 from typing import Any, Dict, Optional
 
 from bot import settings
+from bot.cases.roster import RosterService
 from bot.cases.service import CaseService, hashed_key
 from bot.console.audit import Audit
 
@@ -49,6 +50,16 @@ class Eraser:
             return True
         return False
 
+    def forget_member(self, sender_id: str) -> bool:
+        """A roster member's own conversation erased (best effort: the member has no case of their own)."""
+        if not sender_id or self.trackers is None:
+            return False
+        try:
+            return bool(self.trackers.forget(sender_id))
+        except Exception:
+            logger.warning("a roster member's conversation could not be erased now", exc_info=True)
+            return False
+
     def erase(self, case_no: str, actor: str, via: str = "api", tracker_now: bool = True) -> Optional[Dict[str, Any]]:
         """What was erased where, or None for an unknown case. Blocking: run it off the event loop.
 
@@ -59,6 +70,11 @@ class Eraser:
         if facts is None:
             return None
         done: Dict[str, Any] = {"case": True, "handoffs": facts["handoffs"]}
+        # The group's roster goes with the case: its members' names and phones, and what they
+        # said when joining (their conversations), wherever that conversation can be reached.
+        joined = RosterService(self.service.sessions).erase_case(facts["case_no"])
+        if joined:
+            done["roster_conversations"] = sum(bool(self.forget_member(s)) for s in joined)
         outbox = self.outbox
         if outbox is not None:
             keys = [k for k in (facts["idempotency_key"],) if k]

@@ -120,3 +120,36 @@ class MaintenanceRun(Base):
     job = Column(String(32), primary_key=True)
     last_run = Column(DateTime(timezone=True), nullable=False)
     holder = Column(String(64))
+
+
+class Roster(Base):
+    """A collective case's group (劳动争议调解仲裁法 §7): co-workers join it with its code."""
+
+    __tablename__ = "rosters"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, unique=True)
+    # Short enough to pass on by word of mouth, not the case number (which is sequential).
+    code = Column(String(12), nullable=False, unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class RosterMember(Base):
+    """One worker of a group; name and phone are personal (erased with the case, contract §5)."""
+
+    __tablename__ = "roster_members"
+
+    id = Column(Integer, primary_key=True)
+    roster_id = Column(Integer, ForeignKey("rosters.id"), nullable=False, index=True)
+    name = Column(String(64))
+    phone = Column(String(16))
+    amount = Column(Float)
+    months = Column(Float)
+    representative = Column(Boolean, nullable=False, default=False)
+    consent_version = Column(String(32))
+    consent_at = Column(DateTime(timezone=True))
+    # The conversation the worker joined from, so erasure reaches its tracker too.
+    sender_id = Column(String(128))
+    added_by = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    erased_at = Column(DateTime(timezone=True))

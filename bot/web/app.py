@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot import settings
 from bot.cases import purge
 from bot.cases.erasure import Eraser, local_outbox
+from bot.cases.roster import RosterService
 from bot.cases.service import CaseService
 from bot.cases.trackers import RasaTrackers
 from bot.console.audit import Audit
@@ -23,6 +24,7 @@ from bot.web.case_api import register_case_api
 from bot.web.console_routes import console_blueprint
 from bot.web.health import is_up
 from bot.web.lookup_guard import Guard as LookupGuard
+from bot.web.roster_api import register_roster_api
 from bot.web.static_files import register_static
 from bot.web.worker_pages import register_worker_pages
 
@@ -45,6 +47,7 @@ def create_app(
     app.blueprint(console_blueprint(service, engine, tokens))
     register_static(app)
     register_worker_pages(app, service, engine, guard, eraser)
+    register_roster_api(app, RosterService(service.sessions), tokens, guard, eraser)
 
     @app.after_server_start
     async def start_purge(app: Sanic, _loop) -> None:

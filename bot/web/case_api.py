@@ -13,6 +13,7 @@ from sanic.request import Request
 from bot.cases.erasure import Eraser
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.numbers import is_case_no
+from bot.cases.roster import RosterService
 from bot.cases.service import CaseService
 from bot.console.audit import Audit
 from bot.console.casework import Casework
@@ -37,7 +38,7 @@ def register_case_api(
     casework, handoffs = Casework(service, db, Queue(db), audit), Handoffs(service, db, audit)
     _draft_routes(app, service, tokens)
     _own_case_routes(app, service, tokens, guard, eraser)
-    _operator_routes(app, casework, handoffs, tokens, eraser)
+    _operator_routes(app, casework, handoffs, tokens, eraser, RosterService(db))
 
     @app.get("/api/stations")
     async def stations(request: Request) -> response.HTTPResponse:
@@ -117,7 +118,9 @@ def _own_case_routes(app: Sanic, service: CaseService, tokens: dict, guard: Look
         return response.json({"case_no": asked[0], "erased": done})
 
 
-def _operator_routes(app: Sanic, casework: Casework, handoffs: Handoffs, tokens: dict, eraser: Eraser) -> None:
+def _operator_routes(
+    app: Sanic, casework: Casework, handoffs: Handoffs, tokens: dict, eraser: Eraser, rosters: RosterService
+) -> None:
     """The operator token only; it acts as the supervisor "operator-token" in the audit log."""
 
     @app.get("/api/cases")
@@ -152,7 +155,9 @@ def _operator_routes(app: Sanic, casework: Casework, handoffs: Handoffs, tokens:
         asked = documents.wanted(name)
         if asked is None or not is_case_no(case_no):
             return refusal(404, "not found")
-        return await documents.send(await run(casework.read, TOKEN_PRINCIPAL, case_no), *asked)
+        case = await run(casework.read, TOKEN_PRINCIPAL, case_no)
+        # A collective case's document carries its group's roster (劳动争议调解仲裁法 §7).
+        return await documents.send(await run(rosters.attach, case), *asked)
 
     @app.post("/api/cases/<case_no:str>/erase")
     @bearer(tokens, OPERATOR)

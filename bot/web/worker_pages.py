@@ -16,6 +16,7 @@ from sanic.request import Request
 from bot import settings
 from bot.cases import follow_code
 from bot.cases.numbers import is_case_no
+from bot.cases.roster import RosterService
 from bot.cases.service import CaseService
 from bot.stations.store import find as find_station
 from bot.web import documents
@@ -140,7 +141,8 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
         case_no, refused = await proven(request)
         if refused:
             return refused
-        return await documents.send(await run(service.get, case_no), *file)
+        case = await run(RosterService(service.sessions).attach, await run(service.get, case_no))
+        return await documents.send(case, *file)
 
     @app.post("/api/follow/erase")
     async def follow_erase(request: Request) -> response.HTTPResponse:
