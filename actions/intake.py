@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import blocking, case_client
+from actions.roster import share_group_code
 from bot.dialogue import intake, privacy_notice
 from bot.stations.routing import route_case
 
@@ -178,6 +179,7 @@ class ActionSubmitCase(Action):
         )
         if routed:
             dispatcher.utter_message(text=routed[1])
+        await share_group_code(dispatcher, result.case, tracker.sender_id)
         return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]
 
 

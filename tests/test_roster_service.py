@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cases.erasure import Eraser
-from bot.cases.roster import RosterProblem, RosterService, find_code, masked_member, normalise_code
+from bot.cases.group_code import find_code, normalise_code
+from bot.cases.roster import RosterProblem, RosterService, masked_member
 from bot.cases.service import CaseService
 from bot.console.audit import Audit
 from bot.dialogue import privacy_notice
@@ -146,3 +147,32 @@ def test_codes_in_chat_and_masking():
     assert find_code("GY20261123-0042") is None
     shown = masked_member({"name": "王强", "phone": "13911112222", "amount": 1})
     assert shown["name"] == "王*" and "1111" not in shown["phone"]
+
+
+def test_the_arbitration_documents_attach_the_roster(services, opened):
+    import io
+    from datetime import date
+
+    from docx import Document as Docx
+    from pypdf import PdfReader
+
+    from bot.documents.files import document_file
+
+    cases, rosters = services
+    case, group = opened
+    rosters.join(group["code"], {"name": "王强", "phone": "13911112222", "amount": 12000, "months": 3}, CONSENT)
+    rosters.join(group["code"], {"name": "李梅", "phone": "13722223333"}, CONSENT)
+    ids = [m["id"] for m in rosters.group(case["case_no"])["members"]]
+    rosters.choose_representatives(case["case_no"], ids)
+    full = rosters.attach(cases.get(case["case_no"]))
+    pdf = document_file(full, "arbitration", "pdf", date(2026, 11, 30))[0]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "附：劳动者名单3人" in text and "第七条" in text
+    for shown in ("孙芳", "13812345678", "王强", "13911112222", "12000", "李梅", "13722223333"):
+        assert shown in text
+    docx = document_file(full, "arbitration", "docx", date(2026, 11, 30))[0]
+    rows = [[c.text for c in row.cells] for t in Docx(io.BytesIO(docx)).tables for row in t.rows]
+    assert ["2", "王强", "13911112222", "12000", "3", "是"] in rows
+    # Without a roster the document is a single worker's, with no list attached.
+    alone = document_file(cases.get(case["case_no"]), "arbitration", "pdf", date(2026, 11, 30))[0]
+    assert "劳动者名单" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(alone)).pages)

@@ -4,15 +4,11 @@ claim may choose representatives): the group's code, its members, its representa
 The first worker's case gets a group code; co-workers join with it (each with their own consent),
 operators add and correct members. The document of the case attaches the roster.
 
-The code is 6 characters from follow_code's alphabet (31**6 ≈ 8.9e8 values), random, never the
-case number: with a thousand open groups one guess hits one in ~900,000, and the web side throttles
-guesses per conversation (bot/web/roster_api.py).
+The code: bot/cases/group_code.py.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -21,17 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases import follow_code
-from bot.cases.follow_code import ALPHABET
+from bot.cases.group_code import new_code, normalise_code
 from bot.dialogue import intake
 from bot.privacy import mask_text
 from bot.storage.tables import Case, Roster, RosterMember
 
-CODE_LENGTH = 6
 # 3 to 5 representatives: enough to share the work, few enough to speak with one voice.
 REPRESENTATIVES_MIN, REPRESENTATIVES_MAX = 3, 5
 # A group is a few hundred workers at most (the seeds' largest is 16); this stops a runaway script.
 MEMBERS_MAX = 500
-_CODE_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z])([{ALPHABET}]{{3}})[-\s]?([{ALPHABET}]{{3}})(?![0-9A-Za-z])")
 
 
 class RosterProblem(ValueError):
@@ -40,23 +34,6 @@ class RosterProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field, self.message = field, message
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(text: object) -> Optional[str]:
-    cleaned = re.sub(r"[\s\-—_·.]", "", str(text or "")).upper()
-    if len(cleaned) != CODE_LENGTH or any(c not in ALPHABET for c in cleaned):
-        return None
-    return cleaned
-
-
-def find_code(text: str) -> Optional[str]:
-    """A group code inside a chat message ("我要加入 群码 K7P-Q4X"), or None."""
-    match = _CODE_IN_TEXT.search(str(text or "").upper())
-    return match.group(1) + match.group(2) if match else None
 
 
 def clean_member(data: Dict[str, Any]) -> Dict[str, Any]:

@@ -73,3 +73,25 @@ def agreement(now: Optional[datetime] = None) -> Dict[str, str]:
 
 def is_agreement(value: object) -> bool:
     return isinstance(value, dict) and value.get("version") == VERSION and bool(value.get("at"))
+
+
+# A co-worker joining a group's roster (劳动争议调解仲裁法 §7) agrees to its own notice: the
+# roster goes with the group's document, so the representatives and the commission see it.
+ROSTER_VERSION = "2026-11-roster-v1"
+ROSTER_NOTICE = (
+    "加入工友名单前，先说清楚您的信息怎么用：\n"
+    "· 记什么：姓名、电话、被欠的钱和月数。\n"
+    "· 为什么：写进大家一起递交的申请书名单，服务站好联系您。\n"
+    "· 谁能看：负责的服务站、大家推选的代表，以及收申请书的调解组织或仲裁委。"
+    "申请书上只有代表的电话是完整的。\n"
+    f"· 存多久：跟这件案子一样，{KEEP_TEXT}。\n"
+    "同意就点“同意”。"
+)
+
+
+def roster_agreement(now: Optional[datetime] = None) -> Dict[str, str]:
+    return {**agreement(now), "version": ROSTER_VERSION}
+
+
+def is_roster_agreement(value: object) -> bool:
+    return isinstance(value, dict) and value.get("version") == ROSTER_VERSION and bool(value.get("at"))

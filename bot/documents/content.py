@@ -25,6 +25,11 @@ KINDS = {
 # (社会保险法 §83): a labour arbitration application for it would be refused, so none is written.
 NOT_FOR = {"arbitration": {"pension_adjustment"}, "mediation": {"pension_adjustment"}}
 BLANK = None
+# Under the roster: why most phones are partly hidden (bot/cases/roster.py prints them so).
+ROSTER_NOTE = (
+    "劳动者一方在十人以上并有共同请求的，可以推举代表参加调解、仲裁或者诉讼活动（《劳动争议调解仲裁法》第七条）。"
+    "代表的电话完整列出，其他劳动者的电话隐去中间四位，需要时经代表联系。"
+)
 
 
 class NotApplicable(ValueError):

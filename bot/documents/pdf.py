@@ -6,7 +6,7 @@ import io
 from xml.sax.saxutils import escape
 
 from bot.documents import fonts
-from bot.documents.content import Document
+from bot.documents.content import ROSTER_NOTE, Document
 
 LINE = "＿＿＿＿"
 
@@ -48,7 +48,7 @@ def render(document: Document) -> bytes:
     story += [p(document.addressee)]
     story += [p(line, small if line.startswith("附") else signed) for line in document.closing]
     if document.roster:
-        story += [PageBreak(), p("劳动者名单", heading)]
+        story += [PageBreak(), p("劳动者名单", heading), p(ROSTER_NOTE, small)]
         header = ["序号", "姓名", "电话", "金额（元）", "月数", "代表"]
         rows = [[p(h, small) for h in header]]
         for n, worker in enumerate(document.roster, start=1):

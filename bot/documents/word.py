@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.documents.content import Document
+from bot.documents.content import ROSTER_NOTE, Document
 
 LINE = "＿＿＿＿＿＿"
 FONT = "宋体"
@@ -52,6 +52,7 @@ def render(document: Document) -> bytes:
     if document.roster:
         doc.add_page_break()
         doc.add_paragraph().add_run("劳动者名单").bold = True
+        doc.add_paragraph(ROSTER_NOTE).runs[0].font.size = Pt(10)
         table = doc.add_table(rows=1, cols=6)
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, ["序号", "姓名", "电话", "金额（元）", "月数", "代表"]):

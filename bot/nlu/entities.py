@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
+from bot.cases.group_code import join_span
 from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration
 
 RULES = "GongYouRules"
@@ -147,6 +148,10 @@ def _rule_hits(text: str) -> List[Dict[str, Any]]:
     for pattern in (_MOBILE, _MOBILE_SPOKEN, _LANDLINE):
         for m in pattern.finditer(text):
             add("phone", m.start(), m.end())
+    # A co-worker asking to join a group's roster: the entity that sends open_case to the roster form.
+    joining = join_span(text)
+    if joining:
+        add("join_group", *joining)
     return hits
 
 
