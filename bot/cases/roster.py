@@ -53,7 +53,7 @@ def clean_member(data: Dict[str, Any]) -> Dict[str, Any]:
         clean, problem = check(value)
         if problem:
             raise RosterProblem(field, problem)
-        out[field] = None if clean == intake.UNKNOWN else float(clean)
+        out[field] = None if clean in (None, intake.UNKNOWN) else float(clean)
     return out
 
 
@@ -161,8 +161,8 @@ class RosterService:
         """The roster of a case with every member in full (operators only), or None."""
         with self._sessions() as session:
             case = self._case(session, case_no)
-            roster = self._roster_of(session, case) if case else None
-            return self._group_view(session, case, roster) if roster else None
+            roster = self._roster_of(session, case)
+            return self._group_view(session, case, roster) if case and roster else None
 
     def check_code(self, code: str) -> Optional[Dict[str, Any]]:
         """What a worker about to join may be told: the employer the group is about, nothing personal."""
@@ -199,15 +199,12 @@ class RosterService:
         """An operator adds (or, by phone, updates) a member who told them in person and agreed."""
         member = clean_member(data)
         consent = {"version": str(data.get("consent_version") or "operator"), "at": self._clock()}
-        with self._sessions() as session:
-            case = self._case(session, case_no)
-            if case is None or case.erased_at is not None:
-                return None
-        if self.open_group(case_no, actor) is None:
+        if self.open_group(case_no, actor) is None:  # unknown or erased case
             return None
         with self._sessions() as session:
-            case = self._case(session, case_no)
-            roster = self._roster_of(session, case)
+            roster = self._roster_of(session, self._case(session, case_no))
+            if roster is None:
+                return None
             row = self._put(session, roster, member, actor, None, consent)
             session.commit()
             return member_view(row)
@@ -266,8 +263,8 @@ class RosterService:
         senders: List[str] = []
         with self._sessions() as session:
             case = self._case(session, case_no)
-            roster = self._roster_of(session, case) if case else None
-            if roster is None:
+            roster = self._roster_of(session, case)
+            if case is None or roster is None:
                 return senders
             for member in self._members(session, roster):
                 if member.sender_id and member.sender_id != case.sender_id:
