@@ -179,8 +179,8 @@ class ActionSubmitCase(Action):
         )
         if routed:
             dispatcher.utter_message(text=routed[1])
-        await share_group_code(dispatcher, result.case, tracker.sender_id)
-        return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)]
+        shared = await share_group_code(dispatcher, result.case, tracker.sender_id)
+        return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)] + shared
 
 
 def _route(workplace: Optional[str], category: Optional[str], kiosk: Optional[str]):

@@ -23,18 +23,23 @@ def _reset() -> List[Dict[Text, Any]]:
     return [SlotSet(slot, None) for slot in roster_chat.SLOTS] + [SlotSet("requested_slot", None)]
 
 
-async def share_group_code(dispatcher: CollectingDispatcher, case: Dict[str, Any], sender_id: str) -> None:
-    """After a collective case is opened: its group code for the co-workers (a failure only
+async def share_group_code(
+    dispatcher: CollectingDispatcher, case: Dict[str, Any], sender_id: str
+) -> List[Dict[Text, Any]]:
+    """After a collective case is opened: its group code for the co-workers, kept in the
+    conversation so the first worker can add a co-worker without typing it (a failure only
     leaves the code out; the case itself is safe)."""
     if not case.get("collective") or not case.get("follow_code"):
-        return
+        return []
     try:
         code = await blocking(RosterClient(case_client()).open_group, case["case_no"], case["follow_code"], sender_id)
     except Exception:
         logger.warning("no group code for a collective case", exc_info=True)
-        return
-    if code:
-        dispatcher.utter_message(text=roster_chat.share_text(case, code))
+        return []
+    if not code:
+        return []
+    dispatcher.utter_message(text=roster_chat.share_text(case, code))
+    return [SlotSet("group_code", code)]
 
 
 class ValidateRosterForm(FormValidationAction):
@@ -45,7 +50,7 @@ class ValidateRosterForm(FormValidationAction):
         # The code said with the request itself ("我要加入 群码 K7PQ4X") needs no second asking.
         if tracker.get_slot("join_code"):
             return {}
-        found = find_code(tracker.latest_message.get("text") or "")
+        found = find_code(tracker.latest_message.get("text") or "") or tracker.get_slot("group_code")
         return {"join_code": found} if found else {}
 
     async def validate_join_code(self, value, dispatcher, tracker, domain):
@@ -64,13 +69,16 @@ class ValidateRosterForm(FormValidationAction):
         if found is None:
             dispatcher.utter_message(text=roster_chat.WRONG_CODE)
             return {"join_code": None}
-        dispatcher.utter_message(text=roster_chat.FOUND.format(employer=found.get("employer") or "你们单位"))
-        return {"join_code": code}
+        # The conversation's own group: the first worker is adding a co-worker who is not here.
+        proxy = code == tracker.get_slot("group_code")
+        words = roster_chat.PROXY_FOUND if proxy else roster_chat.FOUND
+        dispatcher.utter_message(text=words.format(employer=found.get("employer") or "你们单位"))
+        return {"join_code": code, "join_proxy": proxy}
 
     def validate_join_consent(self, value, dispatcher, tracker, domain):
         said = tracker.latest_message.get("text") or ""
         if privacy_notice.is_roster_agreement(value) or (value is True and privacy_notice.says_yes(said)):
-            return {"join_consent": privacy_notice.roster_agreement()}
+            return {"join_consent": privacy_notice.roster_agreement(proxy=bool(tracker.get_slot("join_proxy")))}
         dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
         return {"join_consent": None}
 
@@ -111,7 +119,8 @@ class ActionAskJoinConsent(Action):
         return "action_ask_join_consent"
 
     async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=privacy_notice.ROSTER_NOTICE, buttons=privacy_notice.CONSENT_BUTTONS)
+        notice = privacy_notice.ROSTER_PROXY_NOTICE if tracker.get_slot("join_proxy") else privacy_notice.ROSTER_NOTICE
+        dispatcher.utter_message(text=notice, buttons=privacy_notice.CONSENT_BUTTONS)
         return []
 
 
@@ -140,7 +149,8 @@ class ActionJoinGroup(Action):
             dispatcher.utter_message(text=roster_chat.BUSY)
             return _reset()
         if joined.ok:
-            dispatcher.utter_message(text=roster_chat.joined_text(joined.employer, joined.members))
+            proxy = bool(slots.get("join_proxy"))
+            dispatcher.utter_message(text=roster_chat.joined_text(joined.employer, joined.members, proxy))
         elif joined.wrong_code:
             dispatcher.utter_message(text=roster_chat.WRONG_CODE)
         elif joined.problem:

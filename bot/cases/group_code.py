@@ -22,6 +22,9 @@ _JOIN = re.compile(
     rf"(?:我要|我想|想|要|让我|叫我|喊我|申请|怎么|帮我)[\s也来都去]{{0,2}}(?:登记)?加入{_NOT_A_GROUP}"
     r"|加入.{0,6}?(?:群|名单|小组|工友|大家|你们|他们)"
     r"|群码|组码|名单码"
+    # The first worker adding a co-worker: "帮工友加入名单", "替老乡登记进名单", "再加一个工友".
+    r"|(?:帮|替|给)(?:我的?)?(?:工友|老乡|同事|师傅|兄弟)[^，。,.]{0,4}?(?:登记|加|报名)"
+    r"|再加一?个(?:工友|老乡|同事|人)"
 )
 
 
@@ -43,6 +46,7 @@ def find_code(text: str) -> Optional[str]:
 
 
 def join_span(text: str) -> Optional[Tuple[int, int]]:
-    """Where a message asks to join a group ("我要加入 群码 K7PQ4X", "工友让我加入"), or None."""
+    """Where a message asks to join a group ("我要加入 群码 K7PQ4X", "工友让我加入") or to add a
+    co-worker to one ("帮工友加入名单"), or None."""
     match = _JOIN.search(str(text or ""))
     return (match.start(), match.end()) if match else None

@@ -89,9 +89,19 @@ ROSTER_NOTICE = (
 )
 
 
-def roster_agreement(now: Optional[datetime] = None) -> Dict[str, str]:
-    return {**agreement(now), "version": ROSTER_VERSION}
+# The first worker adding a co-worker who is not in the chat: the co-worker's agreement comes
+# through them, and is recorded as such so the station confirms it when it calls.
+ROSTER_PROXY_VERSION = "2026-11-roster-proxy-v1"
+ROSTER_PROXY_NOTICE = "替工友登记前，请先把下面这些告诉他，他本人同意了再点“同意”：\n" + ROSTER_NOTICE.split("\n", 1)[1]
+
+
+def roster_agreement(now: Optional[datetime] = None, proxy: bool = False) -> Dict[str, str]:
+    return {**agreement(now), "version": ROSTER_PROXY_VERSION if proxy else ROSTER_VERSION}
 
 
 def is_roster_agreement(value: object) -> bool:
-    return isinstance(value, dict) and value.get("version") == ROSTER_VERSION and bool(value.get("at"))
+    return (
+        isinstance(value, dict)
+        and value.get("version") in (ROSTER_VERSION, ROSTER_PROXY_VERSION)
+        and bool(value.get("at"))
+    )

@@ -8,13 +8,16 @@ from typing import Any, Dict, Optional
 from bot.cases.group_code import join_span
 from bot.dialogue import intake
 
-SLOTS = ("join_code", "join_consent", "join_name", "join_phone", "join_amount", "join_months")
+SLOTS = ("join_code", "join_consent", "join_name", "join_phone", "join_amount", "join_months", "join_proxy")
 # Amount and months may be "不清楚"; the rest are needed for the roster.
 SKIPPABLE = ("join_amount", "join_months")
 
 BAD_CODE = "群码是6个字母和数字，比如 K7P-Q4X。请再看一下工友发给您的码。"
 WRONG_CODE = "没找到这个群码。请跟发码给您的工友核对一下；不想加入了就说“算了”。"
 FOUND = "找到了，是关于「{employer}」的工友名单。"
+# The first worker adding a co-worker who is not in the chat (their own group's code).
+PROXY_FOUND = "好的，帮工友加进「{employer}」的名单。"
+PROXY_JOINED = "加好了，现在名单上有{members}人。还要加别的工友，就再说“帮工友加入名单”。"
 DECLINED = "好的，不加入，您刚才说的信息都不保存。有别的问题随时问我。"
 BUSY = "现在连不上登记系统，您的信息没有保存。请过一会儿再说一次“我要加入 群码 …”。"
 JOINED = (
@@ -26,7 +29,8 @@ JOINED = (
 SHARE = (
     "你们是{count}一起的，可以建一个工友名单：把这个群码发给一起被欠钱的工友——群码 {code}\n"
     "让他们跟我说“我要加入 群码 {code}”，各自填上姓名、电话、被欠的钱和月数，"
-    "名单会附在申请书后面。查询码是您自己的，不要发给别人。"
+    "名单会附在申请书后面。不方便用手机的工友，您征得他同意后可以说“帮工友加入名单”替他填。"
+    "查询码是您自己的，不要发给别人。"
 )
 
 
@@ -40,7 +44,9 @@ def share_text(case: Dict[str, Any], code: str) -> str:
     return SHARE.format(count=count, code=code[:3] + "-" + code[3:])
 
 
-def joined_text(employer: Optional[str], members: int) -> str:
+def joined_text(employer: Optional[str], members: int, proxy: bool = False) -> str:
+    if proxy:
+        return PROXY_JOINED.format(members=members)
     return JOINED.format(employer=employer or "你们单位", members=members)
 
 
