@@ -13,6 +13,7 @@ import requests
 from pypdf import PdfReader
 
 from bot.cases.numbers import PATTERN as CASE_NUMBER
+from bot.dialogue import privacy_notice
 from tests.conftest import SERVICE_TOKEN
 
 pytestmark = pytest.mark.stack
@@ -35,7 +36,7 @@ def phone() -> str:
 
 
 def first_worker(stack):
-    """A worker opens a 16-worker wage case: (case number, follow code, group code, phone)."""
+    """A worker opens a 16-worker wage case: (case number, follow code, group code, phone, sender)."""
     sender, mine = f"first-{uuid.uuid4().hex[:8]}", phone()
     say(stack, sender, "我们16个工人被巫溪县某鞋业公司欠了三个月工资，一共八万")
     say(stack, sender, "/open_case")
@@ -50,7 +51,7 @@ def first_worker(stack):
     assert shared, done
     # The code to pass on is neither the case number nor the worker's own follow code.
     assert "把这个群码发给" in done and shared.group(1).replace("-", "") not in (follow, case_no)
-    return case_no, follow, shared.group(1), mine
+    return case_no, follow, shared.group(1), mine, sender
 
 
 def join(stack, name, number, amount="一万二", months="三个月", code=None, words=None):
@@ -81,7 +82,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_three_workers_join_by_group_code_and_are_in_the_arbitration_pdf(stack):
-    case_no, follow, code, first_phone = first_worker(stack)
+    case_no, follow, code, first_phone, first = first_worker(stack)
     phones = [phone(), phone(), phone()]
     join(stack, "王强", phones[0], code=code)
     join(stack, "李梅", phones[1], code=code, words="工友让我加入")  # no code yet: asked for it
@@ -92,6 +93,19 @@ def test_three_workers_join_by_group_code_and_are_in_the_arbitration_pdf(stack):
     assert [m["amount"] for m in members] == [None, 12000, 12000, None]
     assert [m["months"] for m in members] == [3, 3, 3, 2]
     assert all(m["consent_at"] for m in members)
+    assert {m["consent_version"] for m in members[1:]} == {privacy_notice.ROSTER_VERSION}
+
+    # The first worker adds a co-worker who has no phone of his own, with his agreement relayed.
+    assert "替工友登记前" in say(stack, first, "帮工友加入名单")
+    assert "这位工友叫什么名字" in say(stack, first, "/affirm")
+    assert "他的手机号" in say(stack, first, "吴军")
+    wu = phone()
+    assert "欠他多少钱" in say(stack, first, wu)
+    assert "几个月" in say(stack, first, "八千")
+    assert "名单上有5人" in say(stack, first, "三个月")
+    added_by_first = roster(stack, case_no)[-1]
+    assert (added_by_first["name"], added_by_first["phone"], added_by_first["amount"]) == ("吴军", wu, 8000)
+    assert added_by_first["consent_version"] == privacy_notice.ROSTER_PROXY_VERSION
 
     # An operator adds a worker who came to the station, only with that worker's agreement.
     refused = stack.api(f"/api/cases/{case_no}/roster", method="POST", json={"name": "钱亮", "phone": phone()})
@@ -108,19 +122,19 @@ def test_three_workers_join_by_group_code_and_are_in_the_arbitration_pdf(stack):
     assert too_few.status_code == 422 and "3到5" in too_few.json()["error"]
     chosen = stack.api(f"/api/cases/{case_no}/representatives", method="POST", json={"members": ids[1:4]})
     assert chosen.status_code == 200
-    assert [m["representative"] for m in roster(stack, case_no)] == [False, True, True, True, False]
+    assert [m["representative"] for m in roster(stack, case_no)] == [False, True, True, True, False, False]
 
     document = stack.api(f"/api/cases/{case_no}/documents/arbitration.pdf")
     assert document.status_code == 200 and document.headers["cache-control"] == "no-store"
     text = pdf_text(document.content)
-    assert "附：劳动者名单5人" in text.replace(" ", "") and "劳动者名单" in text
-    for name in ("孙芳", "王强", "李梅", "赵刚", "钱亮"):
+    assert "附：劳动者名单6人" in text.replace(" ", "") and "劳动者名单" in text
+    for name in ("孙芳", "王强", "李梅", "赵刚", "吴军", "钱亮"):
         assert name in text
     for representative in phones:  # in full: the commission calls the representatives
         assert representative in text
     # Partly hidden for the others on the list (the first worker is the applicant above, in full).
     roster_page = text[text.index("劳动者名单\n") :]
-    for other in (first_phone, qian):
+    for other in (first_phone, wu, qian):
         assert other not in roster_page and f"{other[:3]}****{other[-4:]}" in roster_page
     assert qian not in text
     assert "12000" in text and "9000" in text
@@ -142,7 +156,7 @@ def test_three_workers_join_by_group_code_and_are_in_the_arbitration_pdf(stack):
 
 
 def test_wrong_and_forged_codes_get_a_polite_answer_and_change_nothing(stack):
-    case_no, _, code, _ = first_worker(stack)
+    case_no, _, code, _, _ = first_worker(stack)
     before = roster(stack, case_no)
     raw = code.replace("-", "")
     forged = raw[:-1] + ("A" if raw[-1] != "A" else "B")
@@ -186,7 +200,7 @@ def test_wrong_and_forged_codes_get_a_polite_answer_and_change_nothing(stack):
 
 
 def test_erasure_takes_the_rosters_personal_data(stack):
-    case_no, _, code, _ = first_worker(stack)
+    case_no, _, code, _, _ = first_worker(stack)
     wang = phone()
     sender = join(stack, "王强", wang, code=code)
     # REST conversations live under `rest-` in Rasa.

@@ -1,4 +1,4 @@
-"""The group roster service (issue 17) on a real SQLite database: a collective case's group code,
+"""The group roster service (issue 17) on real SQLite and PostgreSQL databases: a collective case's group code,
 joining with it, operators' members, 3–5 representatives (劳动争议调解仲裁法 §7), erasure."""
 
 from datetime import datetime, timezone
@@ -6,12 +6,13 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cases.erasure import Eraser
-from bot.cases.group_code import find_code, normalise_code
+from bot.cases.group_code import find_code, join_span, normalise_code
 from bot.cases.roster import RosterProblem, RosterService, masked_member
 from bot.cases.service import CaseService
 from bot.console.audit import Audit
 from bot.dialogue import privacy_notice
 from bot.storage.engine import make_engine, session_factory, upgrade
+from tests.services import create_database, drop_database, unique
 
 pytestmark = pytest.mark.db
 
@@ -30,14 +31,21 @@ FIRST = {
 }
 
 
-@pytest.fixture
-def services(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def services(request, tmp_path):
+    """On SQLite and on PostgreSQL (production's database): a missing server fails, never skips."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    else:
+        name = unique()
+        engine = make_engine(create_database(name))
     upgrade(engine)
     upgrade(engine)  # the new migration is idempotent too
     sessions = session_factory(engine)
     yield CaseService(sessions), RosterService(sessions)
     engine.dispose()
+    if request.param == "postgresql":
+        drop_database(name)
 
 
 @pytest.fixture
@@ -145,6 +153,10 @@ def test_codes_in_chat_and_masking():
     assert find_code("我要加入 群码 k7p-q4x") == "K7PQ4X"
     assert find_code("工友让我加入") is None
     assert find_code("GY20261123-0042") is None
+    for joining in ("工友让我加入", "我要加入 群码 K7PQ4X", "帮工友加入名单", "再加一个老乡"):
+        assert join_span(joining), joining
+    for other in ("我想加入工会", "怎么加入社保", "帮我登记", "我们16个工人被欠工资", "帮我们工友登记一下"):
+        assert join_span(other) is None, other
     shown = masked_member({"name": "王强", "phone": "13911112222", "amount": 1})
     assert shown["name"] == "王*" and "1111" not in shown["phone"]
 

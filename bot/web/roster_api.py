@@ -8,7 +8,6 @@ conversation and in all (bot/throttle.py), and a wrong one answers the same 404 
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, Optional
 
 from sanic import Sanic, response
@@ -16,8 +15,9 @@ from sanic.request import Request
 
 from bot import hotlines
 from bot.cases.erasure import Eraser
+from bot.cases.group_code import normalise_code
 from bot.cases.numbers import is_case_no
-from bot.cases.roster import RosterProblem, RosterService, normalise_code
+from bot.cases.roster import RosterProblem, RosterService
 from bot.console.audit import Audit
 from bot.throttle import Throttle
 from bot.web.auth import OPERATOR, SERVICE, bearer
@@ -26,8 +26,6 @@ from bot.web.console_guard import TOKEN_PRINCIPAL
 from bot.web.lookup_guard import TOO_MANY
 from bot.web.lookup_guard import Guard as LookupGuard
 from bot.web.replies import BAD_BODY, refusal
-
-logger = logging.getLogger(__name__)
 
 WRONG_CODE = "没找到这个群码。请跟发码给您的工友核对一下，码是6个字母和数字。"
 # Wrong group codes allowed per conversation, and from everyone together, in 15 minutes: a
