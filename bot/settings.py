@@ -136,6 +136,43 @@ def new_operator_password() -> str:
     return env("GONGYOU_NEW_PASSWORD")
 
 
+# --- follow-ups (contract §6): the scheduler and its channels ------------------------------------
+
+
+def followup_every_seconds() -> int:
+    """How often the web side runs due follow-ups by itself; 0 turns the schedule off (run on demand)."""
+    value = env("GONGYOU_FOLLOWUP_EVERY_SECONDS", "60")
+    return max(0, int(value)) if value.isdigit() else 60
+
+
+def sms_provider() -> str:
+    """`fake` (record only: tests, kiosks), `http` (SMS_API_URL + SMS_API_KEY), or empty: no SMS."""
+    return env("GONGYOU_SMS_PROVIDER").lower()
+
+
+def sms_api() -> tuple:
+    return env("SMS_API_URL"), env("SMS_API_KEY"), env("SMS_SIGN", "工友")
+
+
+def sms_fake_file() -> Path:
+    return Path(env("GONGYOU_SMS_FAKE_FILE") or VAR / "sms_sent.jsonl")
+
+
+def wechat_api() -> tuple:
+    """(appid, secret, base URL, template id); WeChat follow-ups need appid and secret."""
+    return (
+        env("WECHAT_APPID"),
+        env("WECHAT_SECRET"),
+        env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        env("WECHAT_FOLLOWUP_TEMPLATE"),
+    )
+
+
+def wechat_offline() -> bool:
+    """No calls to WeChat at all (a kiosk or a test without the network): WeChat follow-ups wait."""
+    return env("WECHAT_OFFLINE") == "1"
+
+
 # --- channels and outside services -------------------------------------------------------------
 
 

@@ -93,8 +93,14 @@ def test_status_lifecycle_is_recorded(service):
     case, _ = service.open_draft(WAGES, "life")
     service.change_status(case["case_no"], "accepted", "op-1", "电话联系了")
     service.change_status(case["case_no"], "mediating", "op-1", "约了周三调解")
-    done = service.change_status(case["case_no"], "closed", "op-2", "调解成功")
-    assert [h["to"] for h in done["history"]] == ["draft", "accepted", "mediating", "closed"]
+    # Mediation ends in an agreement (contract §6), closed once the money is confirmed or noted.
+    with pytest.raises(InvalidCase):
+        service.change_status(case["case_no"], "closed", "op-2", "调解成功")
+    service.change_status(
+        case["case_no"], "agreement", "op-2", "调解成功", {"instalments": [{"amount": 3000, "due": "2026-12-15"}]}
+    )
+    done = service.change_status(case["case_no"], "closed", "op-2", "单位当场付清")
+    assert [h["to"] for h in done["history"]] == ["draft", "accepted", "mediating", "agreement", "closed"]
     assert done["history"][1]["actor"] == "op-1" and done["history"][1]["note"] == "电话联系了"
     with pytest.raises(InvalidCase):
         service.change_status(case["case_no"], "draft", "op-1")

@@ -20,18 +20,19 @@ from bot.cases.lifecycle import (
     PRIORITY_COLLECTIVE,
     PRIORITY_NORMAL,
     InvalidCase,
-    can_move,
     validate_draft,
 )
 from bot.cases.numbers import format_case_no
+from bot.cases.outcomes import Instalment, MoveRefused, check_move
 from bot.cases.wording import status_words
+from bot.followups import planning
 from bot.privacy import mask_text
-from bot.storage.tables import Case, CaseCounter, CaseEvent, Handoff
+from bot.storage.tables import Case, CaseCounter, CaseEvent, Followup, Handoff, InstalmentRow, StationRow
 from bot.topics import COLLECTIVE_WORKERS
 
 BOT = "gongyou-bot"
 # What erasure removes from a case (contract §5); the rest stays for statistics.
-PERSONAL_FIELDS = ("name", "phone", "id_number", "location", "description")
+PERSONAL_FIELDS = ("name", "phone", "id_number", "location", "description", "rating_comment")
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:
@@ -189,6 +190,10 @@ class CaseService:
             # Operators' notes may name the worker; the statuses and their times stay.
             for event in session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars():
                 event.note = None
+            # What the worker answered to a return visit is theirs too (the payment facts stay).
+            for followup in session.execute(select(Followup).where(Followup.case_id == case.id)).scalars():
+                if followup.kind == planning.COMMENT:
+                    followup.answer = None
             handoffs = 0
             if sender:
                 for handoff in session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars():
@@ -216,33 +221,104 @@ class CaseService:
 
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
         with self._sessions() as session:
-            query = select(Case).order_by(Case.priority.desc(), Case.id.desc()).limit(limit)
+            query = select(Case).order_by(Case.overdue.desc(), Case.priority.desc(), Case.id.desc()).limit(limit)
             if status:
                 query = query.where(Case.status == status)
             return [self._view(session, c) for c in session.execute(query).scalars()]
 
     # -- moving --------------------------------------------------------------------------
-    def change_status(self, case_no: str, to_status: str, actor: str, note: str = "") -> Dict[str, Any]:
+    def change_status(
+        self, case_no: str, to_status: str, actor: str, note: str = "", body: Optional[Dict[str, Any]] = None
+    ) -> Dict[str, Any]:
+        """Move a case (contract §6): the move is checked for the case's category
+        (bot/cases/outcomes.py), and what it promises is written with it in one transaction:
+        an agreement's instalments and their return visits, a referral's new station, the return
+        visit after closing, and the notice to the worker. InvalidCase for an impossible move."""
+        body = body or {}
         with self._sessions() as session:
             case = session.execute(select(Case).where(Case.case_no == case_no).with_for_update()).scalar_one_or_none()
             if case is None:
                 raise KeyError(case_no)
-            if not can_move(case.status, to_status):
-                raise InvalidCase("status", f"不能从“{case.status}”改为“{to_status}”。")
+            owed = [
+                Instalment(row.amount, row.due, row.paid)
+                for row in session.execute(select(InstalmentRow).where(InstalmentRow.case_id == case.id)).scalars()
+            ]
+            try:
+                extra = check_move(case.status, to_status, case.category, {**body, "note": note}, owed)
+            except MoveRefused as refused:
+                raise InvalidCase("status", refused.message) from None
             now = self._clock()
+            event = CaseEvent(
+                case_id=case.id,
+                from_status=case.status,
+                to_status=to_status,
+                actor=actor[:64],
+                note=(note or "")[:1000],
+                at=now,
+            )
+            session.add(event)
+            case.status, case.updated_at = to_status, now
+            if to_status == "agreement":
+                planning.plan_agreement(session, case, extra["instalments"])
+            elif to_status == "referred":
+                self._refer(session, case, extra)
+            elif to_status == "closed":
+                planning.plan_after_close(session, case, now)
+            if to_status in ("closed", "withdrawn"):
+                case.overdue = False  # the route ended: nothing left to chase in the queue
+            session.flush()
+            planning.notify_status(session, case, event.id, now, extra.get("to"))
+            session.commit()
+            return self._view(session, case)
+
+    def confirm_instalment(self, case_no: str, seq: int, paid: bool, actor: str, note: str = "") -> Dict[str, Any]:
+        """An operator records an instalment paid or not (the worker told the station, a receipt
+        came); the case stays overdue while any instalment is unpaid. KeyError for no such one."""
+        with self._sessions() as session:
+            case = session.execute(select(Case).where(Case.case_no == case_no).with_for_update()).scalar_one_or_none()
+            row = (
+                session.execute(
+                    select(InstalmentRow).where(InstalmentRow.case_id == case.id, InstalmentRow.seq == seq)
+                ).scalar_one_or_none()
+                if case is not None
+                else None
+            )
+            if case is None or row is None:
+                raise KeyError(case_no)
+            now = self._clock()
+            row.paid, row.confirmed_at = paid, now
+            session.flush()
+            unpaid = session.execute(
+                select(InstalmentRow.id).where(InstalmentRow.case_id == case.id, InstalmentRow.paid.is_(False))
+            ).first()
+            case.overdue = unpaid is not None
+            what = "已到账" if paid else "没有到账"
             session.add(
                 CaseEvent(
                     case_id=case.id,
                     from_status=case.status,
-                    to_status=to_status,
+                    to_status=case.status,
                     actor=actor[:64],
-                    note=(note or "")[:1000],
+                    note=f"第{seq}期{what}" + (f"：{note[:500]}" if note else ""),
                     at=now,
                 )
             )
-            case.status, case.updated_at = to_status, now
+            case.updated_at = now
             session.commit()
             return self._view(session, case)
+
+    @staticmethod
+    def _refer(session: Session, case: Case, extra: Dict[str, Any]) -> None:
+        """The receiving party's station takes the case into its queue; the sender keeps read access."""
+        case.referred_to = extra["to"]
+        station_id = extra.get("station_id")
+        if not station_id or station_id == case.station_id:
+            return
+        station = session.get(StationRow, station_id)
+        if station is None:
+            raise InvalidCase("station_id", "没有这个服务站。")
+        case.referred_from_station = case.station_id
+        case.station_id, case.station_name = station.id, station.name
 
     # -- people --------------------------------------------------------------------------
     def record_handoff(
@@ -309,7 +385,11 @@ class CaseService:
                     select(Case.case_no).where(Case.group_id == case.group_id, Case.id != case.id).order_by(Case.id)
                 )
             ]
-        events = session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
+        events = (
+            session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+            .scalars()
+            .all()
+        )
         return {
             "case_no": case.case_no,
             "status": case.status,
@@ -336,6 +416,40 @@ class CaseService:
                 {"from": e.from_status, "to": e.to_status, "actor": e.actor, "note": e.note, "at": _iso(e.at)}
                 for e in events
             ],
+            "timeline": [{"at": _iso(e.at), "status": e.to_status, "note": e.note} for e in events],
+            **self._after_draft(session, case),
+        }
+
+    @staticmethod
+    def _after_draft(session: Session, case: Case) -> Dict[str, Any]:
+        """Contract §6: instalments, follow-ups, and where a referral took the case."""
+        instalments = session.execute(
+            select(InstalmentRow).where(InstalmentRow.case_id == case.id).order_by(InstalmentRow.seq)
+        ).scalars()
+        followups = session.execute(
+            select(Followup).where(Followup.case_id == case.id).order_by(Followup.due, Followup.id)
+        ).scalars()
+        return {
+            "instalments": [
+                {"amount": i.amount, "due": i.due.isoformat(), "paid": i.paid, "confirmed_at": _iso(i.confirmed_at)}
+                for i in instalments
+            ],
+            "followups": [
+                {
+                    "due": _iso(f.due),
+                    "kind": f.kind,
+                    "sent_at": _iso(f.sent_at),
+                    "answer": f.answer,
+                    "channel": f.channel,
+                    "answered_at": _iso(f.answered_at),
+                }
+                for f in followups
+            ],
+            "referred_to": case.referred_to,
+            "referred_from_station": case.referred_from_station,
+            "overdue": bool(case.overdue),
+            "rating": case.rating,
+            "rating_comment": case.rating_comment,
         }
 
 

@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.metadata import allowed_metadata
+from bot.followups.chat import before_reply
 from bot.privacy import install_log_masking
 from bot.text.cleaning import clean_for_parse
 
@@ -113,6 +114,11 @@ class GongYouRestInput(RestInput):
             if len(text) > MAX_MESSAGE_CHARS:
                 text = text[:MAX_MESSAGE_CHARS]
                 notes.append({"recipient_id": fields["sender"], "text": TOO_LONG})
+            # A due follow-up question opens the reply; an answer to one is taken here (contract §6).
+            handled, followups = await before_reply(fields["sender"], text)
+            asked = [{"recipient_id": fields["sender"], "text": t} for t in followups]
+            if handled:
+                return response.json(notes + asked)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -128,6 +134,6 @@ class GongYouRestInput(RestInput):
             except Exception:
                 logger.exception("rest: a message could not be handled")
                 return _polite(BUSY, 503)
-            return response.json(notes + collector.messages)
+            return response.json(notes + asked + collector.messages)
 
         return webhook

@@ -33,6 +33,7 @@ from socketio import AsyncServer
 from bot import settings
 from bot.channels.metadata import allowed_metadata
 from bot.channels.rest import BUSY, EMPTY, MALFORMED, MAX_MESSAGE_CHARS, TOO_LONG
+from bot.followups.chat import before_reply
 from bot.privacy import install_log_masking
 from bot.text.cleaning import clean_for_parse
 
@@ -121,6 +122,12 @@ class WebChatInput(SocketIOInput):
                 if len(text) > MAX_MESSAGE_CHARS:
                     text = text[:MAX_MESSAGE_CHARS]
                     await output.send_text_message(sender, TOO_LONG)
+                # Due follow-ups open the reply; an answer to one is taken here (contract §6).
+                handled, followups = await before_reply(sender, text)
+                for question in followups:
+                    await output.send_text_message(sender, question)
+                if handled:
+                    return
                 await on_new_message(
                     UserMessage(
                         text,

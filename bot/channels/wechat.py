@@ -29,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.wechat_support import BUSY, Dedupe, WeChatApi, dedupe_key, render, to_bot
+from bot.followups.chat import before_reply
 from bot.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -162,7 +163,12 @@ class WeChatInput(InputChannel):
     async def _answer(
         self, on_new_message, message: Any, text: str, metadata: Dict[str, Any], args: Any
     ) -> HTTPResponse:
+        # An answer to a return visit (WeChat sent the question) is taken here (contract §6).
+        handled, followups = await before_reply(message.source, text[:2000])
+        if handled:
+            return self._reply(message, "\n\n".join(followups), args)
         collector = CollectingOutputChannel()
+        collector.messages.extend({"recipient_id": message.source, "text": t} for t in followups)
         task = asyncio.ensure_future(
             on_new_message(
                 UserMessage(

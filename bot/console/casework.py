@@ -29,7 +29,10 @@ class Casework:
         exists, station_id = self._queue.station_of(case_no)
         if not exists:
             return 404, "not found"
-        return None if who.sees_station(station_id) else (403, "forbidden")
+        if who.sees_station(station_id):
+            return None
+        sent_it = self._queue.referred_from(case_no)
+        return None if sent_it and who.sees_station(sent_it) else (403, "forbidden")
 
     def detail(self, who: Principal, case_no: str) -> Dict[str, Any]:
         """The console's case page: the case in full, its employer's other cases and the conversation.
@@ -57,13 +60,22 @@ class Casework:
         self._audit.record(who.username, "case.list", None, {"via": "api", "status": status, "rows": len(cases)})
         return cases
 
-    def move(self, who: Principal, case_no: str, status: str, note: str) -> Dict[str, Any]:
+    def move(
+        self, who: Principal, case_no: str, status: str, note: str, body: Optional[Dict[str, Any]] = None
+    ) -> Dict[str, Any]:
         """The moved case; the actor is the one who asked, never a name from the request.
+        `body`: what the move takes besides (instalments, referral target; contract §6).
         Raises KeyError (no such case) or InvalidCase (an impossible move)."""
         note = note[:1000]
-        case = self._service.change_status(case_no, status, who.username, note)
+        case = self._service.change_status(case_no, status, who.username, note, body)
         before = case["history"][-1]["from"]
         self._audit.record(who.username, "case.status", case_no, {"from": before, "to": case["status"], "note": note})
+        return case
+
+    def confirm(self, who: Principal, case_no: str, seq: int, paid: bool, note: str) -> Dict[str, Any]:
+        """An instalment recorded paid or unpaid by an operator; KeyError when there is no such one."""
+        case = self._service.confirm_instalment(case_no, seq, paid, who.username, note)
+        self._audit.record(who.username, "case.instalment", case_no, {"seq": seq, "paid": paid})
         return case
 
     def _sender_of(self, case_no: str) -> Optional[str]:

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.cases.lifecycle import STATUSES
+from bot.cases.outcomes import STATUSES
 from bot.cases.service import _iso, masked
 from bot.console.accounts import Principal
 from bot.privacy import mask_text
@@ -87,8 +87,11 @@ class Queue:
             query = query.where(Case.priority == filters.priority)
         if filters.collective is not None:
             query = query.where(Case.collective == filters.collective)
-        # Collective disputes first (many workers, one employer), then priority, then the newest.
-        return query.order_by(Case.collective.desc(), Case.priority.desc(), Case.id.desc()).limit(limit)
+        # An unpaid instalment first (the worker said the money did not come), then collective
+        # disputes (many workers, one employer), then priority, then the newest.
+        return query.order_by(Case.overdue.desc(), Case.collective.desc(), Case.priority.desc(), Case.id.desc()).limit(
+            limit
+        )
 
     def cases(self, who: Principal, filters: Filters, limit: int = QUEUE_LIMIT) -> List[Case]:
         with self._sessions() as session:
@@ -102,6 +105,13 @@ class Queue:
         with self._sessions() as session:
             found = session.execute(select(Case.station_id).where(Case.case_no == case_no)).first()
             return (found is not None, found[0] if found else None)
+
+    def referred_from(self, case_no: str) -> Optional[str]:
+        """The station that referred the case on: it keeps read access (contract §6)."""
+        with self._sessions() as session:
+            return session.execute(
+                select(Case.referred_from_station).where(Case.case_no == case_no)
+            ).scalar_one_or_none()
 
     def same_employer(self, case_no: str, who: Principal) -> List[Dict[str, Any]]:
         """Other cases naming the same employer (any time, any status), as far as the operator may see."""

@@ -44,6 +44,13 @@ class Case(Base):
     priority = Column(Integer, nullable=False, default=1)
     collective = Column(Boolean, nullable=False, default=False)
     group_id = Column(Integer, index=True)
+    # After the draft (contract §6, migration 0006_outcomes): where a referral sent it, the station
+    # that sent it (it keeps read access), an instalment not paid, and the worker's rating.
+    referred_to = Column(String(32))
+    referred_from_station = Column(String(64))
+    overdue = Column(Boolean, nullable=False, default=False)
+    rating = Column(Integer)
+    rating_comment = Column(Text)
     idempotency_key = Column(String(128), unique=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -153,3 +160,43 @@ class RosterMember(Base):
     added_by = Column(String(64), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     erased_at = Column(DateTime(timezone=True))
+
+
+class InstalmentRow(Base):
+    """One payment an agreement promises; `paid` is what the worker answered (None: not asked yet)."""
+
+    __tablename__ = "instalments"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    seq = Column(Integer, nullable=False)
+    amount = Column(Float, nullable=False)
+    due = Column(Date, nullable=False)
+    paid = Column(Boolean)
+    confirmed_at = Column(DateTime(timezone=True))
+
+
+class Followup(Base):
+    """A message to the worker at a due time (回访, a status change), sent once by the scheduler.
+
+    `claimed_by`/`claimed_at` is the exactly-once claim (bot/followups/scheduler.py), `sent_at`
+    when a channel took it, `shown_at` when the worker saw it (web chat: at their next message),
+    `answer` what they said to it."""
+
+    __tablename__ = "followups"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "seq"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    seq = Column(Integer, nullable=False, default=0)
+    due = Column(DateTime(timezone=True), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    channel = Column(String(16))
+    claimed_by = Column(String(64))
+    claimed_at = Column(DateTime(timezone=True))
+    sent_at = Column(DateTime(timezone=True))
+    shown_at = Column(DateTime(timezone=True))
+    answer = Column(Text)
+    answered_at = Column(DateTime(timezone=True))

@@ -25,6 +25,7 @@ from bot.web import documents
 from bot.web.auth import OPERATOR, SERVICE, bearer
 from bot.web.blocking import run
 from bot.web.console_guard import TOKEN_PRINCIPAL
+from bot.web.followups import register_followup_routes
 from bot.web.lookup_guard import TOO_MANY
 from bot.web.lookup_guard import Guard as LookupGuard
 from bot.web.replies import BAD_BODY, invalid_case, refusal
@@ -39,6 +40,7 @@ def register_case_api(
     _draft_routes(app, service, tokens)
     _own_case_routes(app, service, tokens, guard, eraser)
     _operator_routes(app, casework, handoffs, tokens, eraser, RosterService(db))
+    register_followup_routes(app, db, tokens)
 
     @app.get("/api/stations")
     async def stations(request: Request) -> response.HTTPResponse:
@@ -142,12 +144,27 @@ def _operator_routes(
         try:
             # Any "actor" in the body is ignored: the token is who acted.
             return response.json(
-                await run(casework.move, TOKEN_PRINCIPAL, case_no, body["status"], str(body.get("note") or ""))
+                await run(casework.move, TOKEN_PRINCIPAL, case_no, body["status"], str(body.get("note") or ""), body)
             )
         except KeyError:
             return refusal(404, "not found")
         except InvalidCase as problem:
             return invalid_case(problem, 409)
+
+    @app.post("/api/cases/<case_no:str>/instalments/<seq:int>")
+    @bearer(tokens, OPERATOR, body=True)
+    async def confirm_instalment(
+        request: Request, case_no: str, seq: int, body: Dict[str, Any]
+    ) -> response.HTTPResponse:
+        """{"paid": true|false, "note": TEXT}: what the station learned of one instalment."""
+        if not isinstance(body.get("paid"), bool):
+            return refusal(400, BAD_BODY)
+        try:
+            return response.json(
+                await run(casework.confirm, TOKEN_PRINCIPAL, case_no, seq, body["paid"], str(body.get("note") or ""))
+            )
+        except KeyError:
+            return refusal(404, "not found")
 
     @app.get("/api/cases/<case_no:str>/documents/<name:str>")
     @bearer(tokens, OPERATOR)

@@ -165,7 +165,7 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
         if not note:
             return response.json({"error": "请写一句处理说明。", "field": "note"}, status=422)
         try:
-            return response.json(await run(casework.move, who, case_no, body["status"], note))
+            return response.json(await run(casework.move, who, case_no, body["status"], note, body))
         except InvalidCase as problem:
             return invalid_case(problem, 409)
 
