@@ -21,9 +21,9 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Callable, List, Optional
+from typing import Callable, Collection, List, Optional, Set
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, true, update
 from sqlalchemy.orm import sessionmaker
 
 from bot import settings
@@ -34,7 +34,8 @@ from bot.storage.tables import Case, Followup
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
-BATCH = 200
+# Claimed a few at a time, so replicas share a large round and a claim covers little at once.
+BATCH = 20
 
 
 def holder_name() -> str:
@@ -55,8 +56,15 @@ def _claimable(now: datetime, stale: datetime):
     )
 
 
-def claim(sessions: sessionmaker, now: datetime, holder: str, clock: Callable[[], datetime]) -> List[int]:
-    """The ids this holder won: due, unsent, and not claimed by a live holder."""
+def claim(
+    sessions: sessionmaker,
+    now: datetime,
+    holder: str,
+    clock: Callable[[], datetime],
+    skip: Collection[int] = (),
+    batch: int = BATCH,
+) -> List[int]:
+    """The ids this holder won (at most `batch`, none of `skip`): due, unsent, not claimed by a live holder."""
     real_now = utc(clock())
     stale = real_now - LEASE
     won: List[int] = []
@@ -64,9 +72,9 @@ def claim(sessions: sessionmaker, now: datetime, holder: str, clock: Callable[[]
         candidates = (
             session.execute(
                 select(Followup.id)
-                .where(_claimable(now, stale))
+                .where(_claimable(now, stale), Followup.id.notin_(list(skip)) if skip else true())
                 .order_by(Followup.due, Followup.id)
-                .limit(BATCH)
+                .limit(batch)
                 .with_for_update(skip_locked=True)
             )
             .scalars()
@@ -96,13 +104,18 @@ def run_due(
     now = utc(now or clock())
     holder = holder or holder_name()
     sent = 0
-    for followup_id in claim(sessions, now, holder, clock):
-        try:
-            sent += _send_one(sessions, channels, followup_id, now, holder)
-        except Exception:  # one row's failure must not stop the round
-            logger.exception("follow-up %s could not be sent", followup_id)
-            _release(sessions, followup_id, holder)
-    return sent
+    tried: Set[int] = set()  # a row that failed is left for the next round, not retried in a loop
+    while True:
+        claimed = claim(sessions, now, holder, clock, tried)
+        if not claimed:
+            return sent
+        for followup_id in claimed:
+            tried.add(followup_id)
+            try:
+                sent += _send_one(sessions, channels, followup_id, now, holder)
+            except Exception:  # one row's failure must not stop the round
+                logger.exception("follow-up %s could not be sent", followup_id)
+                _release(sessions, followup_id, holder)
 
 
 def _send_one(sessions: sessionmaker, channels: Channels, followup_id: int, now: datetime, holder: str) -> int:
