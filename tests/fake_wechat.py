@@ -13,6 +13,8 @@ class FakeWeChat:
         self.tokens_issued: list = []
         self.sent: list = []  # (openid, text, access_token)
         self.expired: set = set()  # tokens to refuse once with errcode 42001
+        self.out_of_window: set = set()  # openids whose 48-hour window closed: errcode 45015
+        self.templates: list = []  # (openid, template_id, data) of template messages
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,8 +46,13 @@ class FakeWeChat:
                     if token in fake.expired:
                         fake.expired.discard(token)
                         return self._json({"errcode": 42001, "errmsg": "access_token expired"})
+                    if payload["touser"] in fake.out_of_window:
+                        return self._json({"errcode": 45015, "errmsg": "response out of time limit"})
                     fake.sent.append((payload["touser"], payload["text"]["content"], token))
                     return self._json({"errcode": 0, "errmsg": "ok"})
+                if url.path == "/cgi-bin/message/template/send":
+                    fake.templates.append((payload["touser"], payload["template_id"], payload["data"]))
+                    return self._json({"errcode": 0, "errmsg": "ok", "msgid": len(fake.templates)})
                 self._json({"errcode": 404})
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
