@@ -68,6 +68,18 @@ def test_wechat_inside_the_window_then_a_template_outside_it(wechat, service):
     assert [f["channel"] for f in service.get(inside)["followups"]] == [WECHAT]
 
 
+def test_a_worker_silent_for_more_than_48_hours_gets_the_template_at_once(wechat, service):
+    from datetime import timedelta, timezone
+
+    from bot.followups import replies
+
+    no = accepted_case(service, "oWorkerQuiet")
+    replies.turn(service.sessions, "oWorkerQuiet", "你好", datetime.now(timezone.utc) - timedelta(hours=49))
+    assert scheduler.run_due(service.sessions, Channels(), NOW) == 1
+    assert wechat.messages_for("oWorkerQuiet") == []  # no customer-service call bound to fail
+    assert len(wechat.templates) == 1 and no in wechat.templates[0][2]["remark"]["value"]
+
+
 def test_wechat_offline_sends_nothing_and_the_follow_up_waits(wechat, service, monkeypatch):
     monkeypatch.setenv("WECHAT_OFFLINE", "1")
     no = accepted_case(service, "oWorkerOffline")

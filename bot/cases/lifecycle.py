@@ -18,6 +18,8 @@ TRANSITIONS = {
     "closed": set(),
 }
 # What a worker reads about each status depends on the case's category: bot/cases/wording.py.
+# The case service moves cases by bot/cases/outcomes.py (contract §6: agreement, referral, …);
+# these four steps remain the console's status picker until its outcome forms come.
 
 DESCRIPTION_LIMIT = 1000
 AMOUNT_CEILING = 100_000_000  # a figure above this is a typo, not a wage claim

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Dict, Optional, Protocol
 
 from bot import settings
@@ -27,6 +28,7 @@ HOTLINE = "hotline:"  # drafts saved from the console (bot/console/drafts.py): n
 class Recipient:
     sender_id: Optional[str]
     phone: Optional[str]
+    last_seen_at: Optional[datetime] = None  # the worker's last chat message, when known
 
 
 class Channel(Protocol):
@@ -67,7 +69,9 @@ class WeChatChannel:
 
     def send(self, to: Recipient, text: str) -> bool:
         # Offline or not configured: not sent, so the follow-up stays due for a later run.
-        return self.client is not None and bool(to.sender_id) and self.client.send(to.sender_id or "", text)
+        if self.client is None or not to.sender_id:
+            return False
+        return self.client.send(to.sender_id, text, to.last_seen_at)
 
 
 class Channels:

@@ -33,6 +33,8 @@ def turn(sessions: sessionmaker, sender_id: str, text: str, now: Optional[dateti
         cases = {c.id: c for c in session.execute(select(Case).where(Case.sender_id == sender_id)).scalars()}
         if not cases:
             return {"handled": False, "messages": []}
+        for case in cases.values():
+            case.last_seen_at = now
         reply = _answer(session, cases, text, now)
         shown = _show_waiting(session, list(cases), now)
         session.commit()

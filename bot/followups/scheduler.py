@@ -124,7 +124,7 @@ def _send_one(sessions: sessionmaker, channels: Channels, followup_id: int, now:
         case = session.get(Case, followup.case_id) if followup else None
         if followup is None or case is None:
             return 0
-        to = Recipient(case.sender_id, case.phone)
+        to = Recipient(case.sender_id, case.phone, case.last_seen_at)
         skip = case.erased_at is not None or (followup.kind == AFTER_CLOSE and case.rating is not None)
         text = followup.text
     if skip:  # erased, or already rated: nothing to ask, never sent

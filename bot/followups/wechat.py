@@ -1,8 +1,9 @@
 """Follow-ups through WeChat: a customer-service message while the 48-hour window after the
 worker's last message is open, else a template (subscription) message.
 
-WeChat itself says whether the window is open: a customer-service message outside it is refused
-with errcode 45015, and then the template message goes. Every call has a timeout; with
+The worker's last message is known when it came through GongYou's WeChat channel (the chat hook
+stamps `last_seen_at`); older than 48 hours, the template goes at once. WeChat has the last word:
+a customer-service message it refuses with errcode 45015 (window closed) is sent as a template. Every call has a timeout; with
 WECHAT_OFFLINE=1 (or no appid/secret) nothing is called and the follow-up waits for the next run.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 import requests
@@ -20,6 +22,7 @@ from bot.channels.wechat_support import TIMEOUT, WeChatApi
 logger = logging.getLogger(__name__)
 
 OUT_OF_WINDOW = 45015
+WINDOW = timedelta(hours=48)
 _TOKEN_ERRORS = (40001, 40014, 42001)
 
 
@@ -54,15 +57,23 @@ class WeChatFollowups:
                 return code
         return code
 
-    def send(self, openid: str, text: str) -> bool:
-        code = self._post(
-            "/cgi-bin/message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}}
-        )
-        if code == 0:
-            return True
-        if code != OUT_OF_WINDOW or not self.template_id:
-            if code != -1:
-                logger.warning("WeChat customer-service message refused: errcode %s", code)
+    def send(self, openid: str, text: str, last_seen_at: Optional[datetime] = None) -> bool:
+        """A customer-service message unless the worker's last message is known to be older than
+        48 hours; WeChat's own 45015 (window closed) also leads to the template message."""
+        if last_seen_at is not None and last_seen_at.tzinfo is None:
+            last_seen_at = last_seen_at.replace(tzinfo=timezone.utc)
+        closed = last_seen_at is not None and datetime.now(timezone.utc) - last_seen_at > WINDOW
+        if not closed:
+            code = self._post(
+                "/cgi-bin/message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}}
+            )
+            if code == 0:
+                return True
+            if code != OUT_OF_WINDOW or not self.template_id:
+                if code != -1:
+                    logger.warning("WeChat customer-service message refused: errcode %s", code)
+                return False
+        if not self.template_id:
             return False
         body = {
             "touser": openid,

@@ -51,6 +51,9 @@ class Case(Base):
     overdue = Column(Boolean, nullable=False, default=False)
     rating = Column(Integer)
     rating_comment = Column(Text)
+    # The worker's last message in their chat: WeChat lets a customer-service message through
+    # only within 48 hours of it (bot/followups/wechat.py).
+    last_seen_at = Column(DateTime(timezone=True))
     idempotency_key = Column(String(128), unique=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)

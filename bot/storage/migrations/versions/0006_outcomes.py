@@ -20,6 +20,7 @@ def upgrade() -> None:
         table.add_column(sa.Column("overdue", sa.Boolean(), nullable=False, server_default=sa.false()))
         table.add_column(sa.Column("rating", sa.Integer()))
         table.add_column(sa.Column("rating_comment", sa.Text()))
+        table.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True)))
     op.create_table(
         "instalments",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -54,5 +55,5 @@ def downgrade() -> None:
     op.drop_table("followups")
     op.drop_table("instalments")
     with op.batch_alter_table("cases") as table:
-        for column in ("rating_comment", "rating", "overdue", "referred_from_station", "referred_to"):
+        for column in ("last_seen_at", "rating_comment", "rating", "overdue", "referred_from_station", "referred_to"):
             table.drop_column(column)
