@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases.lifecycle import PRIORITY_COLLECTIVE
 from bot.followups import answers, texts
-from bot.followups.channels import WEB
+from bot.followups.channels import CHAT_PREFIXES, WEB
 from bot.followups.planning import AFTER_CLOSE, COMMENT, INSTALMENT, QUESTIONS, RATING, ask_now
 from bot.storage.tables import Case, CaseEvent, Followup, InstalmentRow
 
@@ -33,8 +33,11 @@ def turn(sessions: sessionmaker, sender_id: str, text: str, now: Optional[dateti
         cases = {c.id: c for c in session.execute(select(Case).where(Case.sender_id == sender_id)).scalars()}
         if not cases:
             return {"handled": False, "messages": []}
-        for case in cases.values():
-            case.last_seen_at = now
+        if not sender_id.startswith(CHAT_PREFIXES):
+            # Only WeChat needs the time of the last message (its 48-hour window); the web chats
+            # are spared a write on every message.
+            for case in cases.values():
+                case.last_seen_at = now
         reply = _answer(session, cases, text, now)
         shown = _show_waiting(session, list(cases), now)
         session.commit()
