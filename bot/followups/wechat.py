@@ -3,8 +3,9 @@ worker's last message is open, else a template (subscription) message.
 
 The worker's last message is known when it came through GongYou's WeChat channel (the chat hook
 stamps `last_seen_at`); older than 48 hours, the template goes at once. WeChat has the last word:
-a customer-service message it refuses with errcode 45015 (window closed) is sent as a template. Every call has a timeout; with
-WECHAT_OFFLINE=1 (or no appid/secret) nothing is called and the follow-up waits for the next run.
+a customer-service message it refuses with errcode 45015 (window closed) is sent as a template.
+Every call has a timeout; with WECHAT_OFFLINE=1 (or no appid/secret) nothing is called and the
+follow-up waits for the next run.
 """
 
 from __future__ import annotations
