@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_rosters"
-down_revision = "0005_handoff_station"
+down_revision = "0006_outcomes"
 branch_labels = None
 depends_on = None
 
