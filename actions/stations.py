@@ -56,7 +56,7 @@ class ActionFindStation(Action):
             entity = _entity(tracker, "location")
             # A place in this message wins; an earlier one only when this message is not the answer
             # to "where are you?" (then an unknown place must be said so, not silently replaced).
-            where = finder.where(entity or text)
+            where = finder.where(entity or text, text)
             if where.status == UNKNOWN and not entity and not answering:
                 earlier = tracker.get_slot("location")
                 kiosk = finder.kiosk_place(metadata.get("kiosk_station"))

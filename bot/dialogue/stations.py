@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from bot.hotlines import RENSHE, RENSHE_OR_UNION
+from bot.stations.finder import FAR_KM
 
-# Beyond this, the nearest registered station is not "nearby": GongYou says so and gives the
-# hotlines instead of sending a worker hundreds of kilometres.
-FAR_KM = 50
 ASK_PLACE = "您在哪个区县或街道？也可以点“发送位置”。"
 UNKNOWN_PLACE = "没找到这个地方。请告诉我在哪个区县，比如“渝中区”或“景德镇珠山区”。"
 # Pages that draw station cards (the phone chat, the kiosk) get the cards alone under a short line.
@@ -28,7 +26,7 @@ def none_near(place: str) -> str:
 
 
 def is_near(cards: List[Dict[str, Any]]) -> bool:
-    return bool(cards) and cards[0]["km"] <= FAR_KM
+    return bool(cards) and all(c["km"] <= FAR_KM for c in cards)
 
 
 def introduction(place: str, cards: List[Dict[str, Any]], channel: str, describe) -> str:

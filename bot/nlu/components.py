@@ -15,9 +15,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import resolve_entities
+from bot.stations.locate import only_a_place
 from bot.text.cleaning import DEFAULT_MAX_CHARS, clean_with_offsets, normalise_script
 from bot.text.language import is_foreign
 from bot.topics import FALLBACK_INTENT
+
+# A bare place name ("龙洲湾") is an answer to "where?", whatever small talk the classifier heard in
+# it (it took 龙洲湾 for affirm, and the station question got "好的。").
+ANSWER_INTENT = "inform"
+SMALL_TALK = frozenset({"affirm", "deny", "greet", "goodbye", "thanks", "bot_challenge", "out_of_scope"})
 
 # Where TextNormaliser leaves the user's own text for EntityNormaliser (not part of the output).
 SOURCE = "gongyou_source"
@@ -94,6 +100,11 @@ class EntityNormaliser(GraphComponent):
                 # is noise), still gets an answer path, never an error: the fallback action answers.
                 message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}], add_to_output=True)
+            elif intent.get("name") in SMALL_TALK and only_a_place(source):
+                message.set(INTENT, {"name": ANSWER_INTENT, "confidence": 1.0}, add_to_output=True)
+                answer = {"name": ANSWER_INTENT, "confidence": 1.0}
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ANSWER_INTENT]
+                message.set(INTENT_RANKING_KEY, [answer] + ranking, add_to_output=True)
         return messages
 
 

@@ -13,7 +13,7 @@ from bot.stations.geocoder import geocode
 from bot.stations.hours import open_now
 from bot.stations.locate import AMBIGUOUS, FOUND, Where, locate_text
 from bot.stations.nearest import Nearby, StationIndex
-from bot.stations.station import Station, kinds_asked, kinds_for
+from bot.stations.station import JOB_HELP, Station, kinds_asked, kinds_for
 
 logger = logging.getLogger(__name__)
 REFRESH_SECONDS = 60
@@ -23,6 +23,23 @@ RETRY_SECONDS = 10  # after a failed reload: try again soon, but not on every me
 # where the employer is (工伤保险条例 §17) — not the arbitration venue rule.
 CITATIONS = (("劳动争议调解仲裁法", 21), ("社会保险法", 8), ("工伤保险条例", 17))
 SHOWN = 3
+# Beyond this a station is not "near": it is never listed, and GongYou gives the hotlines instead
+# of sending a worker hundreds of kilometres.
+FAR_KM = 50
+
+
+def _area(code: str) -> str:
+    """A division code cut to the level it names: 500113 (a district), 3602 (a city), 50 (重庆)."""
+    code = (code or "")[:6]
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def serves(station: Station, code: str) -> bool:
+    """Whether the station belongs to the area of `code` (its district, or the city above it)."""
+    area = _area(station.district_code)
+    return bool(area) and bool(code) and code[:6].startswith(area)
 
 
 def map_link(station: Station) -> str:
@@ -92,7 +109,13 @@ class StationFinder:
                     self._loaded_at = time.monotonic() - REFRESH_SECONDS + RETRY_SECONDS
             return self._index
 
-    def where(self, text: str) -> Where:
+    def where(self, text: str, context: str = "") -> Where:
+        """Where `text` (a place the NLU picked out) is; the whole message `context` wins when it
+        reads a longer name through a typo that the pick cut in half (沙平坝区: not 平坝区)."""
+        if context and context != text:
+            wider = locate_text(context)
+            if wider.status == FOUND and wider.corrected:
+                return wider
         found = locate_text(text)
         if found.status != FOUND and found.status != AMBIGUOUS:
             online = geocode(text)
@@ -113,14 +136,33 @@ class StationFinder:
         if where.latitude is None or where.longitude is None:
             return []
         index = self.index()
-        found = index.nearest(where.latitude, where.longitude, SHOWN, kinds_asked(asked) or kinds_for(topic))
-        if not found:  # nothing of the needed kind: any station can point the way
-            found = index.nearest(where.latitude, where.longitude, SHOWN)
-        cards = [card(n, now) for n in found]
+        lat, lng = where.latitude, where.longitude
+        near = [n for n in index.nearest(lat, lng, SHOWN, kinds_asked(asked) or kinds_for(topic)) if n.km <= FAR_KM]
+        if not near:  # nothing of the needed kind nearby: any near station can point the way
+            near = [n for n in index.nearest(lat, lng, SHOWN) if n.km <= FAR_KM]
+        if near and where.code and not any(serves(n.station, where.code) for n in near):
+            # The worker's own district comes first: a 巴南 worker is not sent to 渝中's office
+            # while a station of 巴南 can point the way (labour inspection goes by district).
+            local = [n for n in index.nearest(lat, lng, SHOWN * 3) if n.km <= FAR_KM and serves(n.station, where.code)]
+            near = local[:1] + near[: SHOWN - 1]
+        cards = [card(n, now) for n in near]
         home = index.by_id.get(kiosk_station or "")
         if home:
             cards = [card(Nearby(home, 0.0), now)] + [c for c in cards if c["id"] != home.id][: SHOWN - 1]
         return cards
+
+    def job_help_near(self, where: Where, now: Optional[datetime] = None) -> List[Dict[str, Any]]:
+        """Stations offering 就业帮扶 within FAR_KM; none of another kind stands in for them."""
+        if where.latitude is None or where.longitude is None:
+            return []
+        found = self.index().nearest(where.latitude, where.longitude, SHOWN, (JOB_HELP,))
+        return [card(n, now or datetime.now()) for n in found if n.km <= FAR_KM]
+
+    def nearest_of_kind(self, kinds: Tuple[str, ...], latitude: float, longitude: float) -> Optional[Nearby]:
+        """The nearest station of one of `kinds` (or offering it as a service), however far: a
+        referral must land somewhere, and the operator sees the distance."""
+        found = self.index().nearest(latitude, longitude, 1, kinds)
+        return found[0] if found else None
 
     def kiosk_place(self, station_id: Optional[str]) -> Optional[Where]:
         """A kiosk's own station as the place to search from, when the worker names none."""

@@ -7,6 +7,7 @@ worker is asked. Streets, zones and landmarks stand at their parent area's centr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
@@ -27,6 +28,7 @@ class Where:
     name: str = ""
     code: str = ""
     choices: List[str] = field(default_factory=list)  # for the clarifying question
+    corrected: bool = False  # read through a one-character typo (沙平坝 → 沙坪坝)
 
 
 @lru_cache(maxsize=1)
@@ -45,16 +47,60 @@ def _placed(place: Place) -> Optional[Place]:
     return None
 
 
-def _mentions(text: str) -> List[Tuple[int, str]]:
-    """Longest place names in the text, left to right, not overlapping."""
+_SUFFIXES = "区县市旗"
+TYPO_LONGEST = 8  # a typo is looked for in names up to this long
+
+
+@lru_cache(maxsize=1)
+def _near_misses() -> Dict[Tuple[int, str, str], List[str]]:
+    """Names of three characters or more, by (length, first, last): where a typo is looked for."""
+    table, _ = _table()
+    index: Dict[Tuple[int, str, str], List[str]] = {}
+    for alias in table:
+        if len(alias) >= 3:
+            index.setdefault((len(alias), alias[0], alias[-1]), []).append(alias)
+    return index
+
+
+def _typo_of(window: str, inner_name: bool) -> Optional[str]:
+    """The one name `window` misspells by one inner character (沙平坝区 → 沙坪坝区), if only one.
+
+    Taken only where a typo is likely to be one: a district's full name (ending in 区/县/市/旗),
+    or where the typo happens to spell a shorter real name inside (沙平坝 hides 平坝, in 贵州).
+    """
+    if not (len(window) >= 4 and window[-1] in _SUFFIXES or inner_name):
+        return None
+    close = [
+        alias
+        for alias in _near_misses().get((len(window), window[0], window[-1]), ())
+        if sum(a != b for a, b in zip(alias, window)) == 1
+    ]
+    return close[0] if len(close) == 1 else None
+
+
+def _mentions(text: str) -> List[Tuple[int, str, bool]]:
+    """Longest place names in the text, left to right, not overlapping: (where, name, read through a typo)."""
     table, longest = _table()
-    found, i = [], 0
+    spans = {(i, i + size) for i in range(len(text)) for size in range(2, longest + 1) if text[i : i + size] in table}
+    longest_at: Dict[int, int] = {}
+    for start, end in spans:
+        longest_at[start] = max(longest_at.get(start, 0), end - start)
+    found: List[Tuple[int, str, bool]] = []
+    i = 0
     while i < len(text):
-        for size in range(min(longest, len(text) - i), 1, -1):
-            if text[i : i + size] in table:
-                found.append((i, text[i : i + size]))
-                i += size
+        exact = longest_at.get(i, 0)
+        typo = None
+        for size in range(min(TYPO_LONGEST, len(text) - i), max(exact, 2), -1):
+            inner = any((j, i + size) in spans for j in range(i + 1, i + size - 1))
+            typo = _typo_of(text[i : i + size], inner)
+            if typo:
                 break
+        if typo:
+            found.append((i, typo, True))
+            i += len(typo)
+        elif exact:
+            found.append((i, text[i : i + exact], False))
+            i += exact
         else:
             i += 1
     return found
@@ -82,7 +128,7 @@ def locate_text(text: str) -> Where:
     if not mentions:
         return Where(UNKNOWN)
     table, _ = _table()
-    candidates = [[c for c in (_placed(p) for p in table[alias]) if c is not None] for _, alias in mentions]
+    candidates = [[c for c in (_placed(p) for p in table[alias]) if c is not None] for _, alias, _ in mentions]
 
     # The most specific mention says where; the others (重庆, 北京) pick among its places. A short
     # form counts as its least specific reading (南昌 is the city before it is 南昌县), and on a
@@ -110,8 +156,20 @@ def locate_text(text: str) -> Where:
         return Where(UNKNOWN)
     if len({(p.latitude, p.longitude) for p in target}) > 1:
         return Where(AMBIGUOUS, name=mentions[order[0]][1], choices=[_full_name(p) for p in target][:5])
-    place = target[0]
-    return Where(FOUND, place.latitude, place.longitude, mentions[order[0]][1], place.code)
+    place, (_, name, corrected) = target[0], mentions[order[0]]
+    return Where(FOUND, place.latitude, place.longitude, name, place.code, corrected=corrected)
+
+
+_AROUND = re.compile(r"^(?:我|俺)?(?:在|住在|人在)?(.+?)(?:这边|那边|这里|那里|附近|一带)?$")
+_NOT_TEXT = re.compile(r"[\s，。,.!！?？、~～]+")
+
+
+def only_a_place(text: str) -> bool:
+    """The message names a place and says nothing else ("龙洲湾", "我在巴南"): an answer to "where?"."""
+    bare = _AROUND.match(_NOT_TEXT.sub("", normalise_script(text or "")))
+    rest = bare.group(1) if bare else ""
+    mentions = _mentions(rest)
+    return bool(rest) and sum(len(name) for _, name, _ in mentions) == len(rest)
 
 
 def locate_position(position: object) -> Tuple[Optional[Where], Optional[str]]:
