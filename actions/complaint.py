@@ -1,14 +1,26 @@
-from typing import Any, Dict, List, Text
+import logging
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients import blocking
+from bot.dialogue import job_help
 from bot.dialogue.complaints import Facts, Reply, complaint_reply, question_reply
+from bot.stations.routing import station_finder
+
+logger = logging.getLogger(__name__)
+JOB_SEEKING = "job_seeking"
+_CLOSING_QUESTION = "接下来您想怎么办？"
 
 
-def _say(dispatcher: CollectingDispatcher, reply: Reply) -> List[Dict[Text, Any]]:
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+def _say(dispatcher: CollectingDispatcher, reply: Reply, stations: Optional[list] = None) -> List[Dict[Text, Any]]:
+    if stations:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message={"stations": stations})
+    else:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
     # The topic answered becomes the category of a draft the worker may open next.
     return [SlotSet("category", reply.topic)] if reply.topic else []
 
@@ -29,11 +41,36 @@ class ActionComplaintReply(Action):
         if reply is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        if reply.topic in job_help.AFTER_TOPICS:
+            # After dismissal guidance: where to look for the next job, before the closing question.
+            offered = await blocking(_job_help, tracker)
+            head, sep, tail = reply.text.rpartition("\n" + _CLOSING_QUESTION)
+            text = f"{head}\n{offered['text']}{sep}{tail}" if sep else f"{reply.text}\n{offered['text']}"
+            return _say(dispatcher, replace(reply, text=text), offered["stations"])
         return _say(dispatcher, reply)
 
 
-# What an intent the FAQ overruled nothing for says instead.
-_OTHERWISE = {"job_seeking": "utter_job_seeking", "inform": "utter_inform", "bot_challenge": "utter_iamabot"}
+def _job_help(tracker: Tracker) -> Dict[str, Any]:
+    """The job-help offer for this worker's place (this message's, an earlier one, the kiosk's)."""
+    text = tracker.latest_message.get("text") or ""
+    places = [_location(tracker), text, tracker.get_slot("location")]
+    kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
+    try:
+        return job_help.offer(station_finder(), places, kiosk, context=text)
+    except Exception:  # no station list: the hotlines still help
+        logger.exception("job help: station search failed")
+        return {"text": job_help.OFFER, "stations": []}
+
+
+def _location(tracker: Tracker) -> Optional[str]:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "location":
+            return str(entity.get("value"))
+    return None
+
+
+# What an intent the FAQ overruled nothing for says instead (job_seeking: the job-help offer).
+_OTHERWISE = {"inform": "utter_inform", "bot_challenge": "utter_iamabot"}
 
 
 class ActionAnswerQuestion(Action):
@@ -48,6 +85,10 @@ class ActionAnswerQuestion(Action):
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         reply = question_reply(intent, tracker.latest_message.get("text") or "")
+        if reply is None and intent == JOB_SEEKING:
+            offered = await blocking(_job_help, tracker)
+            _say(dispatcher, Reply(offered["text"]), offered["stations"])
+            return []
         if reply is None:
             dispatcher.utter_message(response=_OTHERWISE.get(intent, "utter_out_of_scope"))
             return []

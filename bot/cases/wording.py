@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
 
+from bot.job_help_words import SHORT as JOB_HELP
+
 LABOUR, WAGES, PENSION, INJURY = "labour", "wages", "pension", "injury"
 ROUTES = {"wage_arrears": WAGES, "pension_adjustment": PENSION, "work_injury": INJURY}  # others: LABOUR
 
@@ -72,6 +74,11 @@ _NEXT = {
     "认定了工伤、单位不给工伤待遇的，可以申请劳动仲裁（同条例第五十四条）。",
 }
 
+# Routes whose closing words also offer job help: a worker who fought for wages or a job may need
+# the next one ("维权赢了，饭碗丢了"). Not a pension case (a retiree asks if they want it), nor an
+# injury case (the worker is healing, and the employer keeps the job through treatment).
+JOB_HELP_ROUTES = frozenset({LABOUR, WAGES})
+
 # Every article the texts above name (tests/test_citations.py checks them against the statutes).
 CITATIONS = (
     ("劳动争议调解仲裁法", 5),
@@ -94,7 +101,8 @@ def status_words(status: str, category: Optional[str]) -> str:
     way = route(category)
     said = _STATUS_BY_ROUTE.get((status, way)) or _STATUS.get(status) or "正在办理中。"
     if status in FINAL:
-        return said + _LEAD.get(status, "") + _NEXT[way]
+        job_help = "\n" + JOB_HELP if status == "closed" and way in JOB_HELP_ROUTES else ""
+        return said + _LEAD.get(status, "") + _NEXT[way] + job_help
     return said + "提醒：" + (_NOT_AN_APPLICATION[way] if status == "draft" else "") + _CLOCK[way]
 
 
@@ -112,4 +120,5 @@ def all_texts() -> Tuple[str, ...]:
         + tuple(_NOT_AN_APPLICATION.values())
         + tuple(_LEAD.values())
         + tuple(_NEXT.values())
+        + (JOB_HELP,)
     )

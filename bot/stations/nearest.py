@@ -27,7 +27,10 @@ class StationIndex:
         self._trees: Dict[Optional[str], tuple] = {}
         groups: Dict[Optional[str], List[int]] = {None: list(range(len(self.stations)))}
         for i, station in enumerate(self.stations):
-            groups.setdefault(station.kind, []).append(i)
+            # A station is found by its kind and by each service it lists (巴南's union, a
+            # 工会服务站, also offers 就业帮扶).
+            for tag in dict.fromkeys((station.kind, *station.services)):
+                groups.setdefault(tag, []).append(i)
         for kind, members in groups.items():
             if members:
                 points = np.radians([[self.stations[i].latitude, self.stations[i].longitude] for i in members])

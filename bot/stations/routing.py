@@ -10,7 +10,8 @@ import threading
 from typing import Optional, Tuple
 
 from bot.stations.finder import StationFinder
-from bot.stations.station import Station
+from bot.stations.nearest import Nearby
+from bot.stations.station import REFERRAL_KINDS, Station
 
 _finder: Optional[StationFinder] = None
 _lock = threading.Lock()
@@ -45,3 +46,14 @@ def route_case(
     """(station, the reason told to the worker), or None. `finder` is for tests."""
     finder = finder or station_finder()
     return finder.for_case(location, category) or finder.kiosk_station(kiosk_station)
+
+
+def nearest_of_kind(kind: str, station_id: Optional[str], finder: Optional[StationFinder] = None) -> Optional[Nearby]:
+    """Where a case at `station_id` goes when referred (contract §6 `to`): the nearest station of
+    that kind. `kind` is a referral target (`procuratorate`) or a station kind (人民检察院).
+    None when the case has no known station or no station of the kind is registered."""
+    finder = finder or station_finder()
+    home = finder.index().by_id.get(station_id or "")
+    if home is None:
+        return None
+    return finder.nearest_of_kind(REFERRAL_KINDS.get(kind, (kind,)), home.latitude, home.longitude)

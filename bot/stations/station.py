@@ -15,8 +15,25 @@ KINDS = (
     "法律援助中心",
     "人社局/劳动保障监察",
     "社保经办机构",
+    # Parties a case may be referred to (contract §6 `to`), as in the seeds' 五方联动 and its
+    # extension to 信访 and 税务.
+    "人民法院",
+    "人民检察院",
+    "信访部门",
+    "税务部门",
+    # Job help: a station of another kind that lists 就业帮扶 among its services counts too.
+    "就业帮扶",
 )
-HOTLINE = {"工会服务站": hotlines.UNION}  # every other kind: 人社
+JOB_HELP = "就业帮扶"
+HOTLINE = {
+    "工会服务站": hotlines.UNION,
+    JOB_HELP: hotlines.UNION,
+    "人民法院": hotlines.COURT,
+    "人民检察院": hotlines.PROCURATORATE,
+    "信访部门": hotlines.CITIZEN,
+    "税务部门": hotlines.TAX,
+}
+# every other kind: 人社
 DEFAULT_HOTLINE = hotlines.RENSHE
 
 # Where each problem is handled. Pension benefits are decided by the social-insurance agency
@@ -30,6 +47,18 @@ KINDS_FOR = {
     "labor_contract": ("劳动争议调解中心", "劳动关系公共服务站", "劳动人事争议仲裁院", "工会服务站", "法律援助中心"),
     "overtime": ("劳动争议调解中心", "劳动关系公共服务站", "劳动人事争议仲裁院", "工会服务站", "人社局/劳动保障监察"),
     "platform_work": ("劳动争议调解中心", "劳动关系公共服务站", "工会服务站", "法律援助中心", "劳动人事争议仲裁院"),
+}
+# Where each referral target of contract §6 lands: a station of these kinds, or one listing it as a
+# service (a union station that gives 法律援助 takes a legal-aid referral where no centre is listed).
+REFERRAL_KINDS: Dict[str, Tuple[str, ...]] = {
+    "union": ("工会服务站",),
+    "court": ("人民法院",),
+    "procuratorate": ("人民检察院",),
+    "labour_inspection": ("人社局/劳动保障监察",),
+    "arbitration": ("劳动人事争议仲裁院",),
+    "legal_aid": ("法律援助中心", "法律援助"),
+    "petition": ("信访部门",),
+    "tax": ("税务部门",),
 }
 
 
@@ -73,6 +102,12 @@ def kinds_for(topic: Optional[str]) -> Optional[Tuple[str, ...]]:
 
 # What the worker asked for in words outranks the topic: "最近的调解的地方" wants mediation.
 ASKED_FOR = (
+    ("找工作", (JOB_HELP,)),
+    ("新工作", (JOB_HELP,)),
+    ("找活", (JOB_HELP,)),
+    ("招工", (JOB_HELP,)),
+    ("招聘", (JOB_HELP,)),
+    ("就业", (JOB_HELP,)),
     ("调解", ("劳动争议调解中心", "劳动关系公共服务站", "工会服务站")),
     ("仲裁", ("劳动人事争议仲裁院",)),
     ("法律援助", ("法律援助中心", "工会服务站")),
