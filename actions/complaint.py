@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients import blocking
 from bot.dialogue import job_help
 from bot.dialogue.complaints import Facts, Reply, complaint_reply, question_reply
+from bot.dialogue.stations import CARD_CHANNELS
 from bot.stations.routing import station_finder
 
 logger = logging.getLogger(__name__)
@@ -43,20 +44,28 @@ class ActionComplaintReply(Action):
             return []
         if reply.topic in job_help.AFTER_TOPICS:
             # After dismissal guidance: where to look for the next job, before the closing question.
-            offered = await blocking(_job_help, tracker)
+            offered = await blocking(_job_help, tracker, False)
             head, sep, tail = reply.text.rpartition("\n" + _CLOSING_QUESTION)
             text = f"{head}\n{offered['text']}{sep}{tail}" if sep else f"{reply.text}\n{offered['text']}"
             return _say(dispatcher, replace(reply, text=text), offered["stations"])
         return _say(dispatcher, reply)
 
 
-def _job_help(tracker: Tracker) -> Dict[str, Any]:
+def _job_help(tracker: Tracker, ask_place: bool = True) -> Dict[str, Any]:
     """The job-help offer for this worker's place (this message's, an earlier one, the kiosk's)."""
     text = tracker.latest_message.get("text") or ""
-    places = [_location(tracker), text, tracker.get_slot("location")]
     kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
+    cards_drawn = (tracker.get_latest_input_channel() or "") in CARD_CHANNELS
     try:
-        return job_help.offer(station_finder(), places, kiosk, context=text)
+        return job_help.offer(
+            station_finder(),
+            _location(tracker),
+            text,
+            tracker.get_slot("location"),
+            kiosk,
+            ask_place=ask_place,
+            spelled_out=not cards_drawn,
+        )
     except Exception:  # no station list: the hotlines still help
         logger.exception("job help: station search failed")
         return {"text": job_help.OFFER, "stations": []}

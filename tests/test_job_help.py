@@ -8,6 +8,7 @@ import requests
 from bot.cases import wording
 from bot.cases.outcomes import REFERRAL_TARGETS
 from bot.dialogue import job_help
+from bot.job_help_words import OFFER
 from bot.stations.finder import FAR_KM, StationFinder
 from bot.stations.parsing import parse
 from bot.stations.routing import nearest_of_kind
@@ -24,23 +25,40 @@ def finder():
 @pytest.mark.unit
 def test_banan_union_is_offered_for_job_help_by_its_service(finder):
     # Its kind is 工会服务站; 就业帮扶 is among its services, which the search now reads.
-    offered = job_help.offer(finder, ["巴南"])
+    offered = job_help.offer(finder, context="我在巴南 想找个活干")
     assert [c["id"] for c in offered["stations"]] == ["cq-banan-union"]
     assert "12351" in offered["text"] and "12333" in offered["text"] and "巴南区总工会" in offered["text"]
     assert "招聘会" in offered["text"] and "培训" in offered["text"] and "创业担保贷款" in offered["text"]
 
 
 @pytest.mark.unit
+def test_pages_that_draw_cards_get_the_stations_as_data_only(finder):
+    offered = job_help.offer(finder, "巴南", spelled_out=False)
+    assert offered["stations"] and "地址" not in offered["text"] and "12351" in offered["text"]
+
+
+@pytest.mark.unit
 def test_job_help_lists_no_far_station_and_asks_where_when_it_does_not_know(finder):
-    far = job_help.offer(finder, ["哈尔滨道里区"])
+    far = job_help.offer(finder, "哈尔滨道里区")
     assert far["stations"] == [] and "12351" in far["text"] and "公里" not in far["text"]
-    unknown = job_help.offer(finder, [None, "想找个工作"])
+    unknown = job_help.offer(finder, context="想找个工作")
     assert unknown["stations"] == [] and job_help.ASK_PLACE in unknown["text"]
+    # After dismissal guidance, which ends in its own question, no second question.
+    assert job_help.offer(finder, context="被开除了", ask_place=False)["text"] == OFFER
+
+
+@pytest.mark.unit
+def test_the_place_in_this_message_comes_before_an_earlier_one(finder):
+    offered = job_help.offer(finder, context="我现在在景德镇 想找工作", earlier="巴南")
+    assert offered["stations"] == []  # no 就业帮扶 point near 景德镇: 巴南's is not offered
+    assert [c["id"] for c in job_help.offer(finder, context="想找工作", earlier="巴南")["stations"]] == [
+        "cq-banan-union"
+    ]
 
 
 @pytest.mark.unit
 def test_job_help_from_a_kiosk_uses_the_kiosk_place(finder):
-    offered = job_help.offer(finder, [None, "有没有招工的"], kiosk_station="cq-yuzhong-union")
+    offered = job_help.offer(finder, context="有没有招工的", kiosk_station="cq-yuzhong-union")
     assert [c["id"] for c in offered["stations"]] == ["cq-banan-union"]  # 16.9 km: the only one near
 
 

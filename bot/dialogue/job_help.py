@@ -6,11 +6,11 @@ the nearest 就业帮扶 stations. The seeds' worry is "维权赢了，饭碗丢
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 from bot.job_help_words import OFFER
 from bot.stations.finder import StationFinder, describe
-from bot.stations.locate import FOUND, Where
+from bot.stations.locate import FOUND, Where, locate_text
 
 # Topics after whose guidance job help is offered at once.
 AFTER_TOPICS = frozenset({"dismissal"})
@@ -18,30 +18,42 @@ ASK_PLACE = "告诉我在哪个区县，我帮您找最近的就业帮扶点。"
 
 
 def where_to_look(
-    finder: StationFinder, places: Sequence[Optional[str]], kiosk_station: Optional[str] = None, context: str = ""
+    finder: StationFinder,
+    named: Optional[str] = None,
+    context: str = "",
+    earlier: Optional[str] = None,
+    kiosk_station: Optional[str] = None,
 ) -> Optional[Where]:
-    """The first of `places` that is found (the place in this message, the message, an earlier
-    place), else the kiosk the worker stands at. `context`: the message, for typos."""
-    for text in places:
-        if text:
-            where = finder.where(text, context)
-            if where.status == FOUND:
-                return where
+    """The place picked out of this message, else one in the message itself (read offline: a
+    complaint is not sent to a geocoder), else the worker's earlier place, else their kiosk."""
+    found = finder.where(named, context) if named else None
+    if (found is None or found.status != FOUND) and context:
+        found = locate_text(context)
+    if (found is None or found.status != FOUND) and earlier:
+        found = finder.where(earlier)
+    if found is not None and found.status == FOUND:
+        return found
     return finder.kiosk_place(kiosk_station)
 
 
 def offer(
     finder: StationFinder,
-    places: Sequence[Optional[str]] = (),
-    kiosk_station: Optional[str] = None,
+    named: Optional[str] = None,
     context: str = "",
+    earlier: Optional[str] = None,
+    kiosk_station: Optional[str] = None,
     now: Optional[datetime] = None,
+    ask_place: bool = True,
+    spelled_out: bool = True,
 ) -> Dict[str, Any]:
-    """{"text", "stations"}: the offer, with the nearest 就业帮扶 stations when the place is known."""
-    where = where_to_look(finder, places, kiosk_station, context)
+    """{"text", "stations"}: the offer, with the nearest 就业帮扶 stations when the place is known.
+    `ask_place=False` where the reply already ends in a question (after dismissal guidance);
+    `spelled_out=False` on pages that draw the stations as cards."""
+    where = where_to_look(finder, named, context, earlier, kiosk_station)
     if where is None:
-        return {"text": f"{OFFER}{ASK_PLACE}", "stations": []}
+        return {"text": f"{OFFER}{ASK_PLACE}" if ask_place else OFFER, "stations": []}
     cards: List[Dict[str, Any]] = finder.job_help_near(where, now)
     if not cards:
         return {"text": OFFER, "stations": []}
-    return {"text": f"{OFFER}\n离{where.name}最近的就业帮扶点：\n{describe(cards)}", "stations": cards}
+    listed = f"\n{describe(cards)}" if spelled_out else ""
+    return {"text": f"{OFFER}\n离{where.name}最近的就业帮扶点：{listed}", "stations": cards}
