@@ -194,3 +194,16 @@ def test_gongyou_runs_the_schedule_by_itself(tmp_path):
         assert web.run("2026-11-30T00:00:00+00:00") == 0  # the schedule already sent it, once
     finally:
         web.stop()
+
+
+def test_a_referral_without_a_station_lands_at_the_nearest_of_its_kind(web):
+    """The receiving party must see the case in its queue even when the operator named only the
+    party (contract §6 `to`): the nearest registered station of that kind takes it."""
+    no = open_case(web)
+    for status in ("accepted", "mediating", "mediation_failed"):
+        assert web.move(no, status).status_code == 200
+    referred = web.move(no, "referred", to="procuratorate", note="多次调解未成功，移送检察院")
+    assert referred.status_code == 200
+    assert referred.json()["station"]["id"] == "cq-wuxi-procuratorate"
+    case = web.call("GET", f"/api/cases/{no}").json()
+    assert case["referred_to"] == "procuratorate" and case["referred_from_station"] == "cq-yuzhong-union"

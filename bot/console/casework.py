@@ -17,6 +17,7 @@ from bot.console.accounts import Principal
 from bot.console.audit import Audit
 from bot.console.drafts import HOTLINE
 from bot.console.queue import Queue
+from bot.stations.routing import nearest_of_kind
 from bot.storage.tables import Case
 
 
@@ -67,6 +68,8 @@ class Casework:
         `body`: what the move takes besides (instalments, referral target; contract §6).
         Raises KeyError (no such case) or InvalidCase (an impossible move)."""
         note = note[:1000]
+        if status == "referred" and body and body.get("to") and not body.get("station_id"):
+            body = {**body, "station_id": self._receiving_station(case_no, str(body["to"]))}
         case = self._service.change_status(case_no, status, who.username, note, body)
         before = case["history"][-1]["from"]
         self._audit.record(who.username, "case.status", case_no, {"from": before, "to": case["status"], "note": note})
@@ -77,6 +80,13 @@ class Casework:
         case = self._service.confirm_instalment(case_no, seq, paid, who.username, note)
         self._audit.record(who.username, "case.instalment", case_no, {"seq": seq, "paid": paid})
         return case
+
+    def _receiving_station(self, case_no: str, target: str) -> Optional[str]:
+        """A referral that names no station goes to the nearest one of the target's kind, so the
+        receiving party sees it in its queue; None (the case stays put) when none is registered."""
+        _, station_id = self._queue.station_of(case_no)
+        found = nearest_of_kind(target, station_id)
+        return found.station.id if found else None
 
     def _sender_of(self, case_no: str) -> Optional[str]:
         with self._sessions() as session:
