@@ -3,11 +3,13 @@
 from datetime import date
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.form_guard import GuardedForm
 from bot.dialogue import calculation_flow as flow
+from bot.dialogue import form_exits
 
 CALC_SLOTS = [
     "calculator",
@@ -25,6 +27,12 @@ CALC_SLOTS = [
 def _validator(slot: str):
     def validate(self, value, dispatcher, tracker, domain):
         clean, problem = flow.read(slot, value, date.today())
+        if clean is None and tracker.get_slot("requested_slot") == slot:
+            # "不是说了4年吗 4年零3个月" while the wage was asked: a correction, not a bad wage.
+            fixed = flow.correction(tracker.get_slot("calculator"), tracker.latest_message.get("text") or "")
+            if fixed:
+                dispatcher.utter_message(text="好的，已经改过来了。" + flow.noted(fixed))
+                return {slot: None, **fixed}
         if problem:
             dispatcher.utter_message(text=problem)
         return {slot: clean}
@@ -32,9 +40,47 @@ def _validator(slot: str):
     return validate
 
 
-class ValidateCalcForm(FormValidationAction):
+def _said(tracker: Tracker) -> List[str]:
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+
+
+class ValidateCalcForm(GuardedForm):
+    own_slots = CALC_SLOTS
+
     def name(self) -> Text:
         return "validate_calc_form"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        today = date.today()
+        value, _ = flow.read(requested, text, today)
+        return value is not None or flow.deny_answers(requested, text, today) != (None, None)
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("requested_slot"):
+            if not form_exits.fresh(tracker.events):
+                return await super().run(dispatcher, tracker, domain)
+            heard = form_exits.Heard.from_message(tracker.latest_message)
+            fixed = flow.correction(tracker.get_slot("calculator"), heard.text)
+            if fixed and form_exits.decide(heard, True) == form_exits.ANSWER:
+                # "不是说了4年吗 4年零3个月": taken whatever was asked, then the next question.
+                dispatcher.utter_message(text="好的，已经改过来了。" + flow.noted(fixed))
+                slots = {**tracker.current_slot_values(), **fixed}
+                requested = tracker.get_slot("requested_slot")
+                if requested and requested not in fixed:
+                    slots[requested] = None
+                missing = [s for s in flow.required(slots.get("calculator"), slots) if slots.get(s) in (None, "")]
+                events = [SlotSet(slot, value) for slot, value in fixed.items()]
+                if requested and requested not in fixed:
+                    events.append(SlotSet(requested, None))
+                return events + [SlotSet("requested_slot", missing[0] if missing else None)]
+            return await super().run(dispatcher, tracker, domain)
+        # Starting (nothing asked yet): what the worker already said is not asked again.
+        found = flow.known(tracker.get_slot("calculator"), tracker.current_slot_values(), _said(tracker))
+        prefill = [SlotSet(slot, value) for slot, value in found.items()]
+        if found:
+            dispatcher.utter_message(text=flow.noted(found))
+            tracker.add_slots(prefill)
+        return prefill + await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return flow.required(tracker.get_slot("calculator"), tracker.current_slot_values())

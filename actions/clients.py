@@ -15,7 +15,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
+from rasa_sdk import Tracker
+
 from bot.cases.client import CaseClient
+from bot.dialogue import conversation
 
 logger = logging.getLogger(__name__)
 FLUSH_EVERY_SECONDS = 20
@@ -67,3 +70,17 @@ def case_client() -> CaseClient:
             _client = CaseClient()
             threading.Thread(target=_flush_forever, args=(_client,), daemon=True, name="outbox").start()
         return _client
+
+
+async def hand_over(tracker: Tracker, reason: str) -> bool:
+    """Gives the conversation to a person (on request, after two misses, or from inside a form)."""
+    # A kiosk's station takes its own callers; elsewhere the case service uses the worker's case.
+    kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
+    return await blocking(
+        case_client().handoff,
+        tracker.sender_id,
+        reason,
+        conversation.transcript(tracker.events),
+        tracker.get_slot("phone"),
+        kiosk if isinstance(kiosk, str) else None,
+    )

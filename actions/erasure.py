@@ -7,11 +7,12 @@ request ("删除我的信息" parses as case_status, or as nothing) see it in th
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import blocking, case_client
+from actions.form_guard import GuardedForm
 from bot.cases.client import ThrottledLookup
 from bot.cases.numbers import find_case_no
 from bot.dialogue import conversation
@@ -28,9 +29,16 @@ def start_erasure(tracker: Tracker) -> List[Dict[Text, Any]]:
     return events + [FollowupAction("erase_form")]
 
 
-class ValidateEraseForm(FormValidationAction):
+class ValidateEraseForm(GuardedForm):
+    own_slots = list(SLOTS)
+
     def name(self) -> Text:
         return "validate_erase_form"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        if requested == "erase_confirmed":
+            return conversation.erase_answer(text) is not None
+        return bool(find_case_no(text) or conversation.find_follow_code(text))
 
     def validate_erase_case_no(self, value, dispatcher, tracker, domain):
         found = find_case_no(str(value or ""))

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients import blocking, case_client
+from actions.clients import hand_over
 from actions.erasure import start_erasure
 from bot.dialogue import conversation
 from bot.dialogue.complaints import question_reply
@@ -13,25 +13,12 @@ from bot.text.language import is_foreign
 from bot.topics import FALLBACK_INTENT
 
 
-async def _handoff(tracker: Tracker, reason: str) -> bool:
-    # A kiosk's station takes its own callers; elsewhere the case service uses the worker's case.
-    kiosk = (tracker.latest_message.get("metadata") or {}).get("kiosk_station")
-    return await blocking(
-        case_client().handoff,
-        tracker.sender_id,
-        reason,
-        conversation.transcript(tracker.events),
-        tracker.get_slot("phone"),
-        kiosk if isinstance(kiosk, str) else None,
-    )
-
-
 class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        recorded = await _handoff(tracker, "asked")
+        recorded = await hand_over(tracker, "asked")
         dispatcher.utter_message(text=conversation.handoff_text(recorded, tracker.get_slot("phone")))
         return []
 
@@ -47,7 +34,7 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=conversation.FOREIGN_LANGUAGE_TEXT)
             return []
         if conversation.fallbacks_in_a_row(tracker.events) >= conversation.HANDOFF_AFTER_FALLBACKS:
-            recorded = await _handoff(tracker, "fallback")
+            recorded = await hand_over(tracker, "fallback")
             phone = tracker.get_slot("phone")
             dispatcher.utter_message(text=conversation.handoff_text(recorded, phone, after_fallbacks=True))
             return []

@@ -4,14 +4,15 @@ submission and cancelling."""
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import blocking, case_client
+from actions.form_guard import GuardedForm, ended
 from actions.roster import share_group_code
-from bot.dialogue import intake, privacy_notice
+from bot.dialogue import fields, intake, privacy_notice
 from bot.stations.routing import route_case
 
 logger = logging.getLogger(__name__)
@@ -20,15 +21,34 @@ FORM_SLOTS = list(intake.FIELDS) + ["consent", "health_consent", "confirmed"]
 
 def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     text = tracker.latest_message.get("text") or ""
-    if tracker.get_slot("requested_slot") == field and intake.corrects_another_field(text, field):
+    requested = tracker.get_slot("requested_slot")
+    if requested == field and intake.corrects_another_field(text, field):
         # The text was taken for this slot only because it was the one asked; the entity
         # mapping has already put the corrected value where it belongs.
         dispatcher.utter_message(text="好的，已经改过来了。")
         return {field: None}
+    if requested == field and fields.is_evasive(text):
+        # "问这么多干嘛" is not an employer: an optional question is skipped, a needed one explained.
+        if field in intake.OPTIONAL:
+            dispatcher.utter_message(text=fields.EVASIVE_OPTIONAL)
+            return {field: intake.UNKNOWN}
+        dispatcher.utter_message(text=fields.EVASIVE_PERSONAL)
+        return {field: None}
     clean, problem = check(value)
-    if problem:
+    if problem and requested == field:
         dispatcher.utter_message(text=problem)
+    if field in fields.REMEMBERED:
+        # A mention in passing (the description, a question) never replaces an answer given,
+        # nor a vaguer name a precise one; a correction or the question itself does.
+        earlier = fields.settle(field, fields.history_before_last_message(tracker.events, field))
+        named = intake.correction_field(text)
+        corrected = named == field or (requested == "confirmed" and named is not None and field in _entities(tracker))
+        clean = fields.choose(field, earlier, clean, asked=requested == field, corrected=corrected)
     return {field: clean}
+
+
+def _entities(tracker: Tracker) -> set:
+    return {e.get("entity") for e in tracker.latest_message.get("entities") or []}
 
 
 def _validator(field: str, check):
@@ -49,9 +69,22 @@ def _personal_validator(field: str, check):
     return validate
 
 
-class ValidateCaseForm(FormValidationAction):
+class ValidateCaseForm(GuardedForm):
+    own_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "validate_case_form"
+
+    def free_text(self, requested) -> bool:
+        return requested == "description"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        return intake.answers(requested, text)
+
+    def cancelled(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
+        requested = tracker.get_slot("requested_slot")
+        dispatcher.utter_message(text=privacy_notice.DECLINED if requested == "consent" else intake.CANCELLED_TEXT)
+        return ended(requested, FORM_SLOTS)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return intake.required_slots(domain_slots, tracker.current_slot_values())
@@ -80,6 +113,9 @@ class ValidateCaseForm(FormValidationAction):
 
     def validate_description(self, value, dispatcher, tracker, domain):
         if not privacy_notice.is_agreement(tracker.get_slot("consent")):
+            return {"description": None}
+        if fields.is_evasive(str(value or "")):
+            dispatcher.utter_message(text=fields.EVASIVE_DESCRIPTION)
             return {"description": None}
         text, problem, cut = intake.check_description(value)
         if problem:
@@ -193,7 +229,8 @@ def _route(workplace: Optional[str], category: Optional[str], kiosk: Optional[st
 
 
 class ActionIntakeDeny(Action):
-    """A "no" during the intake: "不清楚" answers an optional question, anything else cancels."""
+    """A "no" during the intake: "不清楚" answers an optional question, a cancel or plain no cancels,
+    and a message only taken for "no" is an answer or asked again."""
 
     def name(self) -> Text:
         return "action_intake_deny"
@@ -207,6 +244,20 @@ class ActionIntakeDeny(Action):
             # No to the injury's description only: the rest of the draft goes on without it.
             dispatcher.utter_message(text=privacy_notice.HEALTH_SKIPPED)
             return [SlotSet("health_consent", False), SlotSet("description", None), FollowupAction("case_form")]
+        if fields.is_evasive(text) and requested in intake.FIELDS:
+            if requested in intake.OPTIONAL:
+                dispatcher.utter_message(text=fields.EVASIVE_OPTIONAL)
+                return [SlotSet(requested, intake.UNKNOWN), FollowupAction("case_form")]
+            dispatcher.utter_message(
+                text=fields.EVASIVE_DESCRIPTION if requested == "description" else fields.EVASIVE_PERSONAL
+            )
+            return [FollowupAction("case_form")]
+        if not intake.deny_cancels(requested, text):
+            value = intake.taken_despite_no(requested, text)
+            if value is not None:
+                return [SlotSet(requested, value), FollowupAction("case_form")]
+            dispatcher.utter_message(text=intake.NOT_A_NO)
+            return [FollowupAction("case_form")]
         # No to the notice, or a cancel: nothing personal stays in the conversation.
         dispatcher.utter_message(text=privacy_notice.DECLINED if requested == "consent" else intake.CANCELLED_TEXT)
         return [ActiveLoop(None)] + _reset()

@@ -6,28 +6,63 @@ passes the conversation's sender id so wrong guesses count per case and per conv
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import blocking, case_client, flush_briefly
 from actions.erasure import start_erasure
+from actions.form_guard import GuardedForm, ended
 from bot import hotlines
 from bot.cases.client import ThrottledLookup
 from bot.cases.numbers import find_case_no
-from bot.dialogue import conversation
+from bot.dialogue import conversation, form_exits, intake, privacy_notice
+from bot.dialogue.complaints import question_reply
+from bot.topics import PROCEDURE
 
 ASK_CODE_AGAIN = "查询码是8位字母和数字，比如 K7PQ4XZ2，在登记编号旁边或回执上。请再输入一遍。"
 
 
-class ValidateStatusForm(FormValidationAction):
+BAD_CASE_NO = "编号好像不对，应该像 GY20261123-0042 这样。"
+
+
+class ValidateStatusForm(GuardedForm):
+    own_slots = ["lookup_case_no", "lookup_follow_code"]
+
     def name(self) -> Text:
         return "validate_status_form"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        return bool(find_case_no(text) or conversation.find_follow_code(text))
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        heard = form_exits.Heard.from_message(tracker.latest_message)
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop and requested and form_exits.fresh(tracker.events):
+            # "不知道", "没有" to a number only the worker holds: nothing to look up, so stop asking.
+            if heard.intent == "deny" and len(heard.text) <= form_exits.SHORT and not heard.text.startswith("/"):
+                return self.cancelled(dispatcher, tracker)
+            wants = form_exits.decide(heard, self.answers_it(requested, heard.text, tracker))
+            misses = sum(
+                form_exits.failures_since_form_began(tracker.events, "status_form", said)
+                for said in (BAD_CASE_NO, ASK_CODE_AGAIN)
+            )
+            missed_again = wants == form_exits.ANSWER and not self.fits(requested, heard.text)
+            if missed_again and misses >= form_exits.STATUS_TRIES - 1:
+                dispatcher.utter_message(text=form_exits.STATUS_GIVE_UP)
+                return ended(requested, self.own_slots)
+        return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def fits(requested: str, text: str) -> bool:
+        if requested == "lookup_case_no":
+            return bool(find_case_no(text))
+        return bool(conversation.find_follow_code(text))
 
     def validate_lookup_case_no(self, value, dispatcher, tracker, domain):
         found = find_case_no(str(value or ""))
         if not found:
-            dispatcher.utter_message(text="编号好像不对，应该像 GY20261123-0042 这样。")
+            dispatcher.utter_message(text=BAD_CASE_NO)
             return {"lookup_case_no": None}
         # "GY20261123-0042 K7PQ4XZ2" in one message: the code is taken too.
         code = conversation.find_follow_code(tracker.latest_message.get("text") or "")
@@ -72,11 +107,24 @@ class ActionPendingCase(Action):
         return "action_pending_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        if conversation.is_erase_request(tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        if conversation.is_erase_request(text):
             return start_erasure(tracker)
         key = tracker.get_slot("pending_case_key")
         events: List[Dict[Text, Any]] = []
         case_no = tracker.get_slot("case_no")
+        if not key and not case_no and not find_case_no(text):
+            if not text.startswith("/") and not form_exits.asks_about_own_case(text):
+                # "仲裁多久出结果": a question about the procedure, not a lookup; no form opens.
+                reply = question_reply(PROCEDURE, text)
+                dispatcher.utter_message(text=reply.text if reply else ASK_OWN_CASE)
+                if reply:
+                    dispatcher.utter_message(text=ASK_OWN_CASE)
+                return [FollowupAction("action_listen")]
+            cancelled = (intake.CANCELLED_TEXT, privacy_notice.DECLINED)
+            if form_exits.registration_outcome(tracker.events, cancelled) == "cancelled":
+                dispatcher.utter_message(text=form_exits.REGISTRATION_CANCELLED, buttons=form_exits.RESTART_BUTTONS)
+                return [FollowupAction("action_listen")]
         if key:
             client = case_client()
             if not await blocking(client.outbox.receipt, key):
@@ -93,8 +141,11 @@ class ActionPendingCase(Action):
             elif not number:
                 dispatcher.utter_message(text=PENDING_TEXT)
         if case_no:
+            if not key:
+                dispatcher.utter_message(text=f"您在这里登记的案件编号是 {case_no}。")
             events.append(SlotSet("lookup_case_no", case_no))
         return events
 
 
+ASK_OWN_CASE = "要查您自己登记的进度，请说“查进度”，准备好编号和查询码。"
 PENDING_TEXT = "您之前保存的登记还在提交中，正在重新发送，过一会儿再说“查进度”就能看到编号。"

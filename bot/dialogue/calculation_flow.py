@@ -63,7 +63,7 @@ def read(slot: str, value: Any, today: date) -> Tuple[Optional[Any], Optional[st
             return None, "请说一下每月工资大概多少，比如“6000”。"
         return wage, None
     if slot == "calc_months":
-        months = parse_duration(text) if not isinstance(value, (int, float)) else value
+        months = (parse_duration(text) or last_duration(text)) if not isinstance(value, (int, float)) else value
         if not months or months <= 0 or months > 600:
             return None, "请说一下在这家单位干了多久，比如“3年7个月”或“两年半”。"
         return months, None
@@ -175,3 +175,76 @@ QUICK_ANSWERS = {
     "calc_left": ["还在干"],
     "calc_claim": ["工资", "别的"],
 }
+
+
+# ---- what the conversation already told (issue 15: "我记下了：时长：48个月" and then asked again) ----
+_NUM = r"[\d０-９一二三四五六七八九十百千万两俩半零幺.]+"
+_SPAN = re.compile(rf"{_NUM}\s*(年半?|个半月|个月|个多月|月)(\s*[零又]?\s*{_NUM}\s*(个月|个多月|月))?")
+# "干了4年", "在厂里做了两年半", "工作了3年7个月": how long the worker was there, not how long unpaid.
+_TENURE = re.compile(rf"(干了|做了|工作了|上了|待了|呆了|干满|做满|入职|工龄)\D{{0,3}}({_SPAN.pattern})")
+_WAGE = re.compile(
+    r"(月薪|月工资|每个?月(工资)?|一个月(工资)?|工资每个?月|月收入|底薪|工资是?)\D{0,3}?"
+    r"(\d+(\.\d+)?\s*(万|千|k|K)?|[一二三四五六七八九十百千万两]+)"
+)
+_CORRECTION = re.compile(r"不是|不对|说了|说过|错了|改成|应该是|其实是")
+
+
+def last_duration(text: str) -> Optional[float]:
+    """The last span of time in a message: "不是说了4年吗 4年零3个月" → 51."""
+    spans = [m.group(0) for m in _SPAN.finditer(text or "")]
+    for span in reversed(spans):
+        months = parse_duration(span)
+        if months:
+            return months
+    return None
+
+
+def tenure_in(text: str) -> Optional[float]:
+    found = [m.group(2) for m in _TENURE.finditer(text or "")]
+    months = parse_duration(found[-1]) if found else None
+    return months if months and 0 < months <= 600 else None
+
+
+def wage_in(text: str) -> Optional[float]:
+    found = [m.group(4) for m in _WAGE.finditer(text or "")]
+    wage = parse_amount(found[-1]) if found else None
+    return wage if wage and 100 <= wage <= 1_000_000 else None
+
+
+def known(calculator: Optional[str], slots: Dict[str, Any], said: List[str]) -> Dict[str, Any]:
+    """The answers the worker already gave, earlier in the conversation, for this calculator's
+    questions: the monthly wage and how long they worked, as they said them."""
+    needed = set(CALCULATORS.get(calculator or "", []))
+    found: Dict[str, Any] = {}
+    for text in said:
+        if "calc_wage" in needed and wage_in(text):
+            found["calc_wage"] = wage_in(text)
+        if "calc_months" in needed and tenure_in(text):
+            found["calc_months"] = tenure_in(text)
+    duration = slots.get("duration")
+    if "calc_months" in needed and "calc_months" not in found and slots.get("category") == "dismissal":
+        # A dismissal's complaint gives how long the worker was there (not how long wages were owed).
+        if isinstance(duration, (int, float)) and 0 < duration <= 600:
+            found["calc_months"] = duration
+    return {slot: value for slot, value in found.items() if slots.get(slot) in (None, "")}
+
+
+def correction(calculator: Optional[str], text: str) -> Dict[str, Any]:
+    """A correction in words, whatever was asked: "不是说了4年吗 4年零3个月" → calc_months 51."""
+    if not _CORRECTION.search(text or ""):
+        return {}
+    needed = CALCULATORS.get(calculator or "", [])
+    months = last_duration(text)
+    if "calc_months" in needed and months and 0 < months <= 600:
+        return {"calc_months": months}
+    return {}
+
+
+def noted(found: Dict[str, Any]) -> str:
+    """ "按您说的：月工资9000元，干了51个月。" — what was taken, so the worker can correct it."""
+    parts = []
+    if "calc_wage" in found:
+        parts.append(f"月工资{found['calc_wage']:g}元")
+    if "calc_months" in found:
+        parts.append(f"干了{found['calc_months']:g}个月")
+    return f"按您前面说的：{'，'.join(parts)}。说得不对可以直接告诉我。" if parts else ""

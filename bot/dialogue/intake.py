@@ -10,7 +10,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
 from bot.cases.wording import draft_reminder
-from bot.dialogue.privacy_notice import is_agreement
+from bot.dialogue import fields
+from bot.dialogue.privacy_notice import is_agreement, says_yes
+from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
 from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, phone_digits
 from bot.topics import TOPICS
@@ -42,6 +44,7 @@ CORRECTION_WORDS = (
 )
 _SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|没有|无|跳过|不好说|不晓得|莫得|冇)[了啊呀吧。.!！]*$")
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫|名字叫)")
+_DONT_KNOW = re.compile(r"^(不知道|不清楚|不记得|记不清|不晓得)")
 _EMPLOYER_PREFIX = re.compile(r"^(单位是|公司是|是|在|就是|叫)")
 
 
@@ -73,7 +76,7 @@ def _named(value: Any, problem: str, prefix: Optional[re.Pattern] = None) -> Tup
     if prefix is not None:
         text = prefix.sub("", text)
     text = text.strip("。.，, ")
-    if is_skip(text):
+    if is_skip(text) or _DONT_KNOW.match(text):
         return UNKNOWN, None
     if len(text) < 2:
         return None, problem
@@ -269,6 +272,69 @@ def is_cancel(text: str) -> bool:
     return bool(_CANCEL.search(text or ""))
 
 
+_PLAIN_NO = re.compile(r"^(不|不要|不用|不是|没|没有|不想|不了|不干|不行|否|no|No|NO)[了啊吧呢的。！!]*$")
+
+
+def deny_cancels(requested_slot: Optional[str], text: str) -> bool:
+    """Whether a message the classifier took for "no" ends the intake: a no to the notice, the
+    cancel button, a cancel or a plain no do; "老板不接电话" (a description read as "no") does not."""
+    text = (text or "").strip()
+    return (
+        requested_slot in ("consent", "confirmed")
+        or text.startswith("/")
+        or is_cancel(text)
+        or bool(_PLAIN_NO.match(text))
+    )
+
+
+def taken_despite_no(requested_slot: Optional[str], text: str) -> Optional[Any]:
+    """The answer in a message read as "no" that is no cancel ("老板不给钱也不接电话" as the story)."""
+    if requested_slot == "description":
+        value, problem, _ = check_description(text)
+        return None if problem else value
+    check = _FIELD_CHECKS.get(requested_slot or "")
+    if check is None or requested_slot in PERSONAL or not answers(requested_slot, text):
+        return None
+    value, problem = check(text)
+    return None if problem else value
+
+
+NOT_A_NO = "没太明白。要继续就回答上面的问题，要取消登记就说“取消”。"
+
+
 def deny_means_skip(requested_slot: Optional[str], text: str) -> bool:
     """ "不清楚" to an optional question is an answer; "算了，不登记了" cancels the intake."""
     return requested_slot in OPTIONAL and is_skip(text) and not _CANCEL.search(text or "")
+
+
+_CONFIRM = re.compile(r"^(确认|提交|确认提交|没错|没问题)")
+_FIELD_CHECKS = {
+    "name": check_name,
+    "phone": check_phone,
+    "employer": check_employer,
+    "location": check_location,
+    "amount": check_amount,
+    "duration": check_duration,
+    "worker_count": check_worker_count,
+}
+
+
+def answers(requested: Optional[str], text: str) -> bool:
+    """Whether a message reads as the answer to the question asked (so it is no digression).
+
+    A question ("仲裁要多久？") passes the loose checks of a name or an employer, so a message that
+    looks like a question answers only a yes/no or numeric question it fits; a refusal
+    ("问这么多干嘛") goes to the field's own validator, which explains or skips.
+    """
+    text = (text or "").strip()
+    if is_skip(text) or fields.is_evasive(text) or correction_field(text) is not None:
+        return True
+    if requested in ("consent", "health_consent", "confirmed"):
+        return says_yes(text) or (requested == "confirmed" and bool(_CONFIRM.match(text)))
+    check = _FIELD_CHECKS.get(requested or "")
+    if check is None:
+        return True
+    value, problem = check(text)
+    if problem or value is None:
+        return False
+    return requested in ("phone", "amount", "duration", "worker_count") or not looks_like_a_question(text)
