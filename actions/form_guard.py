@@ -10,7 +10,7 @@ import abc
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import hand_over
@@ -30,14 +30,19 @@ def ended(requested: Optional[str], reset: List[Text]) -> List[Dict[Text, Any]]:
     )
 
 
-def digression_reply(heard: form_exits.Heard, slots: Dict[str, Any]) -> str:
+def answer_digression(dispatcher: CollectingDispatcher, heard: form_exits.Heard, slots: Dict[str, Any]) -> None:
+    """Answers a question asked inside a form the way it is answered outside one."""
+    if heard.intent in form_exits.RESPONSES:
+        dispatcher.utter_message(response=form_exits.RESPONSES[heard.intent])
+        return
+    if heard.intent == "find_station":
+        dispatcher.utter_message(text=form_exits.STATIONS_LATER)
+        return
     if is_topic(heard.intent):
         reply = complaint_reply(heard.intent, Facts.from_slots(slots), heard.text)
     else:
         reply = question_reply(heard.intent, heard.text)
-    if reply is None:
-        return form_exits.NOT_SURE
-    return reply.text
+    dispatcher.utter_message(text=reply.text if reply else form_exits.NOT_SURE)
 
 
 class GuardedForm(FormValidationAction, abc.ABC):
@@ -46,6 +51,8 @@ class GuardedForm(FormValidationAction, abc.ABC):
 
     # Slots this form fills, cleared when the worker cancels.
     own_slots: List[Text] = []
+    # Whether data/rules.yml has the form's "question, then back to it" rules (only the intake).
+    digressions_by_rule = False
 
     @abc.abstractmethod
     def name(self) -> Text: ...
@@ -76,10 +83,13 @@ class GuardedForm(FormValidationAction, abc.ABC):
             dispatcher.utter_message(text=conversation.handoff_text(recorded, tracker.get_slot("phone")))
             return ended(requested, [])
         if wants == form_exits.DIGRESS:
-            dispatcher.utter_message(text=digression_reply(heard, tracker.current_slot_values()))
-            dispatcher.utter_message(text=form_exits.RESUME)
             # What the question mentioned in passing does not change the answers given so far.
             restore = [SlotSet(slot, self.before(tracker, slot)) for slot in tracker.slots_to_validate()]
+            if self.digressions_by_rule:
+                # data/rules.yml answers it and comes back to the form (the form steps aside).
+                return restore + [ActionExecutionRejected(self.form_name())]
+            answer_digression(dispatcher, heard, tracker.current_slot_values())
+            dispatcher.utter_message(text=form_exits.RESUME)
             return restore + [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         return await super().run(dispatcher, tracker, domain)
 

@@ -71,6 +71,7 @@ def _personal_validator(field: str, check):
 
 class ValidateCaseForm(GuardedForm):
     own_slots = FORM_SLOTS
+    digressions_by_rule = True
 
     def name(self) -> Text:
         return "validate_case_form"

@@ -114,7 +114,7 @@ class ActionPendingCase(Action):
         events: List[Dict[Text, Any]] = []
         case_no = tracker.get_slot("case_no")
         if not key and not case_no and not find_case_no(text):
-            if not text.startswith("/") and not form_exits.asks_about_own_case(text):
+            if form_exits.asks_about_procedure(text):
                 # "仲裁多久出结果": a question about the procedure, not a lookup; no form opens.
                 reply = question_reply(PROCEDURE, text)
                 dispatcher.utter_message(text=reply.text if reply else ASK_OWN_CASE)

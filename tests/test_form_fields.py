@@ -55,9 +55,18 @@ def test_how_the_last_registration_ended():
     assert form_exits.registration_outcome([], [intake.CANCELLED_TEXT]) is None
 
 
-@pytest.mark.parametrize("text, own", [("我刚才登记的呢", True), ("查进度", True), ("仲裁多久出结果", False)])
-def test_own_case_or_procedure(text, own):
-    assert form_exits.asks_about_own_case(text) is own
+@pytest.mark.parametrize(
+    "text, procedure",
+    [
+        ("我刚才登记的呢", False),
+        ("查进度", False),
+        ("结果出来了吗", False),
+        ("仲裁多久出结果", True),
+        ("/case_status", False),
+    ],
+)
+def test_own_case_or_procedure(text, procedure):
+    assert form_exits.asks_about_procedure(text) is procedure
 
 
 @pytest.mark.parametrize("text", ["问这么多干嘛", "你管呢", "不想说", "关你什么事"])

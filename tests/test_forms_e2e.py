@@ -50,9 +50,12 @@ def consent_and_name(stack, sender, complaint):
 def test_procedure_question_then_cancel_then_handoff_is_no_trap(stack):
     sender = me("trap")
     first = say(stack, sender, "仲裁多久出结果")
+    assert BAD_NUMBER not in first and active_loop(stack, sender) is None
+    say(stack, sender, "结果出来了吗")  # about their own case: the lookup opens
+    assert active_loop(stack, sender) == "status_form"
     cancel = say(stack, sender, "取消")
     person = say(stack, sender, "转人工")
-    for reply in (first, cancel, person):
+    for reply in (cancel, person):
         assert BAD_NUMBER not in reply
     assert "工作人员" in person and active_loop(stack, sender) is None
 
@@ -80,6 +83,17 @@ def test_a_question_inside_the_status_form_is_answered_and_the_form_resumes(stac
     assert BAD_NUMBER not in answer and "取消" in answer and "编号" in answer
     assert active_loop(stack, sender) == "status_form"
     assert "不查了" in say(stack, sender, "不弄了")
+
+
+def test_a_question_inside_the_intake_is_answered_and_the_question_asked_again(stack):
+    sender = me("intake-digress")
+    asked = consent_and_name(stack, sender, "老板欠了我三个月工资")
+    assert "单位" in asked
+    answer = say(stack, sender, "劳动仲裁要交钱吗")
+    assert "不收费" in answer and "单位" in answer.splitlines()[-1]
+    assert last_value(stack, sender, "employer") in (None, "")
+    assert "鸿发" not in say(stack, sender, "鸿发陶瓷厂")
+    assert last_value(stack, sender, "employer") == "鸿发陶瓷厂"
 
 
 @pytest.mark.parametrize("step", ["consent", "name", "phone", "employer"])

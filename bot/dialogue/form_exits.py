@@ -83,8 +83,11 @@ def decide(heard: Heard, answers_it: bool, free_text: bool = False) -> str:
 CANCELLED = {
     "status_form": "好的，不查了。以后想查进度，随时说“查进度”，准备好编号和查询码就行。",
     "erase_form": "好的，不删除，您的信息照旧保留。",
-    "calc_form": "好的，不算了。需要时随时再点“算一算”。",
+    "calc_form": "好的，没问题，不算了。需要时随时再点“算一算”。",
 }
+# Digressions the domain already has words for (the same answers as outside a form).
+RESPONSES = {"bot_challenge": "utter_iamabot", "job_seeking": "utter_job_seeking", "greet": "utter_greet"}
+STATIONS_LATER = "找服务站的话，先说“取消”结束这一步，再说“最近的服务站”。"
 NOT_SURE = f"这个问题我一时答不好，可以打{hotlines.RENSHE}问问。"
 RESUME = "我们接着刚才的，不想继续可以说“取消”。"
 # After this many answers that are not a case number the status lookup stops asking.
@@ -128,9 +131,13 @@ def registration_outcome(events: Iterable[Dict[str, Any]], cancelled_texts: Iter
 _OWN_CASE = re.compile(r"我的|我(刚才|刚刚|之前|上次|前面)|登记|案子|案件|进度|编号|查询码|受理|申请的")
 
 
-def asks_about_own_case(text: str) -> bool:
-    """ "我刚才登记的呢", "查进度" — not "仲裁多久出结果", a question about the procedure."""
-    return bool(_OWN_CASE.search(text or ""))
+_PROCEDURE_WORDS = re.compile(r"仲裁|调解|起诉|诉讼|法院|监察|投诉|认定|鉴定|多久|多长时间|几天|几个月|一般")
+
+
+def asks_about_procedure(text: str) -> bool:
+    """ "仲裁多久出结果" asks how the procedure goes; "我刚才登记的呢", "查进度", "结果出来了吗"
+    ask about the worker's own case."""
+    return not _OWN_CASE.search(text or "") and bool(_PROCEDURE_WORDS.search(text or ""))
 
 
 REGISTRATION_CANCELLED = "您刚才的登记已经取消了，填的信息没有提交，也没有保存。要重新登记吗？"
