@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form_guard import GuardedForm
 from bot.dialogue import calculation_flow as flow
-from bot.dialogue import form_exits
+from bot.dialogue import fields, form_exits
 
 CALC_SLOTS = [
     "calculator",
@@ -56,9 +56,13 @@ class ValidateCalcForm(GuardedForm):
         return value is not None or flow.deny_answers(requested, text, today) != (None, None)
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        # The wage said to the calculator is not the money at stake in a case.
+        kept = [SlotSet("amount", self.before(tracker, "amount"))]
+        if not fields.set_since_last_message(tracker.events, "amount"):
+            kept = []
         if tracker.get_slot("requested_slot"):
             if not form_exits.fresh(tracker.events):
-                return await super().run(dispatcher, tracker, domain)
+                return kept + await super().run(dispatcher, tracker, domain)
             heard = form_exits.Heard.from_message(tracker.latest_message)
             fixed = flow.correction(tracker.get_slot("calculator"), heard.text)
             if fixed and form_exits.decide(heard, True) == form_exits.ANSWER:
@@ -72,8 +76,8 @@ class ValidateCalcForm(GuardedForm):
                 events = [SlotSet(slot, value) for slot, value in fixed.items()]
                 if requested and requested not in fixed:
                     events.append(SlotSet(requested, None))
-                return events + [SlotSet("requested_slot", missing[0] if missing else None)]
-            return await super().run(dispatcher, tracker, domain)
+                return kept + events + [SlotSet("requested_slot", missing[0] if missing else None)]
+            return kept + await super().run(dispatcher, tracker, domain)
         # Starting (nothing asked yet): what the worker already said is not asked again.
         found = flow.known(tracker.get_slot("calculator"), tracker.current_slot_values(), _said(tracker))
         prefill = [SlotSet(slot, value) for slot, value in found.items()]

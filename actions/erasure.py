@@ -41,18 +41,24 @@ class ValidateEraseForm(GuardedForm):
         return bool(find_case_no(text) or conversation.find_follow_code(text))
 
     def validate_erase_case_no(self, value, dispatcher, tracker, domain):
+        if value is None:  # cleared when the request starts: nothing was said yet
+            return {"erase_case_no": None}
         found = find_case_no(str(value or ""))
         if not found:
             dispatcher.utter_message(text=conversation.ERASE_BAD_CASE_NO)
         return {"erase_case_no": found}
 
     def validate_erase_follow_code(self, value, dispatcher, tracker, domain):
+        if value is None:  # cleared when the request starts: nothing was said yet
+            return {"erase_follow_code": None}
         found = conversation.find_follow_code(str(value or ""))
         if not found:
             dispatcher.utter_message(text=conversation.ERASE_BAD_CODE)
         return {"erase_follow_code": found}
 
     def validate_erase_confirmed(self, value, dispatcher, tracker, domain):
+        if value is None:  # cleared when the request starts: nothing was said yet
+            return {"erase_confirmed": None}
         answer = value if isinstance(value, bool) else conversation.erase_answer(str(value or ""))
         if answer is not None:
             return {"erase_confirmed": answer}

@@ -91,7 +91,11 @@ class GuardedForm(FormValidationAction, abc.ABC):
             answer_digression(dispatcher, heard, tracker.current_slot_values())
             dispatcher.utter_message(text=form_exits.RESUME)
             return restore + [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        self.fill_unmapped(requested, heard, tracker)
         return await super().run(dispatcher, tracker, domain)
+
+    def fill_unmapped(self, requested: Text, heard: form_exits.Heard, tracker: Tracker) -> None:
+        """Takes the message as the answer when the slot mappings left it out (by its intent)."""
 
     @staticmethod
     def before(tracker: Tracker, slot: Text) -> Any:

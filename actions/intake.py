@@ -34,15 +34,26 @@ def _checked(field: str, check, value: Any, dispatcher: CollectingDispatcher, tr
             return {field: intake.UNKNOWN}
         dispatcher.utter_message(text=fields.EVASIVE_PERSONAL)
         return {field: None}
+    if requested == field == "location" and intake.is_company(text):
+        # The employer, answered one question late: kept as the employer, the place asked again.
+        employer, _ = intake.check_employer(text)
+        dispatcher.utter_message(text="好的，这是单位的名字，我记在单位里了。")
+        known = tracker.get_slot("employer") not in (None, "", intake.UNKNOWN)
+        return {"location": None, **({} if known else {"employer": employer})}
     clean, problem = check(value)
     if problem and requested == field:
         dispatcher.utter_message(text=problem)
+    if requested == "name" and field in fields.REMEMBERED:
+        # A name is only a name: "吴江" answering it is no workplace.
+        return {field: fields.settle(field, fields.history_before_last_message(tracker.events, field))}
     if field in fields.REMEMBERED:
         # A mention in passing (the description, a question) never replaces an answer given,
         # nor a vaguer name a precise one; a correction or the question itself does.
         earlier = fields.settle(field, fields.history_before_last_message(tracker.events, field))
         named = intake.correction_field(text)
         corrected = named == field or (requested == "confirmed" and named is not None and field in _entities(tracker))
+        if corrected:  # "金额不对 是一万二 不是一万": the figure it is, not the one it is not
+            clean = intake.corrected_number(field, text) or clean
         clean = fields.choose(field, earlier, clean, asked=requested == field, corrected=corrected)
     return {field: clean}
 
@@ -81,6 +92,14 @@ class ValidateCaseForm(GuardedForm):
 
     def answers_it(self, requested, text, tracker) -> bool:
         return intake.answers(requested, text)
+
+    def fill_unmapped(self, requested, heard, tracker) -> None:
+        """An answer the classifier took for another intent ("查了一分没有" as case_status) is
+        still the answer: the slot mappings leave those intents out, so it is taken here."""
+        if requested not in intake.TAKES_ANY_INTENT or requested in tracker.slots_to_validate():
+            return
+        if heard.text and not heard.text.startswith("/") and intake.answers(requested, heard.text):
+            tracker.add_slots([SlotSet(requested, heard.text)])
 
     def cancelled(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
         requested = tracker.get_slot("requested_slot")

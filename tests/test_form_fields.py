@@ -178,3 +178,35 @@ def test_only_a_real_no_cancels_the_intake(requested, text, cancels):
 def test_a_story_read_as_no_is_still_the_story():
     assert intake.taken_despite_no("description", "老板不给钱也不接电话") == "老板不给钱也不接电话"
     assert intake.taken_despite_no("name", "不是我") is None  # personal answers go through their own check
+
+
+@pytest.mark.parametrize("text", ["退休时工龄算了28年 实际有31年", "停止发工资了", "合同结束了"])
+def test_cancel_words_inside_a_fact_are_no_cancel(text):
+    assert not form_exits.is_cancel(text)
+    assert not intake.deny_cancels("description", text)
+
+
+def test_a_correction_takes_the_figure_it_is_not_the_one_it_is_not():
+    assert intake.corrected_number("amount", "金额不对 是一万二 不是一万") == 12000
+    assert intake.corrected_number("duration", "不是两个月，是三个月") == 3
+
+
+def test_a_refused_reply_is_not_the_turns_value():
+    events = [
+        {"event": "user", "text": "问这么多干嘛"},
+        {"event": "slot", "name": "employer", "value": "问这么多干嘛"},  # the raw text, refused
+        {"event": "slot", "name": "employer", "value": intake.UNKNOWN},  # what validation kept
+        {"event": "user", "text": "好吧 是景德镇市昌南瓷业有限公司"},
+    ]
+    assert fields.history_before_last_message(events, "employer") == [intake.UNKNOWN]
+    assert fields.settle("employer", [intake.UNKNOWN, "景德镇市昌南瓷业有限公司"]) == "景德镇市昌南瓷业有限公司"
+
+
+def test_a_company_is_no_place():
+    assert intake.is_company("好吧 是景德镇市昌南瓷业有限公司") and not intake.is_company("渝中区解放碑")
+    assert intake.check_employer("好吧 是景德镇市昌南瓷业有限公司") == ("景德镇市昌南瓷业有限公司", None)
+
+
+def test_a_date_given_for_how_long_counts_the_months_since():
+    assert intake.months_since("从5月20号开始就没发了", date(2026, 11, 30)) == 6
+    assert intake.months_since("两个月", date(2026, 11, 30)) is None

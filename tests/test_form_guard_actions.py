@@ -170,3 +170,48 @@ def test_a_correction_in_words_while_the_average_is_asked():
     )
     assert values(events, "calc_months") == [51] and values(events, "requested_slot") == ["calc_average"]
     assert "改过来" in said[0]
+
+
+def test_a_story_the_classifier_took_for_a_status_question_is_still_the_story():
+    story = "入职两年了 公司说交了 查了一分没有"
+    _, events = run(
+        ValidateCaseForm(),
+        tracker(story, "case_status", consented(requested_slot="description"), "case_form"),
+    )
+    assert values(events, "description") == [story]
+
+
+def test_the_employer_given_for_the_place_goes_to_the_employer():
+    said, events = run(
+        ValidateCaseForm(),
+        tracker(
+            "好吧 是景德镇市昌南瓷业有限公司",
+            "inform",
+            consented(requested_slot="location", employer=intake.UNKNOWN),
+            "case_form",
+            candidates=[("location", "好吧 是景德镇市昌南瓷业有限公司")],
+        ),
+    )
+    assert values(events, "location")[-1] is None and values(events, "employer")[-1] == "景德镇市昌南瓷业有限公司"
+
+
+def test_the_calculators_wage_is_not_the_cases_amount():
+    _, events = run(
+        ValidateCalcForm(),
+        tracker(
+            "6000",
+            "inform",
+            {"calculator": "compensation", "requested_slot": "calc_wage", "amount": 6000},
+            "calc_form",
+            candidates=[("amount", 6000), ("calc_wage", "6000")],
+        ),
+    )
+    assert values(events, "amount")[0] is None and 6000 in values(events, "calc_wage")
+
+
+def test_a_name_that_is_also_a_place_fills_no_workplace():
+    _, events = run(
+        ValidateCaseForm(),
+        tracker("吴江", "inform", consented(requested_slot="name"), "case_form", candidates=[("location", "吴江")]),
+    )
+    assert values(events, "location") == [None]

@@ -73,11 +73,29 @@ def settle(field: str, history: Iterable[Any]) -> Any:
 
 
 def history_before_last_message(events: Iterable[Dict[str, Any]], field: str) -> List[Any]:
-    """The values the field was set to before the worker's latest message (a form's candidates
-    come after it)."""
+    """The value the field ended each earlier turn with, before the worker's latest message (a
+    form's candidates come after it). Only a turn's last setting counts: what the form's
+    validation kept, not the raw text it refused ("问这么多干嘛")."""
     events = list(events)
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    return [e.get("value") for e in events[:last_user] if e.get("event") == "slot" and e.get("name") == field]
+    values: List[Any] = []
+    turn_value, seen = None, False
+    for event in events[:last_user]:
+        if event.get("event") == "user":
+            if seen:
+                values.append(turn_value)
+            seen = False
+        elif event.get("event") == "slot" and event.get("name") == field:
+            turn_value, seen = event.get("value"), True
+    if seen:
+        values.append(turn_value)
+    return values
+
+
+def set_since_last_message(events: Iterable[Dict[str, Any]], field: str) -> bool:
+    events = list(events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    return any(e.get("event") == "slot" and e.get("name") == field for e in events[last_user:])
 
 
 EVASIVE_OPTIONAL = "没关系，这一项不想说可以不填，我先跳过。"

@@ -19,10 +19,13 @@ CANCEL, HANDOFF, DIGRESS, ANSWER = "cancel", "handoff", "digress", "answer"
 
 # Long messages (a description, a story) may say "算了" about the boss; only a short one is a command.
 SHORT = 16
+# Unambiguous anywhere in a short message.
 _CANCEL = re.compile(
-    r"取消|算了|不弄了|不办了|不查了|不算了|不删了|不登记|不填了|退出|不要了|不用了|没事了|不想(登记|查|弄|算|删|填|办)|"
-    r"先不(查|弄|办|算|登记|填)|结束|停止|别问了|不聊了"
+    r"取消|不弄了|不办了|不查了|不删了|不登记|不填了|退出|不想(登记|查|弄|算|删|填|办)了?|先不(查|弄|办|算|登记|填|删)|别问了|不聊了"
 )
+# Ordinary words elsewhere ("工龄算了28年", "停止发工资"): a cancel only as a clause of their own.
+_CANCEL_CLAUSE = re.compile(r"^(那|那就|就|还是|我)?(算了|不算了|不要了|不用了|没事了|结束|停|不了)[吧啊呀了。！!]*$")
+_CLAUSES = re.compile(r"[，,。.！!？?\s]+")
 _HANDOFF = re.compile(r"转人工|找人工|要人工|人工服务|人工客服|^人工$|真人|工作人员|客服")
 HANDOFF_BUTTON = "/human_handoff"
 # Intents that are a question or a new subject, not an answer to what the form asked.
@@ -47,7 +50,9 @@ class Heard:
 def is_cancel(text: str) -> bool:
     """ "取消", "算了", "不弄了" — said as a command, not inside a long story."""
     text = (text or "").strip()
-    return bool(_CANCEL.search(text)) and len(text) <= SHORT
+    if len(text) > SHORT:
+        return False
+    return bool(_CANCEL.search(text)) or any(_CANCEL_CLAUSE.match(c) for c in _CLAUSES.split(text) if c)
 
 
 def is_handoff(heard: Heard) -> bool:

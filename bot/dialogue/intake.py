@@ -6,15 +6,17 @@ Plain Python: actions/intake.py only wires these into Rasa's form validation.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.cases.lifecycle import AMOUNT_CEILING, DESCRIPTION_LIMIT
 from bot.cases.wording import draft_reminder
-from bot.dialogue import fields
+from bot.dialogue import fields, form_exits
 from bot.dialogue.privacy_notice import is_agreement, says_yes
 from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
 from bot.text.chinese_numbers import normalise_phone, parse_amount, parse_count, parse_duration, phone_digits
+from bot.text.dates import parse_date
 from bot.topics import TOPICS
 
 UNKNOWN = "不清楚"
@@ -45,7 +47,7 @@ CORRECTION_WORDS = (
 _SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|没有|无|跳过|不好说|不晓得|莫得|冇)[了啊呀吧。.!！]*$")
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫|名字叫)")
 _DONT_KNOW = re.compile(r"^(不知道|不清楚|不记得|记不清|不晓得)")
-_EMPLOYER_PREFIX = re.compile(r"^(单位是|公司是|是|在|就是|叫)")
+_EMPLOYER_PREFIX = re.compile(r"^(好吧|好的|好|嗯|行吧|行|那)?[，, ]*(单位是|公司是|是|在|就是|叫)?")
 
 
 def is_skip(text: Any) -> bool:
@@ -107,10 +109,21 @@ def check_amount(value: Any) -> Tuple[Optional[Any], Optional[str]]:
     return amount, None
 
 
+def months_since(text: str, today: Optional[date] = None) -> Optional[float]:
+    """ "从5月20号开始就没发了": a date given for "how long" is the start; the months since then."""
+    today = today or date.today()
+    start = parse_date(text, today)
+    if start is None or start >= today:
+        return None
+    return max(1, round((today - start).days / 30.44))
+
+
 def check_duration(value: Any) -> Tuple[Optional[Any], Optional[str]]:
     if is_skip(value):
         return UNKNOWN, None
     months = value if isinstance(value, (int, float)) else parse_duration(str(value))
+    if months is None and not isinstance(value, (int, float)):
+        months = months_since(str(value))
     if months is None or months <= 0 or months > 600:
         return None, "请说一下大概多长时间，比如“两个月”“半年”。不清楚就说“不清楚”。"
     return months, None
@@ -264,6 +277,8 @@ CANCELLED_TEXT = "好的，已取消登记，刚才填的信息没有提交，�
 
 
 OPTIONAL = ("employer", "location", "amount", "duration", "worker_count")
+# Questions whose answer is taken whatever intent the classifier gave it (not the personal ones).
+TAKES_ANY_INTENT = (*OPTIONAL, "description")
 _CANCEL = re.compile(r"取消|不登记|不办了|不弄了|不填了|算了|退出|不要了|不用了|不想登记")
 
 
@@ -282,7 +297,7 @@ def deny_cancels(requested_slot: Optional[str], text: str) -> bool:
     return (
         requested_slot in ("consent", "confirmed")
         or text.startswith("/")
-        or is_cancel(text)
+        or form_exits.is_cancel(text)
         or bool(_PLAIN_NO.match(text))
     )
 
@@ -297,6 +312,33 @@ def taken_despite_no(requested_slot: Optional[str], text: str) -> Optional[Any]:
         return None
     value, problem = check(text)
     return None if problem else value
+
+
+_NEGATED = re.compile(r"^(不是|不对|错了|不)")
+_CLAUSE_SPLIT = re.compile(r"[，,。.；;！!？?\s]+")
+
+
+def corrected_number(field: str, text: str) -> Optional[Any]:
+    """The new figure in a correction such as "金额不对 是一万二 不是一万": the clause that says
+    what it is, not the one that says what it is not."""
+    check = {"amount": check_amount, "duration": check_duration, "worker_count": check_worker_count}.get(field)
+    if check is None:
+        return None
+    for clause in _CLAUSE_SPLIT.split(text or ""):
+        if not clause or _NEGATED.match(clause):
+            continue
+        value, problem = check(re.sub(r"^(是|应该是|其实是|改成|改为)", "", clause))
+        if not problem and value not in (None, UNKNOWN):
+            return value
+    return None
+
+
+_COMPANY = re.compile(r"公司|集团")
+
+
+def is_company(text: str) -> bool:
+    """ "好吧 是景德镇市昌南瓷业有限公司" given for the place: a company, not where the work was."""
+    return bool(_COMPANY.search(text or ""))
 
 
 NOT_A_NO = "没太明白。要继续就回答上面的问题，要取消登记就说“取消”。"
