@@ -5,12 +5,13 @@ giving name, phone, amount and months. The texts and rules are in bot/dialogue/r
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import blocking, case_client
+from actions.form_guard import GuardedForm, ended
 from bot.cases.client import ThrottledLookup
 from bot.cases.group_code import find_code, normalise_code
 from bot.cases.roster_client import RosterClient
@@ -42,9 +43,26 @@ async def share_group_code(
     return [SlotSet("group_code", code)]
 
 
-class ValidateRosterForm(FormValidationAction):
+# Each roster question is the intake's question of the same kind.
+_AS_INTAKE = {"join_name": "name", "join_phone": "phone", "join_amount": "amount", "join_months": "duration"}
+
+
+class ValidateRosterForm(GuardedForm):
+    own_slots = list(roster_chat.SLOTS)
+
     def name(self) -> Text:
         return "validate_roster_form"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        if requested == "join_code":
+            return bool(normalise_code(text) or find_code(text))
+        if requested == "join_consent":
+            return privacy_notice.says_yes(text)
+        return intake.answers(_AS_INTAKE.get(requested), text)
+
+    def cancelled(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=roster_chat.DECLINED)
+        return ended(tracker.get_slot("requested_slot"), self.own_slots)
 
     async def extract_join_code(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         # The code said with the request itself ("我要加入 群码 K7PQ4X") needs no second asking.

@@ -141,6 +141,15 @@ def test_the_erase_request_ends_on_cancel(stack):
     assert "不删除" in reply and active_loop(stack, sender) is None
 
 
+def test_the_roster_join_lets_go_on_cancel_and_answers_a_question(stack):
+    sender = me("roster")
+    say(stack, sender, "我要加入工友的登记")
+    assert active_loop(stack, sender) == "roster_form"
+    answer = say(stack, sender, "劳动仲裁要交钱吗")
+    assert "不收费" in answer and "群码" in answer and active_loop(stack, sender) == "roster_form"
+    assert "不加入" in say(stack, sender, "不弄了") and active_loop(stack, sender) is None
+
+
 def test_asking_after_a_cancelled_registration_says_it_was_cancelled(stack):
     sender = me("after-cancel")
     consent_and_name(stack, sender, "老板欠了我三个月工资")
