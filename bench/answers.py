@@ -118,7 +118,8 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
     for batch, name in (
         (1, "first batch (read while tuning)"),
         (2, "second batch (tuned on once)"),
-        (3, "third batch (never tuned on)"),
+        (3, "third batch (read once, this session)"),
+        (4, "fourth batch (scored before any change, never tuned on)"),
     ):
         part = [o for i, o in zip(items, outcomes) if i.get("batch", 1) == batch]
         if part:
