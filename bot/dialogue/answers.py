@@ -7,16 +7,21 @@ from typing import List, Optional
 
 from bot.dialogue.problems import Problem, asked, mentioned
 from bot.law import faq
-from bot.topics import PROCEDURE
+from bot.topics import PROCEDURE, is_topic
 
 # An intent with no answer of its own (out of scope, not understood, job seeking) is overruled only
-# by an entry this close that leads the runner-up this clearly: 4 of the 857 small-talk, out-of-
-# scope, job, status and hand-off training examples pass (landlords' deposits, a school's papers).
+# by an entry this close that leads the runner-up this clearly: 2 of the 871 small-talk, out-of-
+# scope, job, status and hand-off training examples pass (landlords' deposits, a school's papers),
+# the same 2 as with a lead of 0.6, which kept legal questions matching two neighbouring entries
+# ("怎么证明我加过班": overtime evidence 0.42, proving employment 0.26) out (bench/answers.py --calibrate).
 SURE_SIMILARITY = 0.35
-SURE_LEAD = 0.6
+SURE_LEAD = 0.9
 # A message the NLU could not place at all (nlu_fallback) is answered by a question-shaped entry
 # this close: gibberish and emoji score 0, and the intent carries no answer of its own to lose.
 LIKELY_SIMILARITY = 0.3
+
+# A story with no question is answered from another topic than its intent's only this closely.
+STORY_ELSEWHERE = 0.3
 
 ANSWER, CHOICE, NONE = "answer", "choice", "none"
 
@@ -83,6 +88,11 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
             # The problem is known from its own words, so a weaker match to it still answers.
             merged, floor = own + [h for h in merged if h not in own], faq.MIN_SIMILARITY / 2
         hits = merged
+    if question is None and is_topic(prior) and not faq.looks_like_a_question(text):
+        # A story that asks nothing ("老板三个月没发工资了") is about the problem it names: an
+        # answer from another topic that only shares a word (the "三个月" of probation, 0.25) is
+        # not what the worker needs, so another topic's answer must match it well.
+        hits = [h for h in hits if h.entry.topic in (prior, PROCEDURE) or h.score >= STORY_ELSEWHERE]
     finding = Finding(NONE, text, hits, problems, question)
     if not hits or hits[0].score < floor:
         return finding

@@ -35,8 +35,10 @@ STATEMENT_SIMILARITY = 0.6
 # A story with no question ("怀孕了公司要辞退我") is answered by an entry this close that also
 # leads the runner-up; otherwise it gets the topic's guidance. 0.25 keeps 84% of the right-ranked
 # phrasings (--calibrate) and leaves plain stories ("老板欠我两个月工资，一共八千", 0.21) on guidance.
+# The lead is a question's (CLOSE_RATIO): a story close to two answers gets the better one with a
+# button for the other, not the general guidance that has neither fact.
 NARRATIVE_SIMILARITY = 0.25
-NARRATIVE_LEAD = 0.9
+NARRATIVE_LEAD = 0.999
 # An entry's score: its best phrasing, plus these shares of its answer's and of all its phrasings'
 # similarity (leave-one-out over the FAQ's own phrasings: 43% top-1 without, 50% with).
 ANSWER_WEIGHT = 0.5
