@@ -72,10 +72,10 @@ def test_several_problems_are_classified_by_the_one_asked(parse):
     assert text.startswith("您说了两件事：没签合同、不给工资") and topic == "wage_arrears"
 
 
-# The targets are 90% right, 0 wrong, 5% fallbacks. The first batch (read while the FAQ
-# grew) meets the first two and has 11/218 fallbacks; the later batches meet "0 wrong" and not the
-# others (README "Answers"). These floors hold today's figures so that a regression fails.
-RIGHT_FLOOR, FALLBACK_CEILING, MULTI_TOPIC_FLOOR = 0.87, 0.07, 0.85
+# The targets are 90% right, 0 wrong, 5% fallbacks: met on all 359 (90.5%, 0, 1.7%); the
+# fourth batch, scored before the last round of fixes and never tuned on, has 85.9% right (docs/
+# figures.md). These floors sit just under today's figures so that a regression fails.
+RIGHT_FLOOR, FALLBACK_CEILING, MULTI_TOPIC_FLOOR = 0.89, 0.04, 0.85
 
 
 @pytest.mark.model
@@ -88,8 +88,8 @@ def test_held_out_figures(parse):
     assert share[RIGHT] >= RIGHT_FLOOR, report(ITEMS, outcomes)
     assert share[FALLBACK] <= FALLBACK_CEILING, report(ITEMS, outcomes)
     first = [o for i, o in zip(ITEMS, outcomes) if i.get("batch", 1) == 1]
-    assert sum(o.verdict == RIGHT for o in first) / len(first) >= 0.90
-    assert sum(o.verdict == FALLBACK for o in first) / len(first) <= 0.06
+    assert sum(o.verdict == RIGHT for o in first) / len(first) >= 0.92
+    assert sum(o.verdict == FALLBACK for o in first) / len(first) <= 0.03
     multi = [(i, o) for i, o in zip(ITEMS, outcomes) if i.get("multi")]
     assert sum(o.topic == i["topic"] for i, o in multi) / len(multi) >= MULTI_TOPIC_FLOOR
 
