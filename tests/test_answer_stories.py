@@ -38,7 +38,8 @@ def test_a_clear_legal_question_overrules_job_seeking_though_a_neighbour_is_clos
 
 
 @pytest.mark.parametrize(
-    "intent,text", [("job_seeking", "有没有招聘会"), ("out_of_scope", "今天天气怎么样"), ("job_seeking", "哪家厂在招普工")]
+    "intent,text",
+    [("job_seeking", "有没有招聘会"), ("out_of_scope", "今天天气怎么样"), ("job_seeking", "哪家厂在招普工")],
 )
 def test_small_talk_and_job_questions_still_get_no_legal_answer(intent, text):
     assert question_reply(intent, text) is None

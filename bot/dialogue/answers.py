@@ -10,10 +10,11 @@ from bot.law import faq
 from bot.topics import PROCEDURE, is_topic
 
 # An intent with no answer of its own (out of scope, not understood, job seeking) is overruled only
-# by an entry this close that leads the runner-up this clearly. Of the 364 training examples of the
-# intents routed here (out of scope, bot challenge, job seeking, inform), 4 pass (landlords' deposits three times, a school's papers); a
-# lead of 0.6 passed 3 but kept out legal questions that match two neighbouring entries ("怎么证明
-# 我加过班": overtime evidence 0.42, proving employment 0.26) (bench/answers.py --calibrate).
+# by an entry this close that leads the runner-up this clearly. Of the 364 training examples of
+# the intents routed here (out of scope, bot challenge, job seeking, inform), 4 pass (landlords'
+# deposits three times, a school's papers); a lead of 0.6 passed 3 but kept out legal questions
+# that match two neighbouring entries (bench/answers.py --calibrate):
+# "怎么证明我加过班" scores 0.42 for overtime evidence, 0.26 for proving employment.
 SURE_SIMILARITY = 0.35
 SURE_LEAD = 0.9
 # A message the NLU could not place at all (nlu_fallback) is answered by a question-shaped entry
