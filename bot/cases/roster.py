@@ -97,12 +97,6 @@ def masked_member(view: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def masked_phone(phone: Optional[str]) -> Optional[str]:
-    if not phone:
-        return phone
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
-
-
 class RosterService:
     def __init__(self, sessions: sessionmaker, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self._sessions = sessions
@@ -287,7 +281,7 @@ class RosterService:
             rows.append(
                 {
                     "name": m["name"],
-                    "phone": m["phone"] if m["representative"] else masked_phone(m["phone"]),
+                    "phone": m["phone"] if m["representative"] else mask_text(m["phone"] or ""),
                     "amount": m["amount"],
                     "months": m["months"],
                     "representative": m["representative"],
