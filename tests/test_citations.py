@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bot.cases import wording
+from bot.cases import clocks, wording
 from bot.law import calculators, faq, guidance
 from bot.law.calculators import chinese_numeral
 from bot.stations import finder
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.unit
 
 def all_citations():
     cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS) | set(wording.CITATIONS)
+    cited |= set(clocks.CITATIONS)
     cited |= {c for entry in faq.entries() for c in entry.citations}
     return sorted((stem, int(article)) for stem, article, *_ in cited)
 
