@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from bot.cases import clocks, outcomes
+from bot.cases import outcomes
 from bot.cases.clocks import clocks_for, clocks_of_case
 from bot.topics import TOPICS
 
@@ -98,4 +98,3 @@ def test_a_case_view_counts_from_real_moves_in_china_time():
     found = {c["kind"]: c for c in clocks_of_case(case, datetime(2026, 11, 12, 1, tzinfo=timezone.utc))}
     assert found["mediation"]["start"] == "2026-11-05" and found["mediation"]["days_left"] == 8
     assert found["limitation"]["start"] == "2026-11-02"
-

@@ -105,7 +105,16 @@ def test_follow_shows_the_status_and_nothing_personal(stack):
     assert found.status_code == 200
     view = found.json()
     assert view["case_no"] == case_no and view["status"] == "draft" and "受理" in view["status_words"]
-    assert set(view) == {"case_no", "status", "status_words", "category", "station", "created_at", "updated_at"}
+    assert set(view) == {"case_no", "status", "status_words", "category", "station", "created_at", "updated_at"} | {
+        "status_title",
+        "timeline",
+        "holder",
+        "clocks",
+        "instalments",
+        "overdue",
+        "rating",
+    }
+    assert [step["what"] for step in view["timeline"]] == ["登记了求助"]
     assert phone not in found.text and "测试" not in found.text and code not in found.text
     # The phone's last four digits, the old secret, open nothing.
     old = requests.post(stack.web + "/api/follow", json={"case_no": case_no, "phone_last4": phone[-4:]}, timeout=30)

@@ -103,6 +103,7 @@ def clocks_for(
     if status == "referred" and referred_to == "arbitration":
         began = _last_entry(steps, "referred") or steps[-1][0]
         end = began + timedelta(days=AWARD_DAYS)
+        latest = end + timedelta(days=AWARD_EXTENSION_DAYS)
         left = (end - today).days
         out.append(
             Clock(
@@ -111,7 +112,7 @@ def clocks_for(
                 began,
                 end,
                 left,
-                f"仲裁委应在受理之日起45天内作出裁决，案情复杂的最多再延长15天（到{end + timedelta(days=AWARD_EXTENSION_DAYS):%Y-%m-%d}）；"
+                f"仲裁委应在受理之日起45天内作出裁决，案情复杂的最多再延长15天（到{latest:%Y-%m-%d}）；"
                 "到期没有裁决的，可以向法院起诉（《劳动争议调解仲裁法》第四十三条）。"
                 + (f"按转交日{began:%Y-%m-%d}算，还剩{left}天。" if left > 0 else "按转交日算已经到期。"),
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import datetime, timezone
 from typing import Dict
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from sanic.request import Request
 
 from bot import settings
 from bot.cases import follow_code
+from bot.cases.follow_view import follow_view
 from bot.cases.numbers import is_case_no
 from bot.cases.roster import RosterService
 from bot.cases.service import CaseService
@@ -120,7 +122,8 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
 
     @app.post("/api/follow")
     async def follow(request: Request) -> response.HTTPResponse:
-        """A worker's own view of a case: number and follow code; status, category, station, dates."""
+        """A worker's own view of a case: number and follow code; status, category, station, dates,
+        and (issue 16) the timeline across parties, who has it now, the legal clocks and the instalments."""
         mine, refused = asked(request)
         if refused:
             return refused
@@ -128,6 +131,9 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
         if not found:
             return response.json({"error": "没查到。请核对登记编号和查询码"}, status=404)
         guard.succeeded(mine[0], mine[2])
+        case = await run(service.get, mine[0])
+        if case is not None:
+            found.update(follow_view(case, datetime.now(timezone.utc)))
         return response.json(found)
 
     @app.post("/api/follow/documents")

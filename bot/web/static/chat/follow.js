@@ -13,6 +13,18 @@
     history.replaceState(null, "", location.pathname + location.search);
   }
   function line(text, cls) { var p = document.createElement("p"); p.textContent = text; if (cls) p.className = cls; result.appendChild(p); }
+  /* A titled list under the result; every value goes in as text, never parsed as HTML. */
+  function section(id, title, items, tag) {
+    if (!items.length) return;
+    var h = document.createElement("h2"); h.textContent = title; result.appendChild(h);
+    var list = document.createElement(tag || "ul"); list.id = id; list.className = "follow-list";
+    items.forEach(function (item) {
+      var li = document.createElement("li"); li.textContent = item.text;
+      Object.keys(item.attrs).forEach(function (k) { li.setAttribute(k, item.attrs[k]); });
+      list.appendChild(li);
+    });
+    result.appendChild(list);
+  }
   function asked() {
     return { case_no: document.getElementById("case_no").value.trim().toUpperCase(),
              follow_code: codeInput.value.trim().toUpperCase() };
@@ -32,7 +44,18 @@
         if (!r.ok) { line(r.data.error || "没查到，请稍后再试。", "warn"); return; }
         line("编号：" + r.data.case_no, "case-no");
         line("进度：" + (r.data.status_words || r.data.status));
-        if (r.data.station && r.data.station.name) line("跟进服务站：" + r.data.station.name);
+        if (r.data.holder) line("现在谁在办：" + r.data.holder.words, "holder");
+        else if (r.data.station && r.data.station.name) line("跟进服务站：" + r.data.station.name);
+        if (r.data.overdue) line("有一期钱没有按时到账，服务站已经把您的案件排到最前面。", "warn overdue");
+        section("f-clocks", "法定期限", (r.data.clocks || []).map(function (c) {
+          return { text: c.title + "：" + c.text, attrs: { "data-kind": c.kind, "data-days": c.days_left } };
+        }));
+        section("f-instalments", "分期付款", (r.data.instalments || []).map(function (i) {
+          return { text: i.words, attrs: { "data-paid": String(i.paid) } };
+        }));
+        section("f-timeline", "办理经过", (r.data.timeline || []).map(function (t) {
+          return { text: t.day + "　" + t.what, attrs: { "data-status": t.status } };
+        }), "ol");
         eraseButton.hidden = false;
       })
       .catch(function () { result.textContent = ""; line("网络不太好，请稍后再试。", "warn"); });
