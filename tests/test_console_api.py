@@ -32,6 +32,9 @@ ROUTES = [
     ("GET", "/api/console/export.csv"),
     ("GET", "/api/console/export.xlsx"),
     ("GET", "/api/console/dashboard"),
+    ("POST", "/api/console/cases/GY20260101-0001/instalments/1"),
+    ("GET", "/api/console/aftercare"),
+    ("POST", "/api/console/followups/1/answer"),
 ]
 SUPERVISOR_ONLY = [
     ("GET", "/api/console/operators"),

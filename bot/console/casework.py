@@ -6,11 +6,14 @@ Every read of a case in full and every move is written to the audit log here, wh
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from bot.cases.follow_view import follow_view
+from bot.cases.outcomes import STATUSES, moves_from, referral_targets
 from bot.cases.service import CaseService
 from bot.console import transcripts
 from bot.console.accounts import Principal
@@ -45,6 +48,10 @@ class Casework:
         case["same_employer"] = self._queue.same_employer(case_no, who)
         case["opened_by"] = "api" if not sender else "hotline" if sender.startswith(HOTLINE) else "bot"
         case["transcript"] = transcripts.conversation(sender) if case["opened_by"] == "bot" else None
+        # Issue 16: the moves this case's category allows, and what the worker sees on /follow.
+        case["moves"] = sorted(moves_from(case["status"], case["category"]), key=STATUSES.index)
+        case["targets"] = referral_targets(case["category"])
+        case["worker_view"] = follow_view(case, datetime.now(timezone.utc))
         # The one place personal data shows in full: who looked is on record.
         self._audit.record(who.username, "case.view", case_no)
         return case

@@ -15,13 +15,13 @@ from typing import Any, Dict, Iterable, List
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from bot.cases.lifecycle import STATUSES
+from bot.cases.follow_view import STATUS_TITLES
 from bot.cases.service import masked
 from bot.law.guidance import guidance_for
 from bot.privacy import mask_text
 from bot.storage.tables import Case
 
-STATUS_NAMES = dict(zip(STATUSES, ("草稿", "已受理", "调解中", "已办结")))
+STATUS_NAMES = dict(STATUS_TITLES)  # every status of contract §6, named once in bot/cases/follow_view.py
 COLUMNS = (
     ("case_no", "案件编号"),
     ("status", "状态"),

@@ -60,6 +60,7 @@ def row(case: Case) -> Dict[str, Any]:
             "station": {"id": case.station_id, "name": case.station_name} if case.station_id else None,
             "priority": case.priority,
             "collective": case.collective,
+            "overdue": bool(case.overdue),
             "name": case.name,
             "phone": case.phone,
             "description": case.description,

@@ -12,9 +12,11 @@ from typing import Any, Dict
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.cases.lifecycle import STATUSES, TRANSITIONS, InvalidCase
+from bot.cases.lifecycle import InvalidCase
+from bot.cases.outcomes import REFERRAL_TARGETS, STATUSES, moves_from
 from bot.cases.service import CaseService
 from bot.console.accounts import AccountError, Accounts, Principal
+from bot.console.aftercare import Aftercare, CallAnswerRefused
 from bot.console.assist import AssistUnavailable, assist
 from bot.console.audit import Audit
 from bot.console.casework import Casework
@@ -26,6 +28,7 @@ from bot.console.queue import Filters, Queue
 from bot.console.sessions import COOKIE, IDLE, Sessions
 from bot.console.signin import SignIn
 from bot.console.stats import Dashboard
+from bot.followups.texts import TARGET_NAMES
 from bot.law.guidance import guidance_for
 from bot.storage.engine import session_factory
 from bot.topics import TOPICS
@@ -39,8 +42,9 @@ from bot.web.static_files import html_page
 VOCABULARY = {
     "categories": [{"id": c, "title": topic.title if (topic := guidance_for(c)) else c} for c in TOPICS],
     "statuses": [
-        {"id": s, "title": STATUS_NAMES[s], "next": sorted(TRANSITIONS[s], key=STATUSES.index)} for s in STATUSES
+        {"id": s, "title": STATUS_NAMES[s], "next": sorted(moves_from(s, None), key=STATUSES.index)} for s in STATUSES
     ],
+    "targets": [{"id": t, "title": TARGET_NAMES[t]} for t in REFERRAL_TARGETS],
 }
 
 
@@ -53,6 +57,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
     bp = Blueprint("console")
     _account_routes(bp, guard, accounts, SignIn(accounts, sessions, audit), sessions, audit)
     _case_routes(bp, guard, queue, casework)
+    _aftercare_routes(bp, guard, casework, Aftercare(service, db, audit))
     _desk_routes(bp, guard, Handoffs(service, db, audit), HotlineDrafts(service, audit))
     _report_routes(bp, guard, Downloads(queue, audit), Dashboard(db))
     return bp
@@ -168,6 +173,45 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
             return response.json(await run(casework.move, who, case_no, body["status"], note, body))
         except InvalidCase as problem:
             return invalid_case(problem, 409)
+
+
+def _aftercare_routes(bp: Blueprint, guard: Guard, casework: Casework, aftercare: Aftercare) -> None:
+    @bp.post("/api/console/cases/<case_no:str>/instalments/<seq:int>")
+    @guard.route(case=True, body=True)
+    async def instalment(
+        request: Request, who: Principal, case_no: str, seq: int, body: Dict[str, Any]
+    ) -> response.HTTPResponse:
+        if not isinstance(body.get("paid"), bool):
+            return refusal(400, BAD_BODY)
+        note = str(body.get("note") or "").strip()[:500]
+        try:
+            return response.json(await run(casework.confirm, who, case_no, seq, body["paid"], note))
+        except KeyError:
+            return refusal(404, "没有这一期。")
+
+    @bp.get("/api/console/aftercare")
+    @guard.route()
+    async def aftercare_lists(request: Request, who: Principal) -> response.HTTPResponse:
+        """The overdue list, the call list of due return visits and the answers (回访结果)."""
+        return response.json(
+            {
+                "overdue": await run(aftercare.overdue, who),
+                "calls": await run(aftercare.calls, who),
+                "results": await run(aftercare.results, who),
+            }
+        )
+
+    @bp.post("/api/console/followups/<followup_id:int>/answer")
+    @guard.route(body=True)
+    async def call_answer(
+        request: Request, who: Principal, followup_id: int, body: Dict[str, Any]
+    ) -> response.HTTPResponse:
+        try:
+            return response.json(await run(aftercare.record_call, who, followup_id, str(body.get("answer") or "")))
+        except KeyError:
+            return refusal(404, "没有这条待回访记录。")
+        except CallAnswerRefused as problem:
+            return refusal(422, problem.message)
 
 
 def _desk_routes(bp: Blueprint, guard: Guard, handoffs: Handoffs, drafts: HotlineDrafts) -> None:

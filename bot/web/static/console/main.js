@@ -1,5 +1,6 @@
 // The console's frame: sign-in, the three views, and moving between them by the address's #.
 import { ApiError, api, setCsrf, whenSignedOut } from "./api.js";
+import * as aftercare from "./aftercare.js";
 import * as assist from "./assist.js";
 import * as dashboard from "./dashboard.js";
 import * as detail from "./detail.js";
@@ -7,7 +8,7 @@ import { $, show } from "./dom.js";
 import * as queue from "./queue.js";
 import { learn } from "./vocabulary.js";
 
-const VIEWS = ["login", "queue", "detail", "assist", "dashboard"];
+const VIEWS = ["login", "queue", "detail", "aftercare", "assist", "dashboard"];
 let user = null;
 let ready = false;
 
@@ -30,6 +31,10 @@ async function route() {
     } catch (err) {
       if (err instanceof ApiError && err.status !== 401) { location.hash = "#queue"; }
     }
+  } else if (hash === "aftercare") {
+    showView("aftercare");
+    delete document.body.dataset.aftercare;
+    aftercare.load().catch(() => {});
   } else if (hash === "assist") {
     showView("assist");
   } else if (hash === "dashboard") {
@@ -66,6 +71,7 @@ function signedOut() {
 }
 
 queue.onOpenCase((no) => { location.hash = "#case/" + encodeURIComponent(no); });
+aftercare.onOpenCase((no) => { location.hash = "#case/" + encodeURIComponent(no); });
 detail.onOpenOther((no) => { location.hash = "#case/" + encodeURIComponent(no); });
 detail.onChanged(() => {});
 assist.onSaved(() => {});

@@ -53,6 +53,7 @@ async function loadStations() {
 function caseRow(c, fresh) {
   const tags = el("td", {}, c.case_no);
   if (c.collective) tags.append(" ", el("span", { class: "tag collective", text: "群体性" }));
+  if (c.overdue) tags.append(" ", el("span", { class: "tag overdue", text: "逾期" }));
   if (fresh) tags.append(" ", el("span", { class: "tag fresh", text: "新" }));
   const row = el("tr", { class: c.collective ? "collective" : "", tabIndex: 0, "data-case": c.case_no },
     tags,
