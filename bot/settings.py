@@ -241,3 +241,16 @@ def tracker_db_url(source: Optional[Mapping[str, str]] = None) -> str:
         f"postgresql://{env('TRACKER_DB_USER', 'postgres', source)}{secret}@{env('TRACKER_DB_HOST', source=source)}:"
         f"{env('TRACKER_DB_PORT', '5432', source)}/{env('TRACKER_DB_NAME', 'gongyou_tracker', source)}"
     )
+
+
+# --- the dashboard's early warning (issue 16: the seeds' 预判 / 形势分析研判) ---------------------
+
+
+def warning_threshold() -> int:
+    """Cases from one employer, district or industry within the window that raise a warning."""
+    return _positive("GONGYOU_WARN_CASES", 10, floor=2)
+
+
+def warning_days() -> int:
+    """The warning's window in days."""
+    return _positive("GONGYOU_WARN_DAYS", 7)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.accounts import Principal
+from bot.console.outcome_stats import early_warnings, outcome_figures, weekly_report
 from bot.law.guidance import guidance_for
 from bot.storage.tables import Case, CaseEvent, StationRow
 
@@ -105,6 +106,9 @@ class Dashboard:
             ).all()
             # The events carry no station: only supervisors see them.
             conversations = conversation_stats(session) if who.supervisor else None
+            scope = None if who.supervisor else who.station_id
+            after_draft = outcome_figures(session, scope, self._clock())
+            warnings = early_warnings(session, scope, self._clock())
 
         districts: Counter = Counter()
         for station_id, station_name, code, count in by_station:
@@ -142,4 +146,11 @@ class Dashboard:
                 "median_hours": round(statistics.median(hours), 1) if hours else None,
             },
             "conversations": conversations,
+            **after_draft,
+            "early_warning": warnings,
         }
+
+    def weekly_report(self, who: Principal) -> bytes:
+        """The week's CSV report (bot/console/outcome_stats.py), within what `who` may see."""
+        with self._sessions() as session:
+            return weekly_report(session, None if who.supervisor else who.station_id, self._clock())

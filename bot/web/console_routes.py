@@ -59,7 +59,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
     _case_routes(bp, guard, queue, casework)
     _aftercare_routes(bp, guard, casework, Aftercare(service, db, audit))
     _desk_routes(bp, guard, Handoffs(service, db, audit), HotlineDrafts(service, audit))
-    _report_routes(bp, guard, Downloads(queue, audit), Dashboard(db))
+    _report_routes(bp, guard, Downloads(queue, audit), Dashboard(db), audit)
     return bp
 
 
@@ -251,7 +251,7 @@ def _desk_routes(bp: Blueprint, guard: Guard, handoffs: Handoffs, drafts: Hotlin
         return response.json(case, status=201 if created else 200)
 
 
-def _report_routes(bp: Blueprint, guard: Guard, downloads: Downloads, dashboard: Dashboard) -> None:
+def _report_routes(bp: Blueprint, guard: Guard, downloads: Downloads, dashboard: Dashboard, audit: Audit) -> None:
     async def export(request: Request, who: Principal, kind: str) -> response.HTTPResponse:
         unmasked = request.args.get("unmasked") == "1"
         if unmasked and not who.supervisor:
@@ -281,3 +281,20 @@ def _report_routes(bp: Blueprint, guard: Guard, downloads: Downloads, dashboard:
     @guard.route()
     async def dashboard_route(request: Request, who: Principal) -> response.HTTPResponse:
         return response.json(await run(dashboard.figures, who))
+
+    @bp.get("/api/console/report.csv")
+    @guard.route()
+    async def weekly_report(request: Request, who: Principal) -> response.HTTPResponse:
+        """The week's figures, warnings and new cases, personal data left out (issue 16)."""
+        body = await run(dashboard.weekly_report, who)
+        await run(audit.record, who.username, "report.weekly", None, {"bytes": len(body)})
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+        return response.raw(
+            body,
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="gongyou-weekly-{stamp}.csv"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

@@ -25,6 +25,21 @@ export async function load() {
   $("k-collective").textContent = String(d.collective.open);
   $("k-median").textContent = d.draft_to_accepted.median_hours === null ? "暂无"
     : `${d.draft_to_accepted.median_hours} 小时`;
+  const share = (x) => (x === null || x === undefined ? "暂无" : `${(x * 100).toFixed(1)}%`);
+  $("k-success").textContent = share(d.mediation.success_rate);
+  $("k-days").textContent = d.days_to_outcome.median_days === null ? "暂无" : `${d.days_to_outcome.median_days} 天`;
+  $("k-ontime").textContent = share(d.instalments.on_time_share);
+  $("k-satisfaction").textContent = d.satisfaction.mean === null ? "暂无" : `${d.satisfaction.mean} 分（${d.satisfaction.ratings}人）`;
+  const rule = d.early_warning;
+  $("warning-rule").textContent = `（${rule.days}天内同一单位、区县或行业达到${rule.threshold}件）`;
+  const warnings = clear($("warnings"));
+  const DIMENSIONS = { employer: "用人单位", district: "区县", industry: "行业" };
+  for (const w of rule.warnings) {
+    warnings.append(el("li", { "data-dimension": w.dimension },
+      el("strong", { text: `${DIMENSIONS[w.dimension]}：${w.name}` }),
+      ` ${w.cases} 件，涉及约 ${w.workers} 人，金额 ${Number(w.amount).toLocaleString("zh-CN")} 元`));
+  }
+  show($("warnings-empty"), rule.warnings.length === 0);
   draw("c-category", "bar", d.by_category.map((c) => c.title), d.by_category.map((c) => c.count), "案件");
   draw("c-district", "bar", d.by_district.map((c) => c.district), d.by_district.map((c) => c.count), "案件");
   draw("c-week", "line", d.by_week.map((w) => `第${Number(w.week.split("-W")[1])}周`), d.by_week.map((w) => w.count), "登记量");
