@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS
+from tests.test_console_api import add_operator
 from tests.test_console_browser import signed_in
 from tests.test_intake_e2e import CASE_NO, say
 
@@ -91,9 +92,15 @@ def test_the_seeds_story_from_chat_to_rating(stack, new_page):
     # To the procuratorate (检察机关支持起诉/检察和解 in the seed).
     move(console, "referred", "移送县检察院", lambda p: p.select_option("#referral-to", "procuratorate"))
     expect(console.locator("#d-status")).to_have_text("已转交")
-    assert stack.api(f"/api/cases/{case_no}").json()["referred_to"] == "procuratorate"
+    referred = stack.api(f"/api/cases/{case_no}").json()
+    assert referred["referred_to"] == "procuratorate" and referred["referred_from_station"]
+    assert "检察院" in referred["station"]["name"]  # the nearest procuratorate took it
+    receiving = signed_in(stack, new_page, add_operator(stack, "station", referred["station"]["id"]))
+    receiving.select_option("#f-status", "referred")
+    expect(receiving.locator(f"tr[data-case='{case_no}']")).to_be_visible()
     worker = follow.look("referred")
-    expect(worker.locator(".holder")).to_contain_text("人民检察院")
+    expect(worker.locator(".holder")).to_contain_text("已转给人民检察院（" + referred["station"]["name"])
+    expect(worker.locator(".holder")).to_contain_text("原来的服务站仍能看到")
     expect(worker.locator("#f-timeline")).to_contain_text("案件转给人民检察院")
 
     # The agreement in three instalments, entered on the form.

@@ -80,3 +80,17 @@ def test_a_phone_only_worker_is_on_the_call_list_and_the_answer_by_phone_counts(
     assert all(c["case_no"] != no for c in own.get("/api/console/aftercare").json()["overdue"])
     assert own.post(f"/api/console/cases/{no}/instalments/9", json={"paid": True}).status_code == 404
     assert own.post(f"/api/console/cases/{no}/instalments/1", json={"paid": "yes"}).status_code == 400
+
+
+def test_the_weekly_report_leaves_people_out_and_is_audited(stack):
+    boss_name = add_operator(stack)
+    boss = Browser(stack, boss_name)
+    case = draft(stack, name="孙八", phone="13655556666", employer="某鞋业周报测试公司")
+    reply = boss.get("/api/console/report.csv")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/csv")
+    assert "attachment" in reply.headers["content-disposition"]
+    text = reply.content.decode("utf-8-sig")
+    assert text.startswith("工友周报") and "调解成功率" in text and case["case_no"] in text
+    assert "孙八" not in text and "13655556666" not in text and "两个月没发工资" not in text
+    entries = stack.api("/api/console/audit", params={"action": "report.weekly"}).json()["entries"]
+    assert any(e["actor"] == boss_name for e in entries)

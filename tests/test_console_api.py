@@ -35,6 +35,7 @@ ROUTES = [
     ("POST", "/api/console/cases/GY20260101-0001/instalments/1"),
     ("GET", "/api/console/aftercare"),
     ("POST", "/api/console/followups/1/answer"),
+    ("GET", "/api/console/report.csv"),
 ]
 SUPERVISOR_ONLY = [
     ("GET", "/api/console/operators"),
