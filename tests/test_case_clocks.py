@@ -1,11 +1,13 @@
 """The legal clocks of /follow (bot/cases/clocks.py), per category x status, without a database."""
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
 
 from bot.cases import outcomes
-from bot.cases.clocks import clocks_for, clocks_of_case
+from bot.cases.clocks import CITATIONS, clocks_for, clocks_of_case
+from bot.law.calculators import chinese_numeral
 from bot.topics import TOPICS
 
 pytestmark = pytest.mark.unit
@@ -98,3 +100,14 @@ def test_a_case_view_counts_from_real_moves_in_china_time():
     found = {c["kind"]: c for c in clocks_of_case(case, datetime(2026, 11, 12, 1, tzinfo=timezone.utc))}
     assert found["mediation"]["start"] == "2026-11-05" and found["mediation"]["days_left"] == 8
     assert found["limitation"]["start"] == "2026-11-02"
+
+
+def test_every_article_a_clock_names_is_a_checked_citation():
+    """tests/test_citations.py checks clocks.CITATIONS against the statutes; each text names only those."""
+    named = set()
+    for category in TOPICS:
+        for status in outcomes.STATUSES:
+            for target in (None, "arbitration"):
+                for clock in clocks_for(category, status, history(status), TODAY, target):
+                    named |= set(re.findall(r"《([^》]+)》第([一二三四五六七八九十百零]+)条", clock.text))
+    assert named == {(stem, chinese_numeral(n)) for stem, n in CITATIONS}
