@@ -74,7 +74,9 @@ def test_operator_takes_a_bot_draft_to_accepted(stack, new_page):
     page.click("#detail-back")
     page.wait_for_selector("#queue-view:not([hidden])")
     expect(page.locator("#live")).to_contain_text("共")
-    assert page.locator(f"tr[data-case='{case_no}']").count() == 0  # gone from the draft queue
+    # The queue redraws after the move; waiting for the row to go, not reading it once, avoids
+    # taking the previous render for the answer.
+    expect(page.locator(f"tr[data-case='{case_no}']")).to_have_count(0)  # gone from the draft queue
     page.select_option("#f-status", "accepted")
     page.locator(f"tr[data-case='{case_no}']").wait_for()
 
