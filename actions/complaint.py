@@ -8,13 +8,26 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import blocking
 from bot.dialogue import job_help
-from bot.dialogue.complaints import Facts, Reply, complaint_reply, question_reply
+from bot.dialogue.complaints import ASK_NEXT, Facts, Reply, complaint_reply, question_reply, worded_complaint
 from bot.dialogue.stations import CARD_CHANNELS
 from bot.stations.routing import station_finder
+from bot.topics import PROCEDURE
 
 logger = logging.getLogger(__name__)
 JOB_SEEKING = "job_seeking"
-_CLOSING_QUESTION = "接下来您想怎么办？"
+_CLOSING_QUESTION = ASK_NEXT
+# The actions that answer a worker's problem; the first of them in a conversation opens kindly.
+ANSWERING = ("action_complaint_reply", "action_answer_question", "action_fallback")
+
+
+def first_answer(tracker: Tracker) -> bool:
+    return not any(e.get("event") == "action" and e.get("name") in ANSWERING for e in tracker.events)
+
+
+def whole_text(tracker: Tracker) -> str:
+    """The worker's message as sent: the NLU reads only its first part (bot/nlu/components.py)."""
+    message = tracker.latest_message
+    return message.get("whole_text") or message.get("text") or ""
 
 
 def _say(dispatcher: CollectingDispatcher, reply: Reply, stations: Optional[list] = None) -> List[Dict[Text, Any]]:
@@ -37,7 +50,7 @@ class ActionComplaintReply(Action):
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         reply = complaint_reply(
-            intent, Facts.from_slots(tracker.current_slot_values()), tracker.latest_message.get("text") or ""
+            intent, Facts.from_slots(tracker.current_slot_values()), whole_text(tracker), first_answer(tracker)
         )
         if reply is None:
             dispatcher.utter_message(response="utter_default")
@@ -84,7 +97,8 @@ _OTHERWISE = {"inform": "utter_inform", "bot_challenge": "utter_iamabot"}
 
 class ActionAnswerQuestion(Action):
     """Answers a question about the procedure; an out-of-scope or job question only when the FAQ
-    answers it clearly (the intent is a prior, not a gate)."""
+    answers it clearly (the intent is a prior, not a gate). A problem named in so many words is
+    answered as that complaint whatever the intent."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -93,7 +107,11 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        reply = question_reply(intent, tracker.latest_message.get("text") or "")
+        text, first = whole_text(tracker), first_answer(tracker)
+        reply = None
+        if intent != PROCEDURE:
+            reply = worded_complaint(text, Facts.from_slots(tracker.current_slot_values()), first)
+        reply = reply or question_reply(intent, text, first)
         if reply is None and intent == JOB_SEEKING:
             offered = await blocking(_job_help, tracker)
             _say(dispatcher, Reply(offered["text"]), offered["stations"])

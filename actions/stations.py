@@ -13,6 +13,7 @@ from bot.dialogue.answers import venue_note
 from bot.stations.finder import describe
 from bot.stations.locate import AMBIGUOUS, FOUND, UNKNOWN, locate_position
 from bot.stations.routing import station_finder
+from bot.stations.station import kinds_asked
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,11 @@ class ActionFindStation(Action):
         if not say.is_near(cards):
             dispatcher.utter_message(text=say.none_near(where.name))
             return
+        cards = say.near_only(cards)
         channel = tracker.get_latest_input_channel() or ""
+        asked = kinds_asked(tracker.latest_message.get("text") or "")
         dispatcher.utter_message(
-            text=say.introduction(where.name, cards, channel, describe), json_message={"stations": cards}
+            text=say.introduction(where.name, cards, channel, describe, asked), json_message={"stations": cards}
         )
 
 

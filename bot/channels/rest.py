@@ -23,12 +23,12 @@ from sanic.response import HTTPResponse
 from bot.channels.metadata import allowed_metadata
 from bot.followups.chat import before_reply
 from bot.privacy import install_log_masking
-from bot.text.cleaning import clean_for_parse
+from bot.text.cleaning import WHOLE_MESSAGE_CHARS, clean_for_parse
 
 logger = logging.getLogger(__name__)
 
 # What the tracker keeps of one message; the NLU reads fewer still (bot/text/cleaning.py).
-MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGE_CHARS = WHOLE_MESSAGE_CHARS
 MAX_SENDER_CHARS = 128
 MAX_MESSAGE_ID_CHARS = 64
 # What nginx lets through in production (bot/runtime/nginx.py): a long paste is still cut with a

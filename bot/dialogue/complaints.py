@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from bot.dialogue.answers import CHOICE, NONE, Finding, find, nearest, related
 from bot.dialogue.calculation_flow import BUTTONS as CALCULATOR_BUTTONS
 from bot.dialogue.calculation_flow import BY_TOPIC as CALCULATORS_BY_TOPIC
+from bot.dialogue.problems import asked, mentioned
 from bot.law.faq import looks_like_a_question
 from bot.law.guidance import guidance_for
 from bot.topics import COLLECTIVE_WORKERS, FALLBACK_INTENT, PROCEDURE, is_topic
@@ -75,6 +76,22 @@ class Reply:
     topic: Optional[str] = None
 
 
+# The first answer of a conversation opens with one of these, picked by the message so the same
+# words are not read by every worker; later answers go straight to the point.
+OPENINGS = (
+    "您遇到的是「{}」的问题，别着急，我们一起想办法。",
+    "明白，是「{}」的事。",
+    "「{}」的事，我帮您理一理。",
+    "听明白了，说的是「{}」。",
+)
+ASK_NEXT = "接下来您想怎么办？"
+DID_YOU_MEAN = "您是不是想问下面这些？"
+
+
+def opening(title: str, text: str) -> str:
+    return OPENINGS[sum(map(ord, text or title)) % len(OPENINGS)].format(title)
+
+
 def _button(entry) -> Dict[str, str]:
     # The payload is the entry's own title: sent back, it matches itself whatever the intent.
     return {"title": entry.title, "payload": entry.title}
@@ -92,8 +109,8 @@ def _answer_lines(finding: Finding, fallback_text: str) -> Tuple[List[str], List
         return [f"您问的是「{first.title}」还是「{second.title}」？请点一个。"], [_button(first), _button(second)]
     if looks_like_a_question(finding.text):
         near = nearest(finding)
-        lines = ["这个问题我没找到对得上的答案，先说说一般的情况：", fallback_text]
-        return lines + (["您是不是想问下面这些？"] if near else []), [_button(e) for e in near]
+        lines = ["这个问题没找到对得上的答案，先说一般的情况：", fallback_text]
+        return lines + ([DID_YOU_MEAN] if near else []), [_button(e) for e in near]
     return [fallback_text], []
 
 
@@ -111,8 +128,12 @@ def _problem_buttons(finding: Finding) -> List[Dict[str, str]]:
     return [{"title": p.label, "payload": p.question} for p in finding.others]
 
 
-def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply]:
-    """Guidance for the topic, or the answer to the worker's own question, found across the FAQ."""
+def complaint_reply(intent: str, facts: Facts, text: str = "", first: bool = True) -> Optional[Reply]:
+    """Guidance for the topic, or the answer to the worker's own question, found across the FAQ.
+
+    `first`: this is the conversation's first answer (only it opens with a kind word and asks
+    what next; later ones are read one after another on a small screen).
+    """
     own_guidance = guidance_for(intent)
     if own_guidance is None:
         return None
@@ -124,7 +145,7 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     )
     guidance = guidance_for(topic) or own_guidance
     problems = _problems_line(finding)
-    lines = [problems or f"您遇到的是「{guidance.title}」的问题，别着急，我们一起想办法。"]
+    lines = [problems] if problems else [opening(guidance.title, text)] if first else []
     summary = summarise(facts)
     if summary:
         lines.append(f"我记下了：{summary}。")
@@ -132,7 +153,8 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
         lines.append("这么多人一起被侵权，属于群体性纠纷，服务站会优先处理，请尽快登记。")
     body, buttons = _answer_lines(finding, guidance.text)
     lines += body
-    lines.append("接下来您想怎么办？")
+    if first and lines[-1] != DID_YOU_MEAN:  # that line already ends the reply with a question
+        lines.append(ASK_NEXT)
     calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(topic, [])]
     return Reply(
         "\n".join(lines),
@@ -143,19 +165,21 @@ def complaint_reply(intent: str, facts: Facts, text: str = "") -> Optional[Reply
     )
 
 
-def question_reply(intent: str, text: str) -> Optional[Reply]:
+def question_reply(intent: str, text: str, first: bool = True) -> Optional[Reply]:
     """A question about the procedure, or one the NLU was unsure of that the FAQ answers clearly.
 
     None when the NLU was unsure and the FAQ has nothing clear either: the caller says so.
     """
-    finding = find(text, PROCEDURE if intent == PROCEDURE else None)
+    # A procedure question that names its problem ("总包不给钱怎么办") leans to that problem's answers.
+    named = mentioned(text)
+    finding = find(text, named[0].topic if named else PROCEDURE if intent == PROCEDURE else None)
     sure_enough = finding.likely if intent == FALLBACK_INTENT else finding.clear
     if intent != PROCEDURE and not sure_enough:
         return None
     answered = finding.entry
     if answered and is_topic(answered.topic):
         # A topic question the NLU took for something else is answered as that topic's complaint.
-        return complaint_reply(answered.topic, Facts(), text)
+        return complaint_reply(answered.topic, Facts(), text, first)
     lines = [line for line in [_problems_line(finding)] if line]
     procedure = guidance_for(PROCEDURE)
     assert procedure is not None  # bot/law/guidance.py has it; tests/test_single_owner.py holds it there
@@ -168,3 +192,13 @@ def question_reply(intent: str, text: str) -> Optional[Reply]:
         answered.key if answered else None,
         None,
     )
+
+
+def worded_complaint(text: str, facts: Facts, first: bool = True) -> Optional[Reply]:
+    """A complaint the NLU took for something else ("老板欠我5000块 在渝中区" read as a bare
+    statement, "包工头跑了" not placed at all): the problem named in the words decides the topic."""
+    problems = mentioned(text)
+    if not problems:
+        return None
+    problem = (asked(text)[0] if len(problems) > 1 else None) or problems[0]
+    return complaint_reply(problem.topic, facts, text, first)

@@ -32,26 +32,51 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
         (
             ("不给工资", "wage_arrears", "被拖欠工资怎么办"),
             r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
-            r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)",
+            r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)|"
+            # "老板欠我5000块": a sum owed is wages owed; "包工头跑了" leaves a site unpaid.
+            r"欠(了)?(我|我们)(了)?[^，。,]{0,6}(块|元|万|钱)|欠(了)?[0-9一二三四五六七八九十两几]+[^，。,]{0,3}(块|元|万)|"
+            r"(包工头|工头|老板|老总|老板娘)[^，。,]{0,3}(跑了|跑路|失联|联系不上|找不到人|不见了)|跑路",
         ),
         (
             ("被辞退", "dismissal", "被辞退能拿多少经济补偿"),
             r"辞退|开除|解雇|炒(了|掉)|裁员|被裁|不要我了|让我(走人|走|别来)|叫我走|自动离职",
         ),
         (
+            # "等生完孩子还想回去上班": the remedy for a dismissal is the job back (劳动合同法 §48).
+            ("想回去上班", "dismissal", "被违法辞退了还想回去上班"),
+            r"(想|要|能)(回去|回原单位|回公司|回厂里?)(上班|干|工作)?|回原(来的)?岗|恢复(我的)?工作|继续履行",
+        ),
+        (
             ("没交社保", "social_insurance", "单位不给交社保怎么办"),
             r"社保|五险|(养老|医疗|失业)保险[^，。,]{0,4}(没|不|少|停)",
         ),
-        (("工伤", "work_injury", "工伤认定要在多久内申请"), r"工伤|受伤|受了伤|摔(断|伤|了)|砸(伤|断)|骨折|伤残"),
+        (
+            ("工伤", "work_injury", "工伤认定要在多久内申请"),
+            r"工伤|受伤|受了伤|摔(断|伤|了)|砸(伤|断)|骨折|伤残|车祸|撞(伤|倒|了)|出(了)?事故|"
+            r"(手|脚|腿|腰|胳膊|手指|眼睛)[^，。,]{0,5}(伤|断|压|轧|夹|切|绞|烫)",
+        ),
         (("加班", "overtime", "加班费怎么算"), r"加班|年假|休息日|周末也要上|没休过"),
         (
             ("扣押证件和押金", "labor_contract", "单位扣身份证、收押金合法吗"),
             r"(扣|押)(着|了)?(我|我们)?(的)?身份证|押金",
         ),
-        (("被罚款封号", "platform_work", "跑单被封号了怎么办"), r"封号|罚款|被扣钱"),
+        (("被封号", "platform_work", "跑单被封号了怎么办"), r"封号|停止派单|不给派单"),
+        (("被扣钱", "wage_arrears", "单位扣工资合不合法"), r"罚款|罚钱|扣(了)?(我|我们)?(的)?(钱|工资)"),
     ]
 )
 _CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
+# "被扣钱了还出了车祸" is two problems in one breath: "了还"/"了又", "而且", "另外" join them.
+_JOINS = re.compile(r"(?<=了)(?:还|又)|而且|并且|另外|还有|再加上|同时")
+# A rider's deduction is the platform's fine, and a rider's injury is asked about as a rider's.
+_PLATFORM = re.compile(r"外卖|骑手|跑单|送单|接单|平台|美团|饿了么|滴滴|快递|网约车|跑腿")
+_AS_A_RIDER = {
+    "被扣钱": Problem("被扣钱", "platform_work", "平台罚款、扣钱合不合法"),
+    "工伤": Problem("送单受伤", "platform_work", "骑手送单受伤有什么保障"),
+}
+
+
+def _clauses(text: str) -> List[str]:
+    return [part for clause in _CLAUSES.split(text or "") for part in _JOINS.split(clause) if part]
 
 
 def _in_clause(clause: str) -> List[Problem]:
@@ -70,10 +95,12 @@ def mentioned(text: str) -> List[Problem]:
     money is the overtime's, not a second problem.
     """
     problems: List[Problem] = []
-    for clause in _CLAUSES.split(text or ""):
+    for clause in _clauses(text):
         named = _in_clause(clause)
         if named and all(p.label != named[0].label for p in problems):
             problems.append(named[0])
+    if _PLATFORM.search(text or ""):
+        problems = [_AS_A_RIDER.get(p.label, p) for p in problems]
     return problems
 
 
@@ -83,12 +110,14 @@ def asked(text: str) -> Tuple[Optional[Problem], str]:
     The question is the last clause phrased as one; it asks about the problem it names, or else
     about the problem named just before it ("……被开除了，怎么办").
     """
-    clauses = [c for c in _CLAUSES.split(text or "") if c]
+    clauses = _clauses(text)
+    rider = bool(_PLATFORM.search(text or ""))
     if not clauses:
         return None, text
     at = max((i for i, c in enumerate(clauses) if looks_like_a_question(c)), default=len(clauses) - 1)
     for i in range(at, -1, -1):
         named = _in_clause(clauses[i])
         if named:
-            return named[0], "，".join(clauses[i : at + 1])
+            problem = _AS_A_RIDER.get(named[0].label, named[0]) if rider else named[0]
+            return problem, "，".join(clauses[i : at + 1])
     return None, "，".join(clauses[at : at + 1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Sequence
 
 from bot.hotlines import RENSHE, RENSHE_OR_UNION
 from bot.stations.finder import FAR_KM
@@ -29,7 +29,24 @@ def is_near(cards: List[Dict[str, Any]]) -> bool:
     return bool(cards) and all(c["km"] <= FAR_KM for c in cards)
 
 
-def introduction(place: str, cards: List[Dict[str, Any]], channel: str, describe) -> str:
-    """A short line over the cards on the pages; the stations spelled out where no card is drawn."""
+def near_only(cards: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Beside a near station, one hundreds of kilometres away is no help: it is left out."""
+    return [c for c in cards if c["km"] <= FAR_KM]
+
+
+def introduction(
+    place: str, cards: List[Dict[str, Any]], channel: str, describe, asked: Optional[Sequence[str]] = None
+) -> str:
+    """A short line over the cards on the pages; the stations spelled out where no card is drawn.
+
+    `asked`: the kinds of station the worker asked for by name; when the place has none, say so
+    rather than pass another kind off as it.
+    """
     intro = f"离{place}最近的服务站："
+    if asked and cards and cards[0]["kind"] not in asked:
+        wanted = asked[0]
+        elsewhere = any(c["kind"] in asked for c in cards)
+        intro = f"{place}还没有登记的{wanted}。先给您{place}的服务站，可以帮您指路" + (
+            f"；最近的{wanted}也在下面：" if elsewhere else "："
+        )
     return intro if channel in CARD_CHANNELS else f"{intro}\n{describe(cards)}"

@@ -16,7 +16,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import resolve_entities
 from bot.stations.locate import only_a_place
-from bot.text.cleaning import DEFAULT_MAX_CHARS, clean_with_offsets, normalise_script
+from bot.text.cleaning import (
+    DEFAULT_MAX_CHARS,
+    WHOLE_MESSAGE_CHARS,
+    clean_for_parse,
+    clean_with_offsets,
+    normalise_script,
+)
 from bot.text.language import is_foreign
 from bot.topics import FALLBACK_INTENT
 
@@ -27,6 +33,9 @@ SMALL_TALK = frozenset({"affirm", "deny", "greet", "goodbye", "thanks", "bot_cha
 
 # Where TextNormaliser leaves the user's own text for EntityNormaliser (not part of the output).
 SOURCE = "gongyou_source"
+# A message longer than the NLU reads is kept whole, cleaned, in the parse result under this key:
+# the actions look for every problem in all of it (a 2,000-character story names its injury late).
+WHOLE_TEXT = "whole_text"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -64,6 +73,9 @@ class TextNormaliser(GraphComponent):
                 cleaned, offsets = clean_with_offsets(text, self._max_chars)
                 message.set(TEXT, cleaned)
                 message.set(SOURCE, (text, offsets))
+                whole = clean_for_parse(text, WHOLE_MESSAGE_CHARS)
+                if len(whole) > len(cleaned):
+                    message.set(WHOLE_TEXT, whole, add_to_output=True)
         return messages
 
 

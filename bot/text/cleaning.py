@@ -15,6 +15,8 @@ from typing import List, Tuple
 
 # A worker's complaint is told in its first sentences; parsing 100 KB would only cost time.
 DEFAULT_MAX_CHARS = 1000
+# The longest message a channel passes on (bot/channels/rest.py cuts there): the actions read it all.
+WHOLE_MESSAGE_CHARS = 2000
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
