@@ -64,7 +64,11 @@ def respond(intent: str, text: str):
         "inform",
         "bot_challenge",
     ):
-        reply = complaints.question_reply(intent, text)
+        # As the actions do: a problem named in words is that complaint (issue 15), unless asked
+        # as a procedure question.
+        worded = getattr(complaints, "worded_complaint", None)
+        reply = worded(text, complaints.Facts()) if worded and intent != "dispute_procedure" else None
+        reply = reply or complaints.question_reply(intent, text)
     elif hasattr(complaints, "question_reply") and intent == "find_station":
         from bot.dialogue.answers import venue_note
 
@@ -109,6 +113,12 @@ def report(items: List[dict], outcomes: List[Outcome]) -> str:
         f"  no fact        {counts[MISSED] / n:6.1%}  ({counts[MISSED]})",
         f"  chooser/fallback {counts[FALLBACK] / n:4.1%}  ({counts[FALLBACK]})",
     ]
+    lengths = sorted(len(o.text) for o in outcomes if o.text)
+    if lengths:
+        lines.append(
+            f"  reply length (first answer, characters): median {lengths[len(lengths) // 2]}, "
+            f"90th percentile {lengths[int(len(lengths) * 0.9)]}, longest {lengths[-1]}"
+        )
     if multi:
         lines.append(
             f"  multi-problem messages: topic accuracy {topic_right / len(multi):.1%} "

@@ -8,6 +8,7 @@ import pytest
 import requests
 import yaml
 
+from bot.channels.rest import conversation_id
 from bot.dialogue import fallback
 from bot.dialogue.complaints import OPENINGS, Facts, complaint_reply, worded_complaint
 from bot.dialogue.problems import mentioned
@@ -183,6 +184,16 @@ def test_ordinary_sentences_are_understood(stack, sender, text, must, must_not):
     reply = words(say(stack, sender, text))
     assert all(m in reply for m in must), reply
     assert not any(m in reply for m in must_not), reply
+
+
+@pytest.mark.stack
+def test_a_vanished_foreman_is_taken_as_unpaid_wages(stack):
+    """Understood as the wages complaint, so a case opened next is filed under it."""
+    reply = words(say(stack, "whole-foreman", "中建八局的项目 包工头跑了"))
+    assert "总承包" in reply or "保障农民工工资支付条例" in reply
+    events = stack.tracker_events(conversation_id("whole-foreman"))
+    slots = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "category"]
+    assert slots and slots[-1] == "wage_arrears"
 
 
 @pytest.mark.stack
