@@ -59,6 +59,25 @@ def test_a_rider_names_both_the_deduction_and_the_crash():
 
 
 @pytest.mark.unit
+def test_the_riders_crash_is_answered_as_a_crash_not_as_the_fine():
+    """Both problems are the platform's topic: the topic alone would answer the fine twice."""
+    reply = complaint_reply("platform_work", Facts(), RIDER)
+    assert reply.text.startswith("您说了两件事：被扣钱、送单受伤。先说「送单受伤」")
+    assert "工伤认定" in reply.text and "第十五条" not in reply.text
+    assert [b["title"] for b in reply.buttons][0] == "被扣钱"
+
+
+@pytest.mark.unit
+def test_which_first_puts_the_injury_first():
+    """ "不知道先弄哪一个": the injury's 认定 has a time limit (工伤保险条例 §17), the others wait."""
+    text = "四个月工资一直没发，上个月手被冲床压伤了，公司也没给交社保，不知道该先弄哪一个"
+    reply = complaint_reply("wage_arrears", Facts(), text)
+    assert reply.text.startswith("您说了三件事：不给工资、工伤、没交社保。先说「工伤」")
+    assert "工伤认定" in reply.text
+    assert {b["title"] for b in reply.buttons} >= {"不给工资", "没交社保"}
+
+
+@pytest.mark.unit
 def test_a_long_story_names_arrears_injury_and_social_insurance():
     assert 1800 <= len(LONG_STORY) <= 2000 and LONG_STORY.index("压伤") > 1000
     topics = {p.topic for p in mentioned(LONG_STORY)}
@@ -155,7 +174,7 @@ def buttons(messages):
 def test_rider_hears_both_problems_one_after_the_other(stack):
     messages = say(stack, "whole-rider", RIDER)
     reply = words(messages)
-    assert "扣钱" in reply and "受伤" in reply
+    assert "扣钱" in reply and "受伤" in reply and "工伤认定" in reply
     other = [b for b in buttons(messages) if b["title"] == "被扣钱"]
     assert other, "the other problem is offered as a button"
     follow = words(say(stack, "whole-rider", other[0]["payload"]))

@@ -90,6 +90,12 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
             # The problem is known from its own words, so a weaker match to it still answers.
             merged, floor = own + [h for h in merged if h not in own], faq.MIN_SIMILARITY / 2
         hits = merged
+        if any(p.topic == question.topic and p != question for p in problems):
+            # A rider's fine and a rider's crash share a topic, so the topic cannot tell them
+            # apart: the asked problem's own question picks its answer.
+            mine = faq.rank(question.question, prior, limit=1)
+            if mine:
+                hits = mine + [h for h in hits if h.entry.key != mine[0].entry.key]
     if question is None and is_topic(prior) and not faq.looks_like_a_question(text):
         # A story that asks nothing ("老板三个月没发工资了") is about the problem it names: an
         # answer from another topic that only shares a word (the "三个月" of probation, 0.25) is

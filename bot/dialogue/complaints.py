@@ -119,7 +119,7 @@ def _problems_line(finding: Finding) -> Optional[str]:
         return None
     labels = "、".join(p.label for p in finding.problems)
     count = "两三四五六七八"[len(finding.problems) - 2] if len(finding.problems) <= 8 else str(len(finding.problems))
-    return f"您说了{count}件事：{labels}。先回答您问的「{finding.asked.label}」，另外的可以点下面的按钮。"
+    return f"您说了{count}件事：{labels}。先说「{finding.asked.label}」，另外的可以点下面的按钮。"
 
 
 def _problem_buttons(finding: Finding) -> List[Dict[str, str]]:

@@ -69,11 +69,12 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
 _CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
 # "被扣钱了还出了车祸" is two problems in one breath: "了还"/"了又", "而且", "另外" join them.
 _JOINS = re.compile(r"(?<=了)(?:还|又)|而且|并且|另外|还有|再加上|同时")
+INJURY = "工伤"
 # A rider's deduction is the platform's fine, and a rider's injury is asked about as a rider's.
 _PLATFORM = re.compile(r"外卖|骑手|跑单|送单|接单|平台|美团|饿了么|滴滴|快递|网约车|跑腿")
 _AS_A_RIDER = {
     "被扣钱": Problem("被扣钱", "platform_work", "平台罚款、扣钱合不合法"),
-    "工伤": Problem("送单受伤", "platform_work", "骑手送单受伤有什么保障"),
+    INJURY: Problem("送单受伤", "platform_work", "骑手送单受伤有什么保障"),
 }
 
 
@@ -117,6 +118,15 @@ def asked(text: str) -> Tuple[Optional[Problem], str]:
     if not clauses:
         return None, text
     at = max((i for i, c in enumerate(clauses) if looks_like_a_question(c)), default=len(clauses) - 1)
+    firsts = [(_in_clause(c) or [None])[0] for c in clauses]
+    hurt = [i for i, p in enumerate(firsts) if p is not None and p.label == INJURY]
+    if firsts[at] is None and hurt:
+        # "不知道该先弄哪一个": with no problem in the question, the injury goes first, because
+        # its 工伤认定 has a time limit that can be lost (工伤保险条例 §17).
+        problem = firsts[hurt[0]]
+        assert problem is not None
+        problem = _AS_A_RIDER.get(problem.label, problem) if rider else problem
+        return problem, "，".join([clauses[hurt[0]], clauses[at]])
     for i in range(at, -1, -1):
         named = _in_clause(clauses[i])
         if named:
