@@ -104,6 +104,12 @@ def test_plain_words_name_the_problem(text, must):
     assert reply is not None and must in reply.text
 
 
+@pytest.mark.parametrize("text", ["老细冇俾人工两个月", "公司拖粮三个月了"])
+@pytest.mark.unit
+def test_cantonese_unpaid_wages_are_named(text):
+    assert [p.topic for p in mentioned(text)] == ["wage_arrears"]
+
+
 @pytest.mark.unit
 def test_the_kind_opening_is_said_once_and_not_always_the_same():
     texts = [
@@ -221,6 +227,15 @@ def test_labour_inspection_in_banan_is_found_in_banan(stack):
     cards = [m["custom"]["stations"] for m in messages if "custom" in m]
     assert cards and "巴南" in cards[0][0]["name"] + cards[0][0]["address"]
     assert "巴南" in words(messages)
+
+
+@pytest.mark.stack
+def test_a_bare_neighbourhood_answers_where_are_you(stack):
+    asked = words(say(stack, "whole-yudong", "最近的服务站在哪"))
+    assert "哪个区县" in asked
+    messages = say(stack, "whole-yudong", "鱼洞")
+    cards = [m["custom"]["stations"] for m in messages if "custom" in m]
+    assert cards and cards[0][0]["district_code"] == "500113"
 
 
 @pytest.mark.stack
