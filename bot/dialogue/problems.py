@@ -120,7 +120,7 @@ def asked(text: str) -> Tuple[Optional[Problem], str]:
     if not clauses:
         return None, text
     at = max((i for i, c in enumerate(clauses) if looks_like_a_question(c)), default=len(clauses) - 1)
-    firsts = [(_in_clause(c) or [None])[0] for c in clauses]
+    firsts: List[Optional[Problem]] = [next(iter(_in_clause(c)), None) for c in clauses]
     hurt = [i for i, p in enumerate(firsts) if p is not None and p.label == INJURY]
     if firsts[at] is None and hurt:
         # "不知道该先弄哪一个": with no problem in the question, the injury goes first, because
