@@ -253,3 +253,10 @@ def test_a_retiree_who_is_not_understood_is_offered_pension_first(stack):
     offered = buttons(messages)
     assert offered and offered[0]["payload"] != "/wage_arrears"
     assert offered[0]["payload"] == "/pension_adjustment"
+
+
+@pytest.mark.unit
+def test_one_named_problem_is_not_answered_from_another_topic():
+    """ "好几个月" made this a question and the injury deadline's "几个月" its answer."""
+    reply = complaint_reply("wage_arrears", Facts(), "厂里好几个月没发工资了")
+    assert reply.topic == "wage_arrears" and "工伤" not in reply.text

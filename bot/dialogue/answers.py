@@ -96,7 +96,10 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
             mine = faq.rank(question.question, prior, limit=1)
             if mine:
                 hits = mine + [h for h in hits if h.entry.key != mine[0].entry.key]
-    if question is None and is_topic(prior) and not faq.looks_like_a_question(text):
+    named_alone = len(problems) == 1 and problems[0].topic == prior
+    if question is None and is_topic(prior) and (named_alone or not faq.looks_like_a_question(text)):
+        # (Also when the words name this one problem: "厂里好几个月没发工资了" reads as a question
+        # for its "几", and the injury deadline's "几个月" is no answer to unpaid wages.)
         # A story that asks nothing ("老板三个月没发工资了") is about the problem it names: an
         # answer from another topic that only shares a word (the "三个月" of probation, 0.25) is
         # not what the worker needs, so another topic's answer must match it well.
