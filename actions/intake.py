@@ -10,9 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import blocking, case_client
+from actions.documents import start_document
 from actions.form_guard import GuardedForm, ended
 from actions.roster import share_group_code
 from bot.dialogue import fields, intake, privacy_notice
+from bot.dialogue.document_intake import document_offer
 from bot.stations.routing import route_case
 
 logger = logging.getLogger(__name__)
@@ -236,7 +238,22 @@ class ActionSubmitCase(Action):
         if routed:
             dispatcher.utter_message(text=routed[1])
         shared = await share_group_code(dispatcher, result.case, tracker.sender_id)
-        return _reset() + [SlotSet("case_no", result.case["case_no"]), SlotSet("pending_case_key", None)] + shared
+        opened = (
+            _reset()
+            + [
+                SlotSet("case_no", result.case["case_no"]),
+                SlotSet("pending_case_key", None),
+                SlotSet("doc_topic", slots.get("category")),
+            ]
+            + shared
+        )
+        wanted = tracker.get_slot("doc_wanted")
+        if wanted:  # the worker asked for a document before there was a case: on to it now
+            return opened + start_document(wanted)
+        offer = document_offer(slots.get("category"))
+        if offer:
+            dispatcher.utter_message(text=offer[0], buttons=offer[1])
+        return opened
 
 
 def _route(workplace: Optional[str], category: Optional[str], kiosk: Optional[str]):

@@ -34,7 +34,7 @@ def conversation_with_a_case(stack):
         "category": "wage_arrears",
         "name": "孙芳",
         "phone": "13812345678",
-        "id_number": "500101199001011234",
+        "id_number": "50010119900101123X",
         "location": "巫溪县",
         "description": "三个月没发工资",
         "employer": "巫溪县某鞋业有限公司",

@@ -132,7 +132,7 @@ def test_an_anonymous_report_needs_no_consent(service):
 
 # -- erasure --------------------------------------------------------------------------------
 def test_erase_removes_personal_data_and_keeps_the_facts(service, tmp_path):
-    case, _ = service.open_draft({**WAGES, "id_number": "500101199001011234", "sender_id": "web-abc"}, "web-abc:7")
+    case, _ = service.open_draft({**WAGES, "id_number": "50010119900101123X", "sender_id": "web-abc"}, "web-abc:7")
     service.change_status(case["case_no"], "accepted", "op-1", "给孙芳打了电话")
     service.record_handoff("web-abc", "asked", [{"who": "worker", "text": "我叫孙芳"}], "13812345678")
     service.record_handoff("web-other", "asked", [{"who": "worker", "text": "别人的"}], "13900000000")

@@ -7,7 +7,7 @@ import pytest
 from bot.cases import clocks, wording
 from bot.law import calculators, faq, guidance
 from bot.law.calculators import chinese_numeral
-from bot.stations import finder
+from bot.stations import finder, routing
 from tests.conftest import LAW_DIR
 
 pytestmark = pytest.mark.unit
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.unit
 def all_citations():
     cited = set(guidance.all_citations()) | set(calculators.CITATIONS) | set(finder.CITATIONS) | set(wording.CITATIONS)
     cited |= set(clocks.CITATIONS)
+    cited |= set(routing.CITATIONS)
     cited |= {c for entry in faq.entries() for c in entry.citations}
     return sorted((stem, int(article)) for stem, article, *_ in cited)
 

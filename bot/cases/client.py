@@ -49,6 +49,8 @@ PERSONAL = ("name", "phone", "id_number", "location", "description")
 RECEIPT_SECONDS = 7 * 24 * 3600
 
 
+NOT_SAVED = "系统繁忙，文书信息这次没保存上。请稍后说“帮我写申请书”再试，或者到服务站请工作人员帮您填。"
+
 # Outbox keys of kept handoff requests (the rest are confirmed drafts).
 HANDOFF_KEY = "handoff:"
 
@@ -273,6 +275,28 @@ class CaseClient:
         if reply.status_code == 429:
             raise ThrottledLookup(reply.json().get("error", ""))
         return reply.status_code == 200
+
+    def save_details(self, case_no: str, details: Dict[str, Any], sender_id: str) -> Optional[str]:
+        """Add a document's details to this conversation's case: None when saved, else what to tell
+        the worker (a refused field, or that the service cannot be reached)."""
+        if self._local is not None:
+            from bot.cases.lifecycle import InvalidCase
+
+            try:
+                saved = self._local.save_details(case_no, details, sender_id)
+            except InvalidCase as problem:
+                return problem.message
+            return None if saved is not None else NOT_SAVED
+        try:
+            reply = self._request("POST", f"/api/cases/{case_no}/details", {"details": details, "sender_id": sender_id})
+        except ServiceUnavailable:
+            return NOT_SAVED
+        if reply.status_code == 200:
+            return None
+        if reply.status_code == 422:
+            return reply.json().get("error") or NOT_SAVED
+        logger.error("case service refused a document's details: HTTP %s", reply.status_code)
+        return NOT_SAVED
 
     def handoff(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
@@ -84,7 +83,6 @@ def _number(field: str, value: Any, ceiling: float, label: str) -> Optional[floa
 NO_CONSENT = (
     "登记姓名、电话等个人信息之前，需要您先看过《个人信息告知》并同意。请重新点“登记求助”，看完说明后选“同意”。"
 )
-_ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
 
 def _consent(value: Any) -> tuple:
@@ -103,12 +101,15 @@ def _consent(value: Any) -> tuple:
 
 
 def _id_number(value: Any) -> Optional[str]:
+    """18 characters whose last is the GB 11643 check digit of the others."""
     if value in (None, ""):
         return None
-    text = re.sub(r"\s", "", str(value)).upper()
-    if not _ID_NUMBER.match(text):
-        raise InvalidCase("id_number", "身份证号不对：应该是18位（最后一位可能是X），请再核对一下。")
-    return text
+    from bot.cases.id_number import check
+
+    number, problem = check(value)
+    if problem:
+        raise InvalidCase("id_number", problem)
+    return number
 
 
 def validate_draft(data: Dict[str, Any]) -> Draft:

@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cases import details as case_details
 from bot.cases import follow_code
 from bot.cases.employer import employer_key
+from bot.cases.id_number import masked as masked_id
 from bot.cases.lifecycle import (
     COLLECTIVE_LINKED,
     LINK_WINDOW_DAYS,
@@ -170,6 +172,34 @@ class CaseService:
         with self._sessions() as session:
             return self._own(session, case_no, code) is not None
 
+    # -- document details ----------------------------------------------------------------
+    def save_details(self, case_no: str, data: Dict[str, Any], sender_id: Optional[str] = None) -> Optional[List[str]]:
+        """Add what a document needs to a case (bot/cases/details.py); the names of the fields
+        saved, or None for an unknown case, or for the bot asking about another conversation's
+        case (`sender_id` given and not the case's). InvalidCase for a bad field."""
+        with self._sessions() as session:
+            case = session.execute(select(Case).where(Case.case_no == case_no).with_for_update()).scalar_one_or_none()
+            if case is None or (sender_id is not None and case.sender_id != sender_id):
+                return None
+            given = data.get("consent")
+            consent: Dict[str, Any] = given if isinstance(given, dict) else {}
+            agreed = consent.get("version") if consent.get("at") else None
+            clean = case_details.validate(data, self._clock().date(), agreed or extra_consent(case.details))
+            stored = case_details.extra(case.details)
+            if agreed:
+                stored["document_consent"] = {"version": str(agreed)[:32], "at": str(consent["at"])[:40]}
+            for field, value in clean.items():
+                if field == "id_number":
+                    case.id_number = value
+                elif field in case_details.COLUMNS:
+                    setattr(case, field, value)
+                else:
+                    stored[field] = value
+            case.details = json.dumps(stored, ensure_ascii=False) if stored else None
+            case.updated_at = self._clock()
+            session.commit()
+            return sorted(clean)
+
     # -- erasing -------------------------------------------------------------------------
     def erase(self, case_no: str) -> Optional[Dict[str, Any]]:
         """Remove the worker's personal data from the case database (case, its notes, the handoffs
@@ -183,6 +213,7 @@ class CaseService:
             key, sender = case.idempotency_key, case.sender_id
             for field in PERSONAL_FIELDS:
                 setattr(case, field, None)
+            case.details = case_details.erased(case.details)
             if case.idempotency_key and not case.idempotency_key.startswith("h:"):
                 # The key holds the sender id; its hash still catches a late replay of the same draft.
                 case.idempotency_key = hashed_key(case.idempotency_key)
@@ -224,7 +255,8 @@ class CaseService:
             query = select(Case).order_by(Case.overdue.desc(), Case.priority.desc(), Case.id.desc()).limit(limit)
             if status:
                 query = query.where(Case.status == status)
-            return [self._view(session, c) for c in session.execute(query).scalars()]
+            # A list is no case detail: the ID number and the document's personal details are masked.
+            return [_id_masked(self._view(session, c)) for c in session.execute(query).scalars()]
 
     # -- moving --------------------------------------------------------------------------
     def change_status(
@@ -405,6 +437,12 @@ class CaseService:
             "location": case.location,
             "period_months": case.period_months,
             "description": case.description,
+            "details": case_details.for_document(
+                {field: getattr(case, field) for field in case_details.COLUMNS},
+                case.details,
+                case.id_number,
+                self._clock().date(),
+            ),
             "follow_code": case.follow_code,
             "consent_version": case.consent_version,
             "consent_at": _iso(case.consent_at),
@@ -453,6 +491,20 @@ class CaseService:
         }
 
 
+def _id_masked(view: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        **view,
+        "id_number": masked_id(view.get("id_number")),
+        "details": case_details.masked(view.get("details") or {}),
+    }
+
+
+def extra_consent(stored: Optional[str]) -> Optional[str]:
+    """The document notice's version a case's worker agreed to earlier, if any."""
+    consent = case_details.extra(stored).get("document_consent") or {}
+    return consent.get("version") if isinstance(consent, dict) else None
+
+
 def hashed_key(key: str) -> str:
     return "h:" + hashlib.sha256(key.encode()).hexdigest()
 
@@ -462,7 +514,9 @@ def masked(view: Dict[str, Any]) -> Dict[str, Any]:
     out = dict(view)
     out.pop("follow_code", None)
     if out.get("id_number"):
-        out["id_number"] = out["id_number"][:4] + "*" * (len(out["id_number"]) - 4)
+        out["id_number"] = masked_id(out["id_number"])
+    if isinstance(out.get("details"), dict):
+        out["details"] = case_details.masked(out["details"])
     if out.get("phone"):
         out["phone"] = mask_text(out["phone"])
     if out.get("name"):

@@ -105,3 +105,25 @@ def is_roster_agreement(value: object) -> bool:
         and value.get("version") in (ROSTER_VERSION, ROSTER_PROXY_VERSION)
         and bool(value.get("at"))
     )
+
+
+# The document form asks for more than the intake did (ID number, home address, witnesses): its own
+# notice and yes (PIPL §14, §17), with its own version, stored with the case's details.
+DOCUMENT_VERSION = "2026-11-doc-v1"
+DOCUMENT_NOTICE = (
+    "写申请书还要几项信息，先说清楚怎么用：\n"
+    "· 记什么：身份证号、家庭住址、单位地址和法定代表人、入职离职时间、工资、证据和证人。\n"
+    "· 为什么：填进您的申请书；仲裁委、监察机构要靠这些找到双方。\n"
+    "· 谁能看：只有您本人（凭编号和查询码）和负责的服务站。身份证号在别处只显示前6位和后4位。\n"
+    f"· 存多久：和登记信息一样，{KEEP_TEXT}。说“删除我的信息”就一起删除。\n"
+    "每一项都可以说“跳过”。同意就点“同意”。"
+)
+DOCUMENT_DECLINED = "好的，不写了，刚才的信息都不保存。申请书也可以到服务站请工作人员帮您写，或者说“转人工”。"
+
+
+def document_agreement(now: Optional[datetime] = None) -> Dict[str, str]:
+    return {**agreement(now), "version": DOCUMENT_VERSION}
+
+
+def is_document_agreement(value: object) -> bool:
+    return isinstance(value, dict) and value.get("version") == DOCUMENT_VERSION and bool(value.get("at"))

@@ -113,7 +113,8 @@ def _employers(case: Dict[str, Any], role: str) -> List[Party]:
         Party(
             role,
             [
-                ("单位名称", case.get("employer")),
+                # On a construction site the one who hired the worker may be a 包工头 known by name only.
+                ("单位名称", case.get("employer") or d.get("subcontractor")),
                 ("住所", d.get("employer_address")),
                 ("法定代表人或主要负责人", d.get("legal_representative")),
                 ("职务", d.get("representative_title")),
@@ -122,7 +123,8 @@ def _employers(case: Dict[str, Any], role: str) -> List[Party]:
         )
     ]
     # 保障农民工工资支付条例 §30: on a construction project the general contractor pays first
-    # when a subcontractor owes the wages, so it is named too.
+    # when a subcontractor owes the wages (§36: it pays when it sublet the work to a 包工头), so it
+    # is named too: only on a construction project, which bot/cases/details.py decides.
     if d.get("general_contractor") and d.get("general_contractor") != case.get("employer"):
         parties.append(
             Party(
@@ -203,6 +205,15 @@ def claims_for(case: Dict[str, Any]) -> List[Claim]:
         claims.append(
             Claim("支付工伤保险待遇＿＿＿＿元（依工伤认定和劳动能力鉴定结论）", "《工伤保险条例》第三十条至第三十七条")
         )
+    contractor = d.get("general_contractor")
+    if contractor and contractor != case.get("employer") and category in ("wage_arrears", "platform_work"):
+        claims.append(
+            Claim(
+                f"{contractor}（施工总承包单位）对上述劳动报酬先行清偿",
+                "《保障农民工工资支付条例》第三十条：分包单位拖欠农民工工资的，由施工总承包单位先行清偿；"
+                "第三十六条：发包或者分包给个人或者不具备合法经营资格的单位的，由施工总承包单位清偿",
+            )
+        )
     if not claims:
         claims.append(Claim("＿＿＿＿＿＿＿＿", "请写明要求和金额"))
     return claims
@@ -214,6 +225,16 @@ def _facts(case: Dict[str, Any]) -> str:
         parts.append(f"申请人在{case['employer']}工作")
     if case.get("location"):
         parts.append(f"工作地点在{case['location']}")
+    d = _details(case)
+    if d.get("project_name"):
+        parts.append(f"工程项目为{d['project_name']}")
+    if d.get("subcontractor") and d.get("subcontractor") != case.get("employer"):
+        parts.append(f"招用申请人的包工头（分包方）为{d['subcontractor']}")
+    if d.get("start_date"):
+        ended = f"至{d['leaving_date']}离开" if d.get("leaving_date") else "至今仍在工作"
+        parts.append(f"申请人自{d['start_date']}起工作，{ended}")
+    if d.get("monthly_wage"):
+        parts.append(f"月工资{_yuan(float(d['monthly_wage']))}")
     if case.get("worker_count") and case["worker_count"] > 1:
         parts.append(f"共{case['worker_count']}名劳动者有相同请求")
     topic = guidance_for(case.get("category") or "")

@@ -7,7 +7,7 @@ is known; else the kiosk where the worker registered; else none (a supervisor as
 from __future__ import annotations
 
 import threading
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from bot.stations.finder import StationFinder
 from bot.stations.nearest import Nearby
@@ -57,3 +57,25 @@ def nearest_of_kind(kind: str, station_id: Optional[str], finder: Optional[Stati
     if home is None:
         return None
     return finder.nearest_of_kind(REFERRAL_KINDS.get(kind, (kind,)), home.latitude, home.longitude)
+
+
+# 保障农民工工资支付条例: who pays a construction worker's wages besides the one who hired them.
+CITATIONS = (("保障农民工工资支付条例", 30), ("保障农民工工资支付条例", 34), ("保障农民工工资支付条例", 36))
+
+
+def construction_basis(details: Dict[str, Any]) -> Optional[str]:
+    """On a construction project, who answers for the wages beyond the subcontractor or 包工头,
+    told to the worker and written into the document; None for any other workplace."""
+    if not details.get("construction"):
+        return None
+    contractor = details.get("general_contractor")
+    who = f"施工总承包单位（{contractor}）" if contractor else "施工总承包单位"
+    return (
+        f"这是工程建设项目：分包单位拖欠农民工工资的，由{who}先行清偿（《保障农民工工资支付条例》第三十条）；"
+        f"总承包单位把活分包给个人包工头或没有资质的单位的，由它清偿（第三十六条）。"
+        + (
+            "文书里已把总承包单位列为被申请人。"
+            if contractor
+            else "总承包单位的名字写在工地门口的维权信息告示牌上（第三十四条），问清了就能写进文书。"
+        )
+    )

@@ -54,6 +54,14 @@ class Case(Base):
     # The worker's last message in their chat: WeChat lets a customer-service message through
     # only within 48 hours of it (bot/followups/wechat.py).
     last_seen_at = Column(DateTime(timezone=True))
+    # What a ready-to-file document needs (migration 0007; bot/cases/details.py).
+    start_date = Column(Date)
+    leaving_date = Column(Date)
+    monthly_wage = Column(Float)
+    construction = Column(Boolean)
+    project_name = Column(String(200))
+    general_contractor = Column(String(200))
+    details = Column(Text)  # JSON: addresses, legal representative, 包工头, evidence, witnesses
     idempotency_key = Column(String(128), unique=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)

@@ -22,7 +22,7 @@ from bot.console.queue import Queue
 from bot.stations.store import load_all
 from bot.storage.engine import session_factory
 from bot.web import documents
-from bot.web.auth import OPERATOR, SERVICE, bearer
+from bot.web.auth import OPERATOR, SERVICE, bearer, role_of
 from bot.web.blocking import run
 from bot.web.console_guard import TOKEN_PRINCIPAL
 from bot.web.followups import register_followup_routes
@@ -59,6 +59,29 @@ def _draft_routes(app: Sanic, service: CaseService, tokens: dict) -> None:
         except InvalidCase as problem:
             return invalid_case(problem, 422)
         return response.json(case, status=201 if created else 200)
+
+    @app.post("/api/cases/<case_no:str>/details")
+    @bearer(tokens, SERVICE, OPERATOR, body=True)
+    async def case_details(request: Request, case_no: str, body: Dict[str, Any]) -> response.HTTPResponse:
+        """What a document needs (issue 17). The bot may add it only to its own conversation's case
+        (`sender_id`); the answer names the fields saved and echoes nothing personal."""
+        details = body.get("details")
+        if not is_case_no(case_no):
+            return refusal(404, "not found")
+        if not isinstance(details, dict):
+            return refusal(400, BAD_BODY)
+        sender = None
+        if role_of(request.headers.get("authorization"), tokens) == SERVICE:
+            if not isinstance(body.get("sender_id"), str) or not body["sender_id"]:
+                return refusal(400, BAD_BODY)
+            sender = body["sender_id"]
+        try:
+            saved = await run(service.save_details, case_no, details, sender)
+        except InvalidCase as problem:
+            return invalid_case(problem, 422)
+        if saved is None:
+            return refusal(404, "not found")
+        return response.json({"case_no": case_no, "saved": saved})
 
     @app.post("/api/handoffs")
     @bearer(tokens, SERVICE, OPERATOR, body=True)

@@ -1,0 +1,198 @@
+"""The document form (issue 17): started by "帮我写仲裁申请书" or the button under a new case, its
+own notice and yes, then the questions of bot/dialogue/document_intake.py, a summary to check,
+and the details sent to the case service; the worker gets the link and how to file.
+
+There is no intent of its own (contract §1 fixes the intents): a request for a document is an
+`open_case`, and action_open_case reads its words.
+"""
+
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients import blocking, case_client
+from bot import settings
+from bot.dialogue import document_intake as doc
+from bot.dialogue import privacy_notice
+
+FORM = "document_form"
+
+
+def _reset() -> List[Dict[Text, Any]]:
+    return [SlotSet(slot, None) for slot in doc.SLOTS + doc.STATE] + [SlotSet("requested_slot", None)]
+
+
+def start_document(kind: str) -> List[Dict[Text, Any]]:
+    """Events that turn this turn into the document form, from its first question."""
+    return _reset() + [SlotSet("doc_kind", kind), SlotSet("doc_wanted", None), FollowupAction(FORM)]
+
+
+class ActionOpenCase(Action):
+    """ "我要登记" opens the intake (the rule's next step); "帮我写仲裁申请书" opens the document
+    form when this conversation has a case, else the intake first, then the form."""
+
+    def name(self) -> Text:
+        return "action_open_case"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        asked = next(tracker.get_latest_entity_values("document"), None)
+        kind = asked if asked in doc.KINDS else doc.kind_asked(tracker.latest_message.get("text") or "")
+        if kind is None:
+            return []
+        if tracker.get_slot("case_no"):
+            return start_document(kind)
+        dispatcher.utter_message(text=doc.NEED_CASE)
+        return [SlotSet("doc_wanted", kind)]
+
+
+class ValidateDocumentForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_document_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return doc.required(tracker.current_slot_values())
+
+    def _read(self, slot: str, value: Any, dispatcher, tracker) -> Dict[Text, Any]:
+        text = tracker.latest_message.get("text") or ""
+        named = doc.correction_field(text)
+        if named and named != slot and tracker.get_slot("requested_slot") == slot:
+            # "身份证号写错了" while another question is open: that one is asked again first.
+            dispatcher.utter_message(text=f"好的，重新填一下{doc.LABELS[named]}。")
+            return {slot: None, named: None}
+        clean, problem = doc.read(slot, value, date.today(), tracker.current_slot_values())
+        if problem:
+            dispatcher.utter_message(text=problem)
+        return {slot: clean}
+
+    def validate_doc_consent(self, value, dispatcher, tracker, domain):
+        said = tracker.latest_message.get("text") or ""
+        if privacy_notice.is_document_agreement(value) or (value is True and privacy_notice.says_yes(said)):
+            return {"doc_consent": privacy_notice.document_agreement()}
+        dispatcher.utter_message(text=doc.ASK_CONSENT_AGAIN)
+        return {"doc_consent": None}
+
+    def validate_doc_evidence(self, value, dispatcher, tracker, domain):
+        have, done = doc.add_evidence(str(value or ""), tracker.get_slot("doc_evidence_items") or [])
+        if done:
+            return {"doc_evidence": have or doc.UNKNOWN, "doc_evidence_items": have}
+        return {"doc_evidence": None, "doc_evidence_items": have}
+
+    def validate_doc_confirmed(self, value, dispatcher, tracker, domain):
+        if value is True:
+            return {"doc_confirmed": True}
+        field = doc.correction_field(tracker.latest_message.get("text") or "")
+        if field is None:
+            dispatcher.utter_message(text="请点“确认”，或者说要改哪一项，比如“身份证号写错了”。")
+            return {"doc_confirmed": None}
+        dispatcher.utter_message(text=f"好的，重新填一下{doc.LABELS[field]}。")
+        cleared = {"doc_confirmed": None, field: None}
+        if field == "doc_evidence":
+            cleared["doc_evidence_items"] = None
+        return cleared
+
+
+def _validator(slot: str):
+    def validate(self, value, dispatcher, tracker, domain):
+        return self._read(slot, value, dispatcher, tracker)
+
+    return validate
+
+
+for _slot in doc.SLOTS:
+    if _slot not in ("doc_consent", "doc_evidence", "doc_confirmed"):
+        setattr(ValidateDocumentForm, f"validate_{_slot}", _validator(_slot))
+
+
+def _ask_action(slot: str) -> type:
+    """action_ask_<slot>: the question, with "不清楚" and the slot's quick answers as buttons."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        quick = doc.QUICK.get(slot, [doc.UNKNOWN])
+        dispatcher.utter_message(text=doc.QUESTIONS[slot], buttons=[{"title": q, "payload": q} for q in quick])
+        return []
+
+    return type(f"ActionAsk_{slot}", (Action,), {"name": lambda self: f"action_ask_{slot}", "run": run})
+
+
+for _slot in doc.QUESTIONS:
+    if _slot != "doc_evidence":
+        globals()[f"ActionAsk_{_slot}"] = _ask_action(_slot)
+
+
+class ActionAskDocConsent(Action):
+    def name(self) -> Text:
+        return "action_ask_doc_consent"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=privacy_notice.DOCUMENT_NOTICE, buttons=privacy_notice.CONSENT_BUTTONS)
+        return []
+
+
+class ActionAskDocEvidence(Action):
+    def name(self) -> Text:
+        return "action_ask_doc_evidence"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        text, choices = doc.evidence_question(
+            tracker.get_slot("doc_topic"), tracker.get_slot("doc_evidence_items") or []
+        )
+        dispatcher.utter_message(text=text, buttons=[{"title": c, "payload": c} for c in choices])
+        return []
+
+
+class ActionAskDocConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_doc_confirmed"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=doc.summary(tracker.current_slot_values()), buttons=doc.CONFIRM_BUTTONS)
+        return []
+
+
+class ActionSubmitDocument(Action):
+    """Sends the details to this conversation's case; the worker gets the link and how to file."""
+
+    def name(self) -> Text:
+        return "action_submit_document"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        slots = tracker.current_slot_values()
+        case_no: Optional[str] = slots.get("case_no")
+        if slots.get("doc_confirmed") is not True or not case_no:
+            dispatcher.utter_message(text=doc.CANCELLED)
+            return _reset()
+        details = doc.details(slots, slots.get("doc_consent") or {})
+        problem = await blocking(case_client().save_details, case_no, details, tracker.sender_id)
+        if problem:
+            dispatcher.utter_message(text=problem)
+            return _reset()
+        kind = slots.get("doc_kind") or "arbitration"
+        dispatcher.utter_message(
+            text=doc.ready_text(case_no, kind, settings.public_url(), details),
+            json_message={"document": {"case_no": case_no, "kind": kind, "formats": ["pdf", "docx"]}},
+        )
+        return _reset()
+
+
+class ActionDocumentDeny(Action):
+    """A "no" in the document form: "不清楚" or "没有" answers the question, a no to the notice or a
+    cancel stops the form and keeps nothing."""
+
+    def name(self) -> Text:
+        return "action_document_deny"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        if requested not in ("doc_consent", "doc_confirmed", None) and not doc.cancels(text):
+            if requested == "doc_evidence":
+                have = tracker.get_slot("doc_evidence_items") or []
+                return [SlotSet("doc_evidence", have or doc.UNKNOWN), FollowupAction(FORM)]
+            value, _ = doc.read(requested, text, date.today(), tracker.current_slot_values())
+            return [SlotSet(requested, doc.UNKNOWN if value is None else value), FollowupAction(FORM)]
+        said = privacy_notice.DOCUMENT_DECLINED if requested == "doc_consent" else doc.CANCELLED
+        dispatcher.utter_message(text=said)
+        return [ActiveLoop(None)] + _reset()
