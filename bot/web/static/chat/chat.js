@@ -181,6 +181,15 @@
     return card;
   }
 
+  /* The document itself is fetched on the follow page with the number and code (never in a URL). */
+  function documentCard(d) {
+    var card = el("article", "card document");
+    var open = el("a", "button-link", "下载文书（输入查询码）");
+    open.href = "/follow?case=" + encodeURIComponent(d.case_no);
+    card.appendChild(open);
+    return card;
+  }
+
   function render(item) {
     if (welcome) welcome.hidden = true;
     var row = el("div", "msg " + item.from);
@@ -191,6 +200,7 @@
       item.custom.stations.forEach(function (s) { bubble.appendChild(stationCard(s)); });
     }
     if (item.custom && item.custom.case && item.custom.case.case_no) bubble.appendChild(caseCard(item.custom.case));
+    if (item.custom && item.custom.document && item.custom.document.case_no) bubble.appendChild(documentCard(item.custom.document));
     if (!item.text && !bubble.querySelector(".card")) return;
     row.appendChild(bubble);
     if (item.buttons && item.buttons.length && item.live) renderButtons(item.buttons, row);

@@ -7,6 +7,7 @@
   var result = document.getElementById("result");
   var codeInput = document.getElementById("code");
   var eraseButton = document.getElementById("erase");
+  var documents = document.getElementById("documents");
   var fromLink = decodeURIComponent((location.hash || "").replace(/^#/, "")).trim();
   if (/^[0-9A-Za-z-]{8,12}$/.test(fromLink)) {
     codeInput.value = fromLink.toUpperCase();
@@ -37,6 +38,7 @@
     e.preventDefault();
     result.textContent = "";
     eraseButton.hidden = true;
+    documents.hidden = true;
     line("正在查询…");
     post("/api/follow", asked())
       .then(function (r) {
@@ -57,8 +59,31 @@
           return { text: t.day + "　" + t.what, attrs: { "data-status": t.status } };
         }), "ol");
         eraseButton.hidden = false;
+        documents.hidden = false;
       })
       .catch(function () { result.textContent = ""; line("网络不太好，请稍后再试。", "warn"); });
+  });
+  /* The document comes in the answer to a POST (number and code in the body, never in a URL),
+     so it is saved from memory rather than opened from an address. */
+  documents.addEventListener("click", function (e) {
+    var file = e.target.getAttribute && e.target.getAttribute("data-file");
+    if (!file) return;
+    var body = asked();
+    body.file = file;
+    fetch("/api/follow/documents", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) {
+        if (!r.ok) return r.json().then(function (data) { line(data.error || "文书暂时下载不了，请稍后再试。", "warn"); });
+        return r.blob().then(function (blob) {
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = body.case_no + "-" + file;
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+        });
+      })
+      .catch(function () { line("网络不太好，请稍后再试。", "warn"); });
   });
   eraseButton.addEventListener("click", function () {
     if (!window.confirm("删除后，服务站就看不到您的姓名、电话和情况说明，也没法打电话联系您。确定删除吗？")) return;
