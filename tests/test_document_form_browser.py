@@ -94,5 +94,6 @@ def test_phone_page_document_form_and_download(stack, new_page, tmp_path):
     download.value.save_as(saved)
     assert download.value.suggested_filename == f"{case_no}-arbitration.pdf"
     text = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(str(saved)).pages))
-    for field in ("王芳", ID, "景德镇鸿发陶瓷厂", "景德镇市珠山区新厂路9号", "陈鸿发", "9,000元", "工资条", "2025-05-01"):
+    typed = ("王芳", ID, "景德镇鸿发陶瓷厂", "景德镇市珠山区新厂路9号", "陈鸿发", "9,000元", "工资条", "2025-05-01")
+    for field in typed:
         assert field in text, field
