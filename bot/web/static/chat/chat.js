@@ -184,6 +184,11 @@
   /* The document itself is fetched on the follow page with the number and code (never in a URL). */
   function documentCard(d) {
     var card = el("article", "card document");
+    if (KIOSK) {
+      // A shared machine keeps no file with an ID number on it: the worker's phone fetches it.
+      card.appendChild(el("p", null, "文书上有您的身份证号，这台机器不保存。请用手机扫回执上的二维码下载，或请窗口工作人员帮您打印。"));
+      return card;
+    }
     var open = el("a", "button-link", "下载文书（输入查询码）");
     open.href = "/follow?case=" + encodeURIComponent(d.case_no);
     card.appendChild(open);
