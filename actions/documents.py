@@ -19,6 +19,8 @@ from bot.dialogue import document_intake as doc
 from bot.dialogue import privacy_notice
 
 FORM = "document_form"
+# "取消" taken as the answer to a question (it was not read as a "no"): the form ends, nothing sent.
+CANCELLED = {"doc_confirmed": False}
 
 
 def _reset() -> List[Dict[Text, Any]]:
@@ -57,6 +59,8 @@ class ValidateDocumentForm(FormValidationAction):
 
     def _read(self, slot: str, value: Any, dispatcher, tracker) -> Dict[Text, Any]:
         text = tracker.latest_message.get("text") or ""
+        if doc.cancels(text):
+            return {slot: None, **CANCELLED}
         named = doc.correction_field(text)
         if named and named != slot and tracker.get_slot("requested_slot") == slot:
             # "身份证号写错了" while another question is open: that one is asked again first.
@@ -69,12 +73,16 @@ class ValidateDocumentForm(FormValidationAction):
 
     def validate_doc_consent(self, value, dispatcher, tracker, domain):
         said = tracker.latest_message.get("text") or ""
+        if doc.cancels(said):
+            return {"doc_consent": None, **CANCELLED}
         if privacy_notice.is_document_agreement(value) or (value is True and privacy_notice.says_yes(said)):
             return {"doc_consent": privacy_notice.document_agreement()}
         dispatcher.utter_message(text=doc.ASK_CONSENT_AGAIN)
         return {"doc_consent": None}
 
     def validate_doc_evidence(self, value, dispatcher, tracker, domain):
+        if doc.cancels(tracker.latest_message.get("text") or ""):
+            return {"doc_evidence": None, **CANCELLED}
         have, done = doc.add_evidence(str(value or ""), tracker.get_slot("doc_evidence_items") or [])
         if done:
             return {"doc_evidence": have or doc.UNKNOWN, "doc_evidence_items": have}
@@ -83,6 +91,8 @@ class ValidateDocumentForm(FormValidationAction):
     def validate_doc_confirmed(self, value, dispatcher, tracker, domain):
         if value is True:
             return {"doc_confirmed": True}
+        if doc.cancels(tracker.latest_message.get("text") or ""):
+            return CANCELLED
         field = doc.correction_field(tracker.latest_message.get("text") or "")
         if field is None:
             dispatcher.utter_message(text="请点“确认”，或者说要改哪一项，比如“身份证号写错了”。")

@@ -150,3 +150,9 @@ def test_construction_routing_names_the_articles():
     assert routing.construction_basis({}) is None
     told = routing.construction_basis({"construction": True})
     assert "第三十条" in told and "第三十六条" in told and "告示牌" in told
+
+
+def test_a_cancel_ends_the_form_whatever_was_asked():
+    assert doc.cancels("取消") and doc.cancels("算了 不写了") and not doc.cancels("不清楚")
+    assert doc.required({"doc_confirmed": False}) == []
+    assert doc.required({"doc_construction": True, "doc_confirmed": None})[0] == "doc_consent"

@@ -149,7 +149,10 @@ def kind_asked(text: str, category: Optional[str] = None) -> Optional[str]:
 
 
 def required(slots: Dict[str, Any]) -> List[str]:
-    """The questions for these answers: the project's only on a construction site."""
+    """The questions for these answers: the project's only on a construction site; none once the
+    worker cancelled (doc_confirmed False), so the form ends and nothing is sent."""
+    if slots.get("doc_confirmed") is False:
+        return []
     if slots.get("doc_construction") is True:
         return list(SLOTS)
     return [s for s in SLOTS if s not in PROJECT]
