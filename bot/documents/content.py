@@ -206,7 +206,8 @@ def claims_for(case: Dict[str, Any]) -> List[Claim]:
             Claim("支付工伤保险待遇＿＿＿＿元（依工伤认定和劳动能力鉴定结论）", "《工伤保险条例》第三十条至第三十七条")
         )
     contractor = d.get("general_contractor")
-    if contractor and contractor != case.get("employer") and category in ("wage_arrears", "platform_work"):
+    owed_wages = any(c.text.startswith("支付拖欠的劳动报酬") for c in claims)
+    if contractor and contractor != case.get("employer") and owed_wages:  # §30 and §36 are about wages
         claims.append(
             Claim(
                 f"{contractor}（施工总承包单位）对上述劳动报酬先行清偿",
