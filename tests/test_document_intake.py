@@ -156,3 +156,14 @@ def test_a_cancel_ends_the_form_whatever_was_asked():
     assert doc.cancels("取消") and doc.cancels("算了 不写了") and not doc.cancels("不清楚")
     assert doc.required({"doc_confirmed": False}) == []
     assert doc.required({"doc_construction": True, "doc_confirmed": None})[0] == "doc_consent"
+
+
+def test_the_general_contractor_pays_first_only_for_owed_wages():
+    from bot.documents import content
+
+    site = {"general_contractor": "重庆某建工集团有限公司", "construction": True}
+    wages = {"category": "wage_arrears", "employer": "某劳务公司", "amount": 16000, "details": site}
+    text = content.build("arbitration", wages, TODAY).text()
+    assert "重庆某建工集团有限公司（施工总承包单位）对上述劳动报酬先行清偿" in text
+    injury = {**wages, "category": "work_injury", "amount": None}
+    assert "先行清偿" not in content.build("arbitration", injury, TODAY).text()
