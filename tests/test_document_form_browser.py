@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from bot.cases.id_number import masked
-from tests.conftest import PHONE
+from tests.conftest import KIOSK, PHONE
 from tests.test_web_chat import REPLY, bot_says, confirm, keep, tap, type_and_send
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -97,3 +97,60 @@ def test_phone_page_document_form_and_download(stack, new_page, tmp_path):
     typed = ("王芳", ID, "景德镇鸿发陶瓷厂", "景德镇市珠山区新厂路9号", "陈鸿发", "9,000元", "工资条", "2025-05-01")
     for field in typed:
         assert field in text, field
+
+
+def test_kiosk_document_form_by_touch_keeps_no_file(stack, new_page):
+    """At a station's kiosk the questions come as tiles; the finished document is not downloaded
+    onto the shared machine: the worker is sent to their phone or the counter."""
+    page = new_page(KIOSK)
+    page.goto(stack.web + "/kiosk?station=cq-yuzhong-union")
+    page.locator(".tile", has_text="工资被拖欠").click()
+    bot_says(page, "拖欠工资")
+    tap(page, "登记求助")
+    bot_says(page, "谁能看")
+    tap(page, "同意")
+    for question, answer in (
+        ("姓名", "老周"),
+        ("手机号", f"137{uuid.uuid4().int % 10**8:08d}"),
+        ("单位的全称", "重庆某某建筑劳务有限公司"),
+        ("在哪里干活", "渝中区解放碑"),
+    ):
+        bot_says(page, question)
+        type_and_send(page, answer)
+    for question in ("多少钱", "持续多久"):
+        bot_says(page, question)
+        tap(page, "不清楚")
+    bot_says(page, "几个人")
+    tap(page, "就我一个")
+    bot_says(page, "经过")
+    type_and_send(page, "工头说等结账，一直没给")
+    bot_says(page, "请核对")
+    confirm(page)
+    tap(page, "写仲裁申请书")
+    bot_says(page, "身份证号、家庭住址")
+    expect(page.locator(".msg.bot .tiles button", has_text="不同意").last).to_be_visible()
+    tap(page, "同意")
+    bot_says(page, "身份证号是多少")
+    type_and_send(page, ID)
+    # Every other question is skipped by touch: its "不清楚" tile, or the one that says there is none.
+    for question, tile in (
+        ("住在哪里", "不清楚"),
+        ("注册地址", "不清楚"),
+        ("法定代表人", "不清楚"),
+        ("开始在这里干活", "不清楚"),
+        ("哪天离开", "还在干"),
+        ("每月工资", "不清楚"),
+        ("建筑工地", "不是"),
+        ("证据", "都没有"),
+        ("作证", "没有"),
+    ):
+        bot_says(page, question)
+        tap(page, tile)
+    bot_says(page, "请核对一下写进")
+    assert masked(ID) in page.locator(".msg.bot .bubble").last.inner_text()
+    tap(page, "确认")
+    bot_says(page, "准备好了")
+    card = page.locator(".card.document").last
+    expect(card).to_contain_text("这台机器不保存")
+    assert card.locator("a").count() == 0
+    keep(page, "document-form-kiosk.png")

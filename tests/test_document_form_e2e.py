@@ -93,7 +93,7 @@ def test_a_document_from_the_chat_with_a_skip_and_a_correction(stack):
     summary = say(stack, sender, ID)
     assert masked(ID) in summary and ID not in summary and "钱大有" in summary
     ready = say(stack, sender, "/affirm")
-    assert f"/follow?case={case_no}" in ready and "查询码" in ready and "第二十一条" in ready
+    assert "查进度" in ready and case_no in ready and "查询码" in ready and "第二十一条" in ready
     assert "第三十条" in ready and "第三十六条" in ready
 
     # The operator's case detail has it all; the list masks the ID number.

@@ -81,6 +81,7 @@ def test_evidence_is_ticked_one_by_one_or_in_a_sentence():
     have, done = doc.add_evidence("工资条", have)
     assert have == ["工资条", "转账记录", "考勤"]
     assert doc.add_evidence("选好了", have) == (have, True)
+    assert doc.add_evidence("都没有", []) == ([], True)
     text, buttons = doc.evidence_question("wage_arrears", have)
     assert "工资条、转账记录、考勤" in text and buttons[0] == doc.DONE and "工资条" not in buttons
     first, choices = doc.evidence_question("dismissal", [])
@@ -143,7 +144,8 @@ def test_the_ready_text_links_the_document_and_says_how_to_file():
     assert "https://gongyou.example.cn/follow?case=GY20261130-0001" in text and "查询码" in text
     assert "第二十一条" in text and "第二十七条" in text and "签名" in text
     assert "第三十条" in text and "第三十六条" in text and "某建工集团" in text
-    assert "第三十条" not in doc.ready_text("GY20261130-0001", "arbitration", "", {"construction": False})
+    plain = doc.ready_text("GY20261130-0001", "arbitration", "", {"construction": False})
+    assert "第三十条" not in plain and "“查进度”页面输入登记编号 GY20261130-0001" in plain and "/follow" not in plain
 
 
 def test_construction_routing_names_the_articles():

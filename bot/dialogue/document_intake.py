@@ -107,7 +107,9 @@ _EVIDENCE_WORDS = (
     ("收入记录", r"收入"),
     ("处罚记录", r"处罚|罚款"),
 )
-_DONE = re.compile(r"^(选好了|好了|就这些|就这么多|没了|没有了|没有|完了|都选了|可以了|就这样)[了啊呀吧。.!！]*$")
+_DONE = re.compile(
+    r"^(选好了|好了|就这些|就这么多|没了|没有了|没有|都没有|啥都没有|什么都没有|完了|都选了|可以了|就这样)[了啊呀吧。.!！]*$"
+)
 _SKIP = re.compile(r"^(不知道|不清楚|不记得|记不清|跳过|不好说|不晓得|莫得|冇|不想说|不想填|不方便)[了啊呀吧。.!！]*$")
 _NONE = re.compile(r"^(没有|没|无|没人|没有人)[了啊呀吧。.!！]*$")
 _STILL_WORKING = re.compile(r"还在|在职|没走|没离|还没|继续干|还干着|仍在|至今")
@@ -311,9 +313,13 @@ def ready_text(case_no: str, kind: str, base_url: str, construction: Dict[str, A
     """The link to the document and how to file it (劳动争议调解仲裁法 §21, §27)."""
     title = KINDS.get(kind, KINDS["arbitration"])
     basis = construction_basis(construction)
+    where = (
+        f"打开 {base_url}/follow?case={case_no} ，输入登记时给您的查询码"
+        if base_url
+        else f"在工友网页的“查进度”页面输入登记编号 {case_no} 和查询码"
+    )
     lines = [
-        f"{title}准备好了。打开 {base_url}/follow?case={case_no} ，输入登记时给您的查询码，"
-        "就能下载（PDF可以直接打印，Word可以修改）。",
+        f"{title}准备好了。{where}，就能下载（PDF可以直接打印，Word可以修改）。",
         "怎么递交：打印出来，空着的横线补上，手写签名和日期；带上身份证复印件、证据原件和复印件，"
         "按被申请人的数量多带几份副本，交到干活所在地或单位所在地的劳动人事争议仲裁委员会（《劳动争议调解仲裁法》第二十一条）。",
         "在这里写好不等于已经递交，交上去仲裁时效才中断（第二十七条），请尽早去。也可以到服务站打印，请工作人员帮您看一遍。",
