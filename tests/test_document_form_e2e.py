@@ -137,6 +137,7 @@ def test_a_document_from_the_chat_with_a_skip_and_a_correction(stack):
 
     # No log of the running stack holds either ID number in full.
     logs = "".join(p.read_text(errors="replace") for p in stack.workdir.glob("*.log"))
+    assert "launcher" in " ".join(p.name for p in stack.workdir.glob("*.log")) and logs.strip()
     assert ID not in logs and FIRST_ID not in logs and WRONG_CHECK not in logs
 
 
