@@ -175,7 +175,7 @@ def test_the_migration_goes_down_and_up_again(engine):  # noqa: F811
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-        command.downgrade(config, "0005_handoff_station")
+        command.downgrade(config, "0008_rosters")
         command.upgrade(config, "head")
     service = CaseService(session_factory(engine), clock=lambda: datetime(2026, 11, 30, 9, tzinfo=timezone.utc))
     case_no = opened(service)

@@ -3,14 +3,14 @@ columns (non-personal, kept for statistics after erasure), the rest as JSON (`de
 address, the employer's address and legal representative, the 包工头, evidence, witnesses).
 
 Revision ID: 0007_case_details
-Revises: 0005_handoff_station
+Revises: 0008_rosters
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_case_details"
-down_revision = "0005_handoff_station"
+down_revision = "0008_rosters"
 branch_labels = None
 depends_on = None
 
