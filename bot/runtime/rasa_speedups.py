@@ -5,7 +5,13 @@ process starts.
 - Every action-server reply is checked with `jsonschema.validate(result, schema)`, which first
   checks the schema itself against the JSON-Schema meta-schema: under load that was about half
   of the Rasa process's CPU time (py-spy, 30 simulated workers). The schema never changes, so it
-  is checked once and its validator kept; each reply is still validated in full.
+  is checked once and its validator kept; each reply is still validated in full (a valid one
+  with one pass of `is_valid`, an invalid one by collecting its errors as `jsonschema.validate` does).
+- The conversation's history read once per event, not once per prediction: `rasa_history.py`.
+- Tracker (de)serialisation in the stores: `rasa_serialisation.py`.
+
+Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
+conversations with and without them) and has a test that fails when it is not installed.
 """
 
 from __future__ import annotations
@@ -41,11 +47,14 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
     from jsonschema import ValidationError
     from rasa.shared.constants import DOCS_BASE_URL
 
+    validator = _action_result_validator()
+    if validator.is_valid(result):
+        return True
     try:
         # best_match: the same error jsonschema.validate would raise.
         from jsonschema.exceptions import best_match
 
-        error = best_match(_action_result_validator().iter_errors(result))
+        error = best_match(validator.iter_errors(result))
         if error is not None:
             raise error
         return True
@@ -64,6 +73,10 @@ def install() -> None:
         return
     from rasa.core.actions.action import RemoteAction
 
+    from bot.runtime import rasa_history, rasa_serialisation
+
     _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
     RemoteAction._validate_action_result = _validate_action_result
+    rasa_history.install()
+    rasa_serialisation.install()
     _installed = True

@@ -1,0 +1,231 @@
+"""Cost of a turn by its index in one conversation, measured inside one Rasa process.
+
+    .venv/bin/python bench/turns.py [--script case|short] [--turns 20] [--stock-rasa] [--profile out.prof]
+                                   [--dump events.json] [--repeat 3]
+
+GongYou's model is loaded here as an Agent with endpoints.yml (the bounded in-memory tracker store,
+the action server it names), and its action server is started alongside on a free port. One
+sender says the script's turns one after the other (the script repeats until --turns), and for
+every turn the Rasa side's CPU time (this process only: the action server is another) and its
+wall time are recorded. CPU time is what a busy shared machine changes least, so decisions rest
+on it; the wall time is printed too.
+
+With --stock-rasa the speed-ups of bot/runtime/rasa_speedups.py are NOT installed: the same
+Rasa as `rasa run` without GongYou's entry point. --dump writes every conversation's events
+(timestamps left out) and predictions for the equivalence test (tests/test_rasa_speedups_equivalence.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.load import FOLLOW_CODE, FOLLOWED, gongyou_script  # noqa: E402
+from bot.web.health import free_port, wait_until_healthy  # noqa: E402
+
+# The issue's short script: greeting, wage complaint, station search, thanks.
+SHORT = ["你好", "老板欠我两个月工资", "渝中区的服务站在哪", "谢谢"]
+
+
+def messages(script: str, turns: int, seed: int) -> List[str]:
+    """The script's messages, repeated until `turns`; FOLLOWED stands for the follow code the bot gave."""
+    rng = random.Random(seed)
+    out: List[str] = []
+    while len(out) < turns:
+        out += SHORT if script == "short" else [text for text, _ in gongyou_script(rng)]
+    return out[:turns]
+
+
+def follow_code(replies: List[str], text: str) -> str:
+    """The worker types back the follow code the bot gave with the case number."""
+    if text != FOLLOWED:
+        return text
+    for reply in reversed(replies):
+        found = FOLLOW_CODE.search(reply or "")
+        if found:
+            return found.group(1)
+    return "ABCD-1234"
+
+
+def start_action_server(workdir: Path) -> subprocess.Popen:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
+    env.update(
+        {
+            "GONGYOU_ACTIONS_PORT": str(port),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook",
+            "GONGYOU_ACTION_SECRET": env.get("GONGYOU_ACTION_SECRET") or "bench-turns-" + os.urandom(16).hex(),
+            "DATABASE_URL": f"sqlite:///{workdir / 'cases.sqlite3'}",
+            "GONGYOU_OUTBOX": str(workdir / "outbox.sqlite3"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    log = open(workdir / "actions.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    down = wait_until_healthy({"actions": f"http://127.0.0.1:{port}/health"}, 180, {"process": proc})
+    if down:
+        proc.terminate()
+        raise RuntimeError(f"action server not up: {down}; {(workdir / 'actions.log').read_text()[-2000:]}")
+    os.environ["ACTION_SERVER_URL"] = env["ACTION_SERVER_URL"]
+    os.environ["GONGYOU_ACTION_SECRET"] = env["GONGYOU_ACTION_SECRET"]
+    return proc
+
+
+def plain_events(tracker) -> List[Dict[str, Any]]:
+    """The conversation's events without what differs from run to run (times, message ids)."""
+    from rasa.shared.core.trackers import EventVerbosity
+
+    out = []
+    for event in tracker.current_state(EventVerbosity.ALL)["events"]:
+        event = dict(event)
+        event.pop("timestamp", None)
+        if event.get("event") == "user":
+            event.pop("message_id", None)
+            parse = dict(event.get("parse_data") or {})
+            parse.pop("message_id", None)
+            event["parse_data"] = parse
+        if event.get("event") == "bot":
+            event["text"] = _without_codes(event.get("text"))
+        if event.get("event") == "slot" and isinstance(event.get("value"), str):
+            event["value"] = _without_codes(event["value"])
+        out.append(event)
+    # When consent was given (an ISO time in a slot) differs from run to run too.
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"]*", "<time>", json.dumps(out, ensure_ascii=False))
+    return json.loads(text)
+
+
+def _without_codes(text: Optional[str]) -> Optional[str]:
+    """Case numbers and follow codes are made up per run; everything else must match."""
+    from bot.cases.numbers import PATTERN
+
+    if text is None:
+        return None
+    text = re.sub(PATTERN, "<case>", text)
+    return re.sub(r"查询码是 [A-Z0-9-]{8,9}", "查询码是 <code>", text)
+
+
+async def run(args) -> Dict[str, Any]:
+    from rasa.core.agent import load_agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.utils import AvailableEndpoints
+
+    agent = await load_agent(
+        model_path=str(ROOT / "models" / "gongyou.tar.gz"),
+        endpoints=AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml")),
+    )
+    # A first conversation, not measured: first parses, the action server's first connections.
+    warm: List[str] = []
+    for i, text in enumerate(messages(args.script, args.turns, seed=0)):
+        out = CollectingOutputChannel()
+        await agent.handle_message(UserMessage(follow_code(warm, text), out, "turns-warm-up", message_id=f"w{i}"))
+        warm += [m.get("text") or "" for m in out.messages]
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    conversations: Dict[str, Any] = {}
+    cpu: Dict[int, List[float]] = {}
+    wall: Dict[int, List[float]] = {}
+    for r in range(args.repeat):
+        sender = f"turns-{args.script}-{r}"
+        said = messages(args.script, args.turns, seed=r + 1)
+        replies: List[List[str]] = []
+        for i, text in enumerate(said, start=1):
+            text = follow_code([t for reply in replies for t in reply], text)
+            out = CollectingOutputChannel()
+            if profiler and i >= args.profile_from:
+                profiler.enable()
+            c0, w0 = time.process_time(), time.perf_counter()
+            await agent.handle_message(UserMessage(text, out, sender, message_id=f"{sender}-{i}"))
+            said[i - 1] = text
+            c1, w1 = time.process_time(), time.perf_counter()
+            if profiler:
+                profiler.disable()
+            cpu.setdefault(i, []).append((c1 - c0) * 1000)
+            wall.setdefault(i, []).append((w1 - w0) * 1000)
+            replies.append([m.get("text") or "" for m in out.messages])
+        tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+        conversations[sender] = {"said": said, "replies": replies, "events": plain_events(tracker)}
+    if profiler:
+        profiler.dump_stats(args.profile)
+    return {"cpu": cpu, "wall": wall, "conversations": conversations}
+
+
+def mean_over(per_turn: Dict[int, List[float]], turns: range) -> float:
+    values = [v for i in turns for v in per_turn.get(i, [])]
+    return statistics.mean(values) if values else float("nan")
+
+
+def quiet_logs() -> None:
+    """INFO, the level `rasa run` logs at by default."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--script", choices=["case", "short"], default="case")
+    parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="conversations (one sender each)")
+    parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups")
+    parser.add_argument("--profile", help="write a cProfile of the turns from --profile-from on")
+    parser.add_argument("--profile-from", type=int, default=1)
+    parser.add_argument("--dump", help="write conversations (events, replies) as JSON here")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    quiet_logs()
+    if not args.stock_rasa:
+        from bot.runtime import rasa_speedups
+
+        rasa_speedups.install()
+    workdir = Path(tempfile.mkdtemp(prefix="gongyou-turns-"))
+    actions = start_action_server(workdir)
+    try:
+        result = asyncio.run(run(args))
+    finally:
+        actions.terminate()
+        actions.wait(timeout=30)
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(result["conversations"], ensure_ascii=False, indent=1))
+    if not args.quiet:
+        label = "stock Rasa" if args.stock_rasa else "with speed-ups"
+        print(f"{args.script} script, {args.turns} turns × {args.repeat}, {label}")
+        print("turn  " + "".join(f"{i:>6}" for i in result["cpu"]))
+        print("cpu ms" + "".join(f"{statistics.mean(v):>6.1f}" for v in result["cpu"].values()))
+        print("wall  " + "".join(f"{statistics.mean(v):>6.1f}" for v in result["wall"].values()))
+        early, late = range(1, 5), range(args.turns - 3, args.turns + 1)
+        for name, per in (("Rasa CPU", result["cpu"]), ("wall", result["wall"])):
+            a, b = mean_over(per, early), mean_over(per, late)
+            print(f"{name}: turns 1-4 {a:.1f} ms, turns {late.start}-{late.stop - 1} {b:.1f} ms, ratio {b / a:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

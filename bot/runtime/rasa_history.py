@@ -1,0 +1,211 @@
+"""A conversation's history read once per event, not once per prediction (Rasa 3.6).
+
+Every prediction of every policy asks the tracker for its past states
+(`Domain.states_for_tracker_history`), which replays the whole conversation from its first event
+and rebuilds a state at every action; and `DialogueStateTracker.applied_events` walks all events
+again, looking back over the history at every form step. A turn runs several predictions, so a
+turn's cost grew with the length of the conversation and a conversation's with its square.
+
+Here both are kept on the tracker object and extended with the events added since the last call:
+- applied events: Rasa's own fold over the events (the same undo rules, called as Rasa's own
+  methods), resumed where it stopped while the events seen so far are still the tracker's first
+  events and no new form name appeared (a new one changes how earlier events are read: then
+  everything is recomputed);
+- past states: the replay tracker, the states so far and the loop's two variables are kept, and
+  resumed while the applied events seen so far are still the first ones (an undo removed some:
+  recomputed from the start). Callers get copies (the featurizer edits the last state), with
+  the same sharing between states as Rasa's own list.
+
+Nothing here changes what Rasa computes; tests/test_rasa_speedups_equivalence.py runs the same
+conversations with and without it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from typing import Any, Dict, List, Optional, Tuple
+
+_APPLIED = "_gongyou_applied_events"
+_STATES = "_gongyou_past_states"
+_ORIGINAL: Dict[str, Any] = {}
+
+
+def _loop_names(events) -> set:
+    from rasa.shared.core.events import ActiveLoop
+
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
+def _fold(tracker, events, loop_names: set, applied: List[Any]) -> None:
+    """Rasa's `applied_events` loop body, over `events`, onto `applied`."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    for event in events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied.clear()
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+
+
+def applied_events(self) -> List[Any]:
+    events = self.events
+    count = len(events)
+    memo = self.__dict__.get(_APPLIED)
+    if memo is not None:
+        seen_deque, seen, first, last, loop_names, applied = memo
+        if seen_deque is events and seen <= count and (seen == 0 or (events[0] is first and events[seen - 1] is last)):
+            new = list(itertools.islice(events, seen, None))
+            if not (_loop_names(new) - loop_names):
+                if new:
+                    applied = list(applied)
+                    _fold(self, new, loop_names, applied)
+                    self.__dict__[_APPLIED] = (events, count, events[0], events[-1], loop_names, applied)
+                return list(applied)
+    loop_names = _loop_names(events)
+    applied = []
+    _fold(self, events, loop_names, applied)
+    self.__dict__[_APPLIED] = (
+        events,
+        count,
+        events[0] if count else None,
+        events[-1] if count else None,
+        loop_names,
+        applied,
+    )
+    return list(applied)
+
+
+class _Replay:
+    """Where Rasa's `states_for_tracker_history` loop stands after some applied events."""
+
+    __slots__ = ("domain", "flags", "rule_only_data", "consumed", "tracker", "states", "last_ml", "hidden")
+
+    def __init__(self, domain, flags, rule_only_data, tracker) -> None:
+        self.domain = domain
+        self.flags = flags
+        self.rule_only_data = rule_only_data
+        self.consumed: List[Any] = []
+        self.tracker = tracker
+        self.states: List[Dict[str, Any]] = []
+        self.last_ml: Optional[Dict[str, Any]] = None
+        self.hidden = False
+
+
+def _turn(domain, replay: _Replay, tr, hide_rule_turn: bool, states, last_ml, hidden) -> Tuple[Any, bool]:
+    """One step of Rasa's loop (domain.py, states_for_tracker_history): appends to `states`."""
+    from typing import cast
+
+    import rasa.shared.core.constants as c
+
+    omit_unset_slots, ignore_rule_only_turns = replay.flags
+    if ignore_rule_only_turns:
+        if not hidden:
+            last_ml = domain._get_prev_action_sub_state(tr)
+        if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+            hidden = hide_rule_turn
+        if hidden:
+            return last_ml, hidden
+    state = domain.get_active_state(tr, omit_unset_slots=omit_unset_slots)
+    if ignore_rule_only_turns:
+        domain._remove_rule_only_features(state, replay.rule_only_data)
+        if states:
+            domain._substitute_rule_only_user_input(state, states[-1])
+        if last_ml:
+            state[c.PREVIOUS_ACTION] = cast(Any, last_ml)
+    states.append(domain._clean_state(state))
+    return last_ml, hidden
+
+
+def _copy_states(states: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Fresh dicts for the caller, shared between states exactly where Rasa's own are."""
+    copies: Dict[int, Any] = {}
+    out = []
+    for state in states:
+        fresh = {}
+        for key, sub in state.items():
+            if isinstance(sub, dict):
+                copied = copies.get(id(sub))
+                if copied is None:
+                    copied = copies[id(sub)] = dict(sub)
+                fresh[key] = copied
+            else:
+                fresh[key] = sub
+        out.append(fresh)
+    return out
+
+
+def states_for_tracker_history(
+    self,
+    tracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: Optional[Dict[str, Any]] = None,
+) -> List[Dict[str, Any]]:
+    from rasa.shared.core.events import ActionExecuted
+
+    flags = (bool(omit_unset_slots), bool(ignore_rule_only_turns))
+    key = (id(self), flags)
+    applied = tracker.applied_events()
+    replays: Dict[Any, _Replay] = tracker.__dict__.setdefault(_STATES, {})
+    replay = replays.get(key)
+    if (
+        replay is None
+        or replay.domain is not self
+        or replay.rule_only_data != rule_only_data
+        or len(replay.consumed) > len(applied)
+        or not all(map(operator.is_, replay.consumed, applied))
+    ):
+        replay = replays[key] = _Replay(
+            self, flags, None if rule_only_data is None else dict(rule_only_data), tracker.init_copy()
+        )
+    tr = replay.tracker
+    for event in applied[len(replay.consumed) :]:
+        if isinstance(event, ActionExecuted):
+            replay.last_ml, replay.hidden = _turn(
+                self, replay, tr, event.hide_rule_turn, replay.states, replay.last_ml, replay.hidden
+            )
+        tr.update(event)
+        replay.consumed.append(event)
+    # The state after the last event: Rasa's final `yield tracker, False`, never kept.
+    states = list(replay.states)
+    _turn(self, replay, tr, False, states, replay.last_ml, replay.hidden)
+    return _copy_states(states)
+
+
+def install() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    _ORIGINAL.setdefault("applied_events", DialogueStateTracker.applied_events)
+    _ORIGINAL.setdefault("states_for_tracker_history", Domain.states_for_tracker_history)
+    DialogueStateTracker.applied_events = applied_events
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
+def installed() -> bool:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return (
+        DialogueStateTracker.applied_events is applied_events
+        and Domain.states_for_tracker_history is states_for_tracker_history
+    )

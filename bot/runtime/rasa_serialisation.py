@@ -1,0 +1,79 @@
+"""Cheaper tracker (de)serialisation in Rasa 3.6's tracker stores, same data read back.
+
+- Each event read back from a store looked up its class by walking all of `Event`'s subclasses
+  (`Event.resolve_by_type`), about 30 classes, recursively, for every event of the conversation on
+  every turn: a quarter of the Rasa process's time on a twenty-turn conversation (cProfile,
+  bench/turns.py). The class for a name is found once and kept; names Rasa does not know still
+  go through Rasa's own lookup (its default, its "topic" exception, its error).
+- The stores' JSON (the in-memory store's whole conversation, the SQL store's rows) is written
+  and read with orjson: the same JSON values, compact and UTF-8 (readers parse it, none compares
+  the text). What orjson does not take (integers beyond 64 bits, keyword arguments) goes to the
+  standard library, so nothing Rasa could store before is refused now.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+import orjson
+
+_ORIGINAL: Dict[str, Any] = {}
+_BY_NAME: Dict[str, Any] = {}
+
+
+def resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[type]:
+    cls = _BY_NAME.get(type_name)
+    if cls is not None:
+        return cls
+    cls = _ORIGINAL["resolve_by_type"](type_name, default)
+    if cls is not None and cls is not default and getattr(cls, "type_name", None) == type_name:
+        _BY_NAME[type_name] = cls
+    return cls
+
+
+class OrjsonForStores:
+    """Stands in for the `json` module inside rasa.core.tracker_store."""
+
+    JSONDecodeError = json.JSONDecodeError
+
+    @staticmethod
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        if not kwargs:
+            try:
+                return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+            except TypeError:
+                pass
+        return json.dumps(obj, **kwargs)
+
+    @staticmethod
+    def loads(text: Any, **kwargs: Any) -> Any:
+        if not kwargs:
+            try:
+                return orjson.loads(text)
+            except orjson.JSONDecodeError:
+                pass  # the standard library raises its own error, as Rasa expects (or reads NaN)
+        return json.loads(text, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(json, name)
+
+
+STORES_JSON = OrjsonForStores()
+
+
+def install() -> None:
+    import rasa.core.tracker_store as stores
+    from rasa.shared.core.events import Event
+
+    _ORIGINAL.setdefault("resolve_by_type", Event.resolve_by_type)
+    _ORIGINAL.setdefault("stores_json", stores.json)
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+    stores.json = STORES_JSON
+
+
+def installed() -> bool:
+    import rasa.core.tracker_store as stores
+    from rasa.shared.core.events import Event
+
+    return Event.resolve_by_type is resolve_by_type and stores.json is STORES_JSON
