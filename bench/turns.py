@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,17 +37,38 @@ sys.path.insert(0, str(ROOT))
 from bench.load import FOLLOW_CODE, FOLLOWED, gongyou_script  # noqa: E402
 from bot.web.health import free_port, wait_until_healthy  # noqa: E402
 
-# The issue's short script: greeting, wage complaint, station search, thanks.
+# The short script of issue 18.
 SHORT = ["你好", "老板欠我两个月工资", "渝中区的服务站在哪", "谢谢"]
 
 
 def messages(script: str, turns: int, seed: int) -> List[str]:
     """The script's messages, repeated until `turns`; FOLLOWED stands for the follow code the bot gave."""
+    # short: the issue's greeting, wage complaint, station search, thanks; case: bench/load.py's
     rng = random.Random(seed)
     out: List[str] = []
     while len(out) < turns:
         out += SHORT if script == "short" else [text for text, _ in gongyou_script(rng)]
     return out[:turns]
+
+
+def recorded_stories() -> List[List[str]]:
+    """What the user says in each of tests/stories/conversations.yml's stories, in order."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "stories" / "conversations.yml").read_text(encoding="utf-8"))
+    return [[step["user"].strip() for step in story["steps"] if "user" in step] for story in data.get("stories") or []]
+
+
+def conversations_to_run(args) -> List[Tuple[str, List[str]]]:
+    out: List[Tuple[str, List[str]]] = []
+    for script in args.script:
+        said = (
+            recorded_stories()
+            if script == "stories"
+            else [messages(script, args.turns, seed=r + 1) for r in range(args.repeat)]
+        )
+        out += [(f"turns-{script}-{r}", texts) for r, texts in enumerate(said)]
+    return out
 
 
 def follow_code(replies: List[str], text: str) -> str:
@@ -135,7 +156,7 @@ async def run(args) -> Dict[str, Any]:
     )
     # A first conversation, not measured: first parses, the action server's first connections.
     warm: List[str] = []
-    for i, text in enumerate(messages(args.script, args.turns, seed=0)):
+    for i, text in enumerate(messages("short" if args.script == ["stories"] else args.script[0], args.turns, seed=0)):
         out = CollectingOutputChannel()
         await agent.handle_message(UserMessage(follow_code(warm, text), out, "turns-warm-up", message_id=f"w{i}"))
         warm += [m.get("text") or "" for m in out.messages]
@@ -147,9 +168,7 @@ async def run(args) -> Dict[str, Any]:
     conversations: Dict[str, Any] = {}
     cpu: Dict[int, List[float]] = {}
     wall: Dict[int, List[float]] = {}
-    for r in range(args.repeat):
-        sender = f"turns-{args.script}-{r}"
-        said = messages(args.script, args.turns, seed=r + 1)
+    for sender, said in conversations_to_run(args):
         replies: List[List[str]] = []
         for i, text in enumerate(said, start=1):
             text = follow_code([t for reply in replies for t in reply], text)
@@ -190,9 +209,10 @@ def quiet_logs() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--script", choices=["case", "short"], default="case")
+    parser.add_argument("--script", choices=["case", "short", "stories"], nargs="+", default=["case"])
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="conversations (one sender each)")
+    # stories: each story of tests/stories/conversations.yml once, for the equivalence test
     parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups")
     parser.add_argument("--profile", help="write a cProfile of the turns from --profile-from on")
     parser.add_argument("--profile-from", type=int, default=1)
@@ -216,11 +236,12 @@ def main() -> int:
         Path(args.dump).write_text(json.dumps(result["conversations"], ensure_ascii=False, indent=1))
     if not args.quiet:
         label = "stock Rasa" if args.stock_rasa else "with speed-ups"
-        print(f"{args.script} script, {args.turns} turns × {args.repeat}, {label}")
+        print(f"{' + '.join(args.script)}, {args.turns} turns × {args.repeat}, {label}")
         print("turn  " + "".join(f"{i:>6}" for i in result["cpu"]))
         print("cpu ms" + "".join(f"{statistics.mean(v):>6.1f}" for v in result["cpu"].values()))
         print("wall  " + "".join(f"{statistics.mean(v):>6.1f}" for v in result["wall"].values()))
-        early, late = range(1, 5), range(args.turns - 3, args.turns + 1)
+        last = max(result["cpu"])
+        early, late = range(1, 5), range(last - 3, last + 1)
         for name, per in (("Rasa CPU", result["cpu"]), ("wall", result["wall"])):
             a, b = mean_over(per, early), mean_over(per, late)
             print(f"{name}: turns 1-4 {a:.1f} ms, turns {late.start}-{late.stop - 1} {b:.1f} ms, ratio {b / a:.2f}")

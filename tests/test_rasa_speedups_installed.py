@@ -1,0 +1,111 @@
+"""A Rasa process of GongYou really reads a conversation's history once per event and reads
+stored trackers without walking Rasa's event classes: measured in a fresh process before and
+after the module `make run` starts Rasa through has run (with `--version`, so Rasa's own command
+line returns at once). Without the speed-ups installed, the "after" figures equal the "before"."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_rasa_speedups import rasa_entry_module
+
+pytestmark = pytest.mark.unit
+
+PROCESS = """
+import asyncio
+import json
+import runpy
+import sys
+
+import rasa.shared.utils.common as common
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+domain = Domain.load("domain.yml")
+states_built, class_walks = [], []
+get_active_state = Domain.get_active_state
+Domain.get_active_state = lambda self, *a, **k: (states_built.append(1), get_active_state(self, *a, **k))[1]
+all_subclasses = common.all_subclasses
+common.all_subclasses = lambda cls: (class_walks.append(1), all_subclasses(cls))[1]
+
+
+def turn(i):
+    return [UserUttered(f"第{i}句", {"name": "greet", "confidence": 1.0}), SlotSet("category", "wage_arrears"),
+            ActionExecuted("utter_greet"), ActionExecuted("action_listen")]
+
+
+def states_built_for_one_more_turn():
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], domain.slots)
+    for i in range(20):
+        for event in turn(i):
+            tracker.update(event)
+    tracker.past_states(domain)
+    states_built.clear()
+    for event in turn(20):
+        tracker.update(event)
+    first = tracker.past_states(domain)
+    return len(states_built), first
+
+
+async def class_walks_to_read_a_stored_tracker():
+    store = InMemoryTrackerStore(domain)
+    await store.save(DialogueStateTracker.from_events("s", [e for i in range(20) for e in turn(i)], domain.slots))
+    await store.retrieve("s")
+    class_walks.clear()
+    tracker = await store.retrieve("s")
+    return len(class_walks), len(tracker.events), "第1句" in store.store["s"]
+
+
+def measure():
+    built, states = states_built_for_one_more_turn()
+    walks, events, utf8 = asyncio.run(class_walks_to_read_a_stored_tracker())
+    return {"states_built": built, "states": len(states), "class_walks": walks, "events": events, "utf8": utf8}
+
+
+before = measure()
+entry = sys.argv[1]
+sys.argv = [entry, "--version"]
+try:
+    runpy.run_module(entry, run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    assert not done.code, done.code
+print(json.dumps({"before": before, "after": measure()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def figures():
+    done = subprocess.run(
+        [sys.executable, "-c", PROCESS, rasa_entry_module()], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_rasa_rebuilds_every_state_for_each_prediction_without_it(figures):
+    # 1 + 21 turns × 2 actions, and the state after the last event
+    assert figures["before"]["states_built"] == figures["before"]["states"] == 44
+
+
+def test_gongyou_builds_only_the_new_turns_states(figures):
+    assert figures["after"]["states_built"] == 3  # the new turn's two actions and the state after them
+    assert figures["after"]["states"] == figures["before"]["states"]
+
+
+def test_rasa_walks_its_event_classes_for_every_stored_event_without_it(figures):
+    assert figures["before"]["class_walks"] >= figures["before"]["events"] == 80
+
+
+def test_gongyou_reads_stored_events_without_walking_the_classes(figures):
+    assert figures["after"]["class_walks"] == 0
+    assert figures["after"]["events"] == 80
+
+
+def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
+    assert figures["before"]["utf8"] is False  # json.dumps escapes Chinese
+    assert figures["after"]["utf8"] is True  # orjson writes it as it is
