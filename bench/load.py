@@ -12,7 +12,10 @@ Without --url, GongYou is started here in embedded mode (bot/runtime/launcher.py
 SQLite cases), which is what `make run` starts. The stock assistant (`rasa init --no-prompt`,
 trained once into build/stock-rasa/) is then started with its own action server and driven by the
 same number of users with its own seven-turn script. Prints turns/s, p50/p95/p99, errors, the
-resident memory of every process of each stack, and the ratio.
+resident memory and CPU per turn of every process of each stack, and the ratio. Then, on each
+stack, one user alone: the mean latency and Rasa CPU of turns 1-4 against turns 17-20 of a
+20-turn conversation, on the short script (GongYou: greeting, wage complaint, station search,
+thanks) and on the whole case repeated under one sender.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,6 +172,72 @@ async def drive(
 
         await asyncio.gather(*(worker(i) for i in range(users)))
         return res, time.monotonic() - start
+
+
+# -- one user, by turn index ------------------------------------------------------------------
+# The issue's short script for GongYou: greeting, wage complaint, station search, thanks; for the
+# stock assistant its own first four turns. The whole case: each stack's load script.
+GONGYOU_SHORT = ["你好", "老板欠我两个月工资", "渝中区的服务站在哪", "谢谢"]
+STOCK_SHORT = [text for text, _ in STOCK_TURNS[:4]]
+
+
+def repeated(make: Callable[[], List[str]], turns: int) -> List[str]:
+    out: List[str] = []
+    while len(out) < turns:
+        out += make()
+    return out[:turns]
+
+
+async def one_user(url: str, texts: List[str], rasa_pid: Optional[int]) -> List[Tuple[float, float]]:
+    """Each turn's latency and the Rasa process's CPU for it (ms), one sender, no think time
+    (the next message goes when the reply is in, so nothing else runs in Rasa meanwhile)."""
+    res = Results()
+    sender = f"one-{uuid.uuid4().hex[:12]}"
+    rasa = psutil.Process(rasa_pid) if rasa_pid else None
+    out: List[Tuple[float, float]] = []
+    code = "ABCD-1234"
+    async with httpx.AsyncClient() as client:
+        for text in texts:
+            cpu = sum(rasa.cpu_times()[:2]) if rasa else 0.0
+            start = time.perf_counter()
+            reply = await say(client, url, sender, code if text == FOLLOWED else text, res)
+            latency = (time.perf_counter() - start) * 1000
+            out.append((latency, (sum(rasa.cpu_times()[:2]) - cpu) * 1000 if rasa else float("nan")))
+            found = FOLLOW_CODE.search(reply or "")
+            code = found.group(1) if found else code
+    return out
+
+
+def by_turn_index(url: str, rasa_pid: Optional[int], scripts: Dict[str, Callable[[], List[str]]]) -> Dict[str, str]:
+    """Mean latency and Rasa CPU of turns 1-4 and 17-20 over three 20-turn conversations per script."""
+    rows = {}
+    for name, make in scripts.items():
+        runs = [asyncio.run(one_user(url, repeated(make, 20), rasa_pid)) for _ in range(4)][1:]  # first: warm-up
+        early, late = mean_of(runs, range(1, 5), 0), mean_of(runs, range(17, 21), 0)
+        rows[name] = (
+            f"turns 1-4 {early:.1f} ms, 17-20 {late:.1f} ms ({late / early:.2f}×); Rasa CPU "
+            f"{mean_of(runs, range(1, 5), 1):.1f} / {mean_of(runs, range(17, 21), 1):.1f} ms"
+        )
+    return rows
+
+
+def mean_of(runs: List[List[Tuple[float, float]]], turns: range, what: int) -> float:
+    return statistics.mean(run[i - 1][what] for run in runs for i in turns)
+
+
+def rasa_process(root_pids: List[int]) -> Optional[int]:
+    for pid in root_pids:
+        try:
+            root = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            continue
+        for proc in [root] + root.children(recursive=True):
+            try:
+                if describe(proc.cmdline()) == "rasa":
+                    return proc.pid
+            except psutil.Error:
+                continue
+    return None
 
 
 # -- stacks ---------------------------------------------------------------------------------
@@ -355,6 +425,8 @@ def main() -> int:
     parser.add_argument("--stock-only", action="store_true")
     args = parser.parse_args()
     rows: Dict[str, Dict[str, float]] = {}
+    single: Dict[str, Dict[str, str]] = {}
+    case_rng = random.Random(7)
     print(
         f"{args.users} simulated workers, {args.duration:.0f} s each stack, think time "
         f"{args.think[0]}–{args.think[1]} s, REST channel",
@@ -372,6 +444,14 @@ def main() -> int:
             )
             cpu_after = tree_cpu(pids)
             rss = tree_rss(pids)
+            single["GongYou"] = by_turn_index(
+                url + "/webhooks/rest/webhook",
+                rasa_process(pids),
+                {
+                    "short script": lambda: list(GONGYOU_SHORT),
+                    "whole case": lambda: [text for text, _ in gongyou_script(case_rng)],
+                },
+            )
         finally:
             if proc:
                 stop(proc)
@@ -394,6 +474,11 @@ def main() -> int:
             )
             cpu_after = tree_cpu([server.pid, actions.pid])
             rss = tree_rss([server.pid, actions.pid])
+            single["stock rasa init"] = by_turn_index(
+                url + "/webhooks/rest/webhook",
+                server.pid,
+                {"short script": lambda: list(STOCK_SHORT), "whole case": lambda: [t for t, _ in STOCK_TURNS]},
+            )
         finally:
             stop(server, actions)
         rows["stock rasa init"] = figures(res, elapsed)
@@ -403,6 +488,10 @@ def main() -> int:
 
     print()
     print_table(rows)
+    print("\none user, three 20-turn conversations per script (mean by turn index):")
+    for stack, scripts in single.items():
+        for script, line in scripts.items():
+            print(f"  {stack}, {script}: {line}")
     if len(rows) == 2:
         g, s = rows["GongYou"]["turns/s"], rows["stock rasa init"]["turns/s"]
         print(f"\nthroughput ratio GongYou / stock: {g / s:.2f}×")

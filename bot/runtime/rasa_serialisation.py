@@ -9,6 +9,9 @@
   and read with orjson: the same JSON values, compact and UTF-8 (readers parse it, none compares
   the text). What orjson does not take (integers beyond 64 bits, keyword arguments) goes to the
   standard library, so nothing Rasa could store before is refused now.
+- The in-memory store hands out the conversation's last session: Rasa rebuilt a tracker for
+  every session (replaying all events once more) only to see there was one. The sessions are
+  counted first; only the last one is rebuilt, and only when there are several.
 """
 
 from __future__ import annotations
@@ -62,18 +65,59 @@ class OrjsonForStores:
 STORES_JSON = OrjsonForStores()
 
 
+def last_session(tracker: Any) -> Any:
+    """What Rasa's in-memory store returns: the tracker of the last of
+    `get_trackers_for_conversation_sessions(tracker)` (split where `action_session_start` runs),
+    or `tracker` itself when that split gives at most one session."""
+    from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = list(tracker.events)
+    starts = [
+        i
+        for i, event in enumerate(events)
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+    ]
+    if not starts or starts == [0]:
+        return tracker
+    return DialogueStateTracker.from_events(
+        tracker.sender_id,
+        events[starts[-1] :],
+        tracker.slots.values(),
+        sender_source=tracker.sender_source,
+        max_event_history=tracker._max_event_history,
+    )
+
+
+async def in_memory_retrieve(self: Any, sender_id: str, fetch_all_sessions: bool) -> Any:
+    """Rasa's InMemoryTrackerStore._retrieve, with `last_session`."""
+    if sender_id not in self.store:
+        return None
+    tracker = self.deserialise_tracker(sender_id, self.store[sender_id])
+    if not tracker or fetch_all_sessions:
+        return tracker
+    return last_session(tracker)
+
+
 def install() -> None:
     import rasa.core.tracker_store as stores
     from rasa.shared.core.events import Event
 
     _ORIGINAL.setdefault("resolve_by_type", Event.resolve_by_type)
     _ORIGINAL.setdefault("stores_json", stores.json)
+    _ORIGINAL.setdefault("in_memory_retrieve", stores.InMemoryTrackerStore._retrieve)
     Event.resolve_by_type = staticmethod(resolve_by_type)
     stores.json = STORES_JSON
+    stores.InMemoryTrackerStore._retrieve = in_memory_retrieve
 
 
 def installed() -> bool:
     import rasa.core.tracker_store as stores
     from rasa.shared.core.events import Event
 
-    return Event.resolve_by_type is resolve_by_type and stores.json is STORES_JSON
+    return (
+        Event.resolve_by_type is resolve_by_type
+        and stores.json is STORES_JSON
+        and stores.InMemoryTrackerStore._retrieve is in_memory_retrieve
+    )
