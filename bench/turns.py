@@ -92,6 +92,8 @@ def start_action_server(workdir: Path) -> subprocess.Popen:
             "GONGYOU_ACTION_SECRET": env.get("GONGYOU_ACTION_SECRET") or "bench-turns-" + os.urandom(16).hex(),
             "DATABASE_URL": f"sqlite:///{workdir / 'cases.sqlite3'}",
             "GONGYOU_OUTBOX": str(workdir / "outbox.sqlite3"),
+            # cases straight into that database (no web side runs here to take them over HTTP)
+            "CASES_API_URL": "local",
             "PYTHONPATH": str(ROOT),
         }
     )
@@ -132,6 +134,7 @@ def plain_events(tracker) -> List[Dict[str, Any]]:
         out.append(event)
     # When consent was given (an ISO time in a slot) differs from run to run too.
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"]*", "<time>", json.dumps(out, ensure_ascii=False))
+    text = re.sub(r'"follow_code": "[^"]*"', '"follow_code": "<code>"', text)
     return json.loads(text)
 
 
@@ -171,7 +174,7 @@ async def run(args) -> Dict[str, Any]:
     for sender, said in conversations_to_run(args):
         replies: List[List[str]] = []
         for i, text in enumerate(said, start=1):
-            text = follow_code([t for reply in replies for t in reply], text)
+            text = "ABCD-1234" if args.dump and text == FOLLOWED else follow_code([t for r in replies for t in r], text)
             out = CollectingOutputChannel()
             if profiler and i >= args.profile_from:
                 profiler.enable()
@@ -216,6 +219,7 @@ def main() -> int:
     parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups")
     parser.add_argument("--profile", help="write a cProfile of the turns from --profile-from on")
     parser.add_argument("--profile-from", type=int, default=1)
+    # Follow codes are made up per run: with --dump the worker types the same wrong one in every run.
     parser.add_argument("--dump", help="write conversations (events, replies) as JSON here")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
@@ -228,7 +232,12 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="gongyou-turns-"))
     actions = start_action_server(workdir)
     try:
+        import psutil
+
+        action_cpu = psutil.Process(actions.pid).cpu_times()
         result = asyncio.run(run(args))
+        after = psutil.Process(actions.pid).cpu_times()
+        result["action_server_cpu_s"] = after.user + after.system - action_cpu.user - action_cpu.system
     finally:
         actions.terminate()
         actions.wait(timeout=30)
@@ -245,6 +254,8 @@ def main() -> int:
         for name, per in (("Rasa CPU", result["cpu"]), ("wall", result["wall"])):
             a, b = mean_over(per, early), mean_over(per, late)
             print(f"{name}: turns 1-4 {a:.1f} ms, turns {late.start}-{late.stop - 1} {b:.1f} ms, ratio {b / a:.2f}")
+        turns = sum(len(v) for v in result["cpu"].values()) + args.turns  # and the warm-up conversation
+        print(f"action server CPU: {result['action_server_cpu_s'] * 1000 / turns:.1f} ms per turn")
     return 0
 
 

@@ -16,6 +16,11 @@ Here both are kept on the tracker object and extended with the events added sinc
   recomputed from the start). Callers get copies (the featurizer edits the last state), with
   the same sharing between states as Rasa's own list.
 
+Between messages the tracker is a new object (read back from the store), so the replays are also
+kept per conversation (the last 200 conversations: more than the users a Rasa process serves at once) and taken up again when the new tracker's
+applied events begin with the same events (same class, time and content): a turn then replays
+only its own events. Any difference and the states are rebuilt from the first event.
+
 Nothing here changes what Rasa computes; tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without it.
 """
@@ -24,11 +29,15 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Tuple
 
 _APPLIED = "_gongyou_applied_events"
 _STATES = "_gongyou_past_states"
 _ORIGINAL: Dict[str, Any] = {}
+# The replays of the conversations seen last, by (sender, domain, flags).
+_RECENT: "OrderedDict[Any, _Replay]" = OrderedDict()
+RECENT_CONVERSATIONS = 200
 
 
 def _loop_names(events) -> set:
@@ -153,6 +162,28 @@ def _copy_states(states: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return out
 
 
+_SAME = ("action_name", "text", "intent_name", "entities", "key", "value", "name", "hide_rule_turn")
+
+
+def _same_event(a: Any, b: Any) -> bool:
+    """The same event read back from the store: its class, its time and what states are made of."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or a.timestamp != b.timestamp:
+        return False
+    return all(getattr(a, field, None) == getattr(b, field, None) for field in _SAME)
+
+
+def _continues(replay: Optional["_Replay"], domain, rule_only_data, applied: List[Any], same) -> bool:
+    return (
+        replay is not None
+        and replay.domain is domain
+        and replay.rule_only_data == rule_only_data
+        and len(replay.consumed) <= len(applied)
+        and all(map(same, replay.consumed, applied))
+    )
+
+
 def states_for_tracker_history(
     self,
     tracker,
@@ -167,16 +198,18 @@ def states_for_tracker_history(
     applied = tracker.applied_events()
     replays: Dict[Any, _Replay] = tracker.__dict__.setdefault(_STATES, {})
     replay = replays.get(key)
-    if (
-        replay is None
-        or replay.domain is not self
-        or replay.rule_only_data != rule_only_data
-        or len(replay.consumed) > len(applied)
-        or not all(map(operator.is_, replay.consumed, applied))
-    ):
-        replay = replays[key] = _Replay(
-            self, flags, None if rule_only_data is None else dict(rule_only_data), tracker.init_copy()
-        )
+    if not _continues(replay, self, rule_only_data, applied, operator.is_):
+        recent_key = (tracker.sender_id, key)
+        replay = _RECENT.get(recent_key)
+        if _continues(replay, self, rule_only_data, applied, _same_event):
+            replay.consumed = applied[: len(replay.consumed)]  # type: ignore[union-attr]
+        else:
+            replay = _Replay(self, flags, None if rule_only_data is None else dict(rule_only_data), tracker.init_copy())
+        _RECENT[recent_key] = replays[key] = replay  # type: ignore[assignment]
+        _RECENT.move_to_end(recent_key)
+        while len(_RECENT) > RECENT_CONVERSATIONS:
+            _RECENT.popitem(last=False)
+    assert replay is not None
     tr = replay.tracker
     for event in applied[len(replay.consumed) :]:
         if isinstance(event, ActionExecuted):
