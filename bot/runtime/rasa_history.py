@@ -17,9 +17,10 @@ Here both are kept on the tracker object and extended with the events added sinc
   the same sharing between states as Rasa's own list.
 
 Between messages the tracker is a new object (read back from the store), so the replays are also
-kept per conversation (the last 200 conversations: more than the users a Rasa process serves at once) and taken up again when the new tracker's
-applied events begin with the same events (same class, time and content): a turn then replays
-only its own events. Any difference and the states are rebuilt from the first event.
+kept per conversation (the last 200: more than the users one Rasa process serves at once) and
+taken up again when the new tracker's applied events begin with the same events (same class,
+time and content): a turn then replays only its own events. Any difference and the states are
+rebuilt from the first event.
 
 Nothing here changes what Rasa computes; tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without it.
