@@ -135,7 +135,14 @@ def plain_events(tracker) -> List[Dict[str, Any]]:
     # When consent was given (an ISO time in a slot) differs from run to run too.
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"]*", "<time>", json.dumps(out, ensure_ascii=False))
     text = re.sub(r'"follow_code": "[^"]*"', '"follow_code": "<code>"', text)
+    # So are other codes the bot makes up (a roster's group code, 群码 ZDT-E5W): capitals and digits.
+    text = MADE_UP_CODE.sub("<code>", text)
     return json.loads(text)
+
+
+MADE_UP_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Z0-9-]{6,})(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![A-Za-z0-9])"
+)
 
 
 def _without_codes(text: Optional[str]) -> Optional[str]:
@@ -188,6 +195,7 @@ async def run(args) -> Dict[str, Any]:
             wall.setdefault(i, []).append((w1 - w0) * 1000)
             replies.append([m.get("text") or "" for m in out.messages])
         tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+        replies = [[MADE_UP_CODE.sub("<code>", _without_codes(text) or "") for text in reply] for reply in replies]
         conversations[sender] = {"said": said, "replies": replies, "events": plain_events(tracker)}
     if profiler:
         profiler.dump_stats(args.profile)
