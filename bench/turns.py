@@ -135,13 +135,15 @@ def plain_events(tracker) -> List[Dict[str, Any]]:
     # When consent was given (an ISO time in a slot) differs from run to run too.
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"]*", "<time>", json.dumps(out, ensure_ascii=False))
     text = re.sub(r'"follow_code": "[^"]*"', '"follow_code": "<code>"', text)
-    # So are other codes the bot makes up (a roster's group code, 群码 ZDT-E5W): capitals and digits.
+    # So are other codes the bot makes up (a roster's group code, 群码 ZDT-E5W, PSTEBQ in its slot):
+    # six or more capitals and digits, or groups of three joined by hyphens.
     text = MADE_UP_CODE.sub("<code>", text)
     return json.loads(text)
 
 
 MADE_UP_CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?=[A-Z0-9-]{6,})(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:(?=[A-Z0-9-]{6,})(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*"
+    r"|[A-Z0-9]{3,}(?:-[A-Z0-9]{3,})+)(?![A-Za-z0-9])"
 )
 
 
