@@ -99,11 +99,9 @@ def test_phone_page_document_form_and_download(stack, new_page, tmp_path):
         assert field in text, field
 
 
-def test_kiosk_document_form_by_touch_keeps_no_file(stack, new_page):
-    """At a station's kiosk the questions come as tiles; the finished document is not downloaded
-    onto the shared machine: the worker is sent to their phone or the counter."""
-    page = new_page(KIOSK)
-    page.goto(stack.web + "/kiosk?station=cq-yuzhong-union")
+def kiosk_document_ready(page):
+    """Walks the kiosk from the first tile to a finished arbitration document by touch; returns
+    the case number and its follow code."""
     page.locator(".tile", has_text="工资被拖欠").click()
     bot_says(page, "拖欠工资")
     tap(page, "登记求助")
@@ -125,7 +123,8 @@ def test_kiosk_document_form_by_touch_keeps_no_file(stack, new_page):
     bot_says(page, "经过")
     type_and_send(page, "工头说等结账，一直没给")
     bot_says(page, "请核对")
-    confirm(page)
+    card, case_no = confirm(page)
+    code = card.locator(".follow-code").inner_text()
     tap(page, "写仲裁申请书")
     bot_says(page, "身份证号、家庭住址")
     expect(page.locator(".msg.bot .tiles button", has_text="不同意").last).to_be_visible()
@@ -150,6 +149,15 @@ def test_kiosk_document_form_by_touch_keeps_no_file(stack, new_page):
     assert masked(ID) in page.locator(".msg.bot .bubble").last.inner_text()
     tap(page, "确认")
     bot_says(page, "准备好了")
+    return case_no, code
+
+
+def test_kiosk_document_form_by_touch_keeps_no_file(stack, new_page):
+    """At a station's kiosk the questions come as tiles; the finished document is not downloaded
+    onto the shared machine: it is printed from memory (tests/test_kiosk_document_print.py)."""
+    page = new_page(KIOSK)
+    page.goto(stack.web + "/kiosk?station=cq-yuzhong-union")
+    kiosk_document_ready(page)
     card = page.locator(".card.document").last
     expect(card).to_contain_text("这台机器不保存")
     assert card.locator("a").count() == 0

@@ -25,11 +25,13 @@ OWN_CACHE = "no-cache"
 VENDOR_CACHE = "public, max-age=86400"
 
 
-def content_security_policy(connect: Iterable[str] = ()) -> str:
+def content_security_policy(connect: Iterable[str] = (), frames: Iterable[str] = ()) -> str:
     sources = " ".join(["'self'", *connect])
+    # Only the kiosk frames anything: the document it prints, loaded from memory (blob:).
+    framed = f"frame-src {' '.join(frames)}; " if frames else ""
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src {sources}; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        f"connect-src {sources}; font-src 'self'; object-src 'none'; base-uri 'none'; {framed}"
         "frame-ancestors 'none'; form-action 'self'"
     )
 
@@ -65,6 +67,7 @@ def html_page(
     name: str,
     connect: Iterable[str] = (),
     replacements: Optional[Dict[str, str]] = None,
+    frames: Iterable[str] = (),
 ) -> response.HTTPResponse:
     """An HTML page from bot/web/pages with its placeholders filled (values are escaped by the caller)."""
     text = (PAGES / name).read_text(encoding="utf-8")
@@ -72,7 +75,7 @@ def html_page(
         text = text.replace("{{" + key + "}}", value)
     headers = {
         "Cache-Control": "no-cache",
-        "Content-Security-Policy": content_security_policy(connect),
+        "Content-Security-Policy": content_security_policy(connect, frames),
         **SECURITY_HEADERS,
     }
     return response.html(text, headers=headers)

@@ -57,12 +57,13 @@ def _socket_sources(origin: str) -> list:
 
 def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard, eraser) -> None:
 
-    def chat_page(request: Request, name: str, replacements: Dict[str, str]) -> response.HTTPResponse:
+    def chat_page(request: Request, name: str, replacements: Dict[str, str], frames=()) -> response.HTTPResponse:
         origin = socket_origin(request)
         return html_page(
             name,
             connect=_socket_sources(origin),
             replacements={"socket": html.escape(origin, quote=True), **replacements},
+            frames=frames,
         )
 
     @app.get("/")
@@ -85,6 +86,7 @@ def register_worker_pages(app: Sanic, service: CaseService, engine, guard: Guard
                 "station_name": html.escape(station.name if station else "未设置服务站"),
                 "idle": str(idle),
             },
+            frames=("blob:",),
         )
 
     @app.get("/follow")

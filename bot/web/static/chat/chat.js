@@ -155,6 +155,9 @@
     return qr;
   }
 
+  // Follow codes of the cases on screen, so printing a document does not ask for one again.
+  var followCodes = {};
+
   function caseCard(c) {
     var card = el("article", "card case");
     card.appendChild(el("p", "label", "登记编号"));
@@ -165,6 +168,7 @@
       card.appendChild(el("p", "label", "查询码（查进度要用，请和编号一起记下）"));
       card.appendChild(el("p", "follow-code", c.follow_code));
     }
+    if (c.follow_code) followCodes[c.case_no] = c.follow_code;
     card.appendChild(qrImage(c, "扫码查看登记 " + c.case_no + " 的进度"));
     var follow = el("a", "button-link", "查看进度");
     follow.href = followLink(c);
@@ -181,12 +185,16 @@
     return card;
   }
 
-  /* The document itself is fetched on the follow page with the number and code (never in a URL). */
+  /* The document itself is fetched with the number and code in a POST body (never in a URL). */
   function documentCard(d) {
     var card = el("article", "card document");
     if (KIOSK) {
-      // A shared machine keeps no file with an ID number on it: the worker's phone fetches it.
-      card.appendChild(el("p", null, "文书上有您的身份证号，这台机器不保存。请用手机扫回执上的二维码下载，或请窗口工作人员帮您打印。"));
+      // A shared machine keeps no file with an ID number on it: printed from memory, then dropped.
+      card.appendChild(el("p", null, "文书上有您的身份证号，这台机器不保存。可以在这里打印，也可以用手机扫回执上的二维码下载。"));
+      var print = el("button", "send print-document", d.kind === "complaint" ? "打印投诉书" : "打印申请书");
+      print.type = "button";
+      print.addEventListener("click", function () { askToPrint(d); });
+      card.appendChild(print);
       return card;
     }
     var open = el("a", "button-link", "下载文书（输入查询码）");
@@ -473,6 +481,8 @@
       clearConversation();
       keypad.hidden = true;
       document.getElementById("receipt").textContent = "";
+      followCodes = {};
+      dropPrinted();
       resetIdle();
     };
     ["pointerdown", "keydown", "input", "touchstart"].forEach(function (evt) {
@@ -506,4 +516,86 @@
     document.getElementById("print-80mm").disabled = size !== "80mm";
     body.dataset.printing = size;
   }
+
+  // ---- kiosk: printing a document ----
+  var PRINT_NOTICE = "申请书上有您的身份证号、电话等个人信息，打印后请马上取走，不要留在机器上。确定打印吗？";
+  // How long the PDF stays loaded for the printer to take it: print() returns once the job is
+  // handed over in kiosk printing mode, but Chromium's PDF viewer may still be reading it.
+  var PRINT_HOLD_MS = 8000;
+  var printedUrl = null, printHold = null;
+
+  function printFrame() {
+    var frame = document.getElementById("print-frame");
+    if (!frame) {
+      frame = el("iframe", "print-frame");
+      frame.id = "print-frame";
+      frame.title = "打印中的文书";
+      frame.setAttribute("aria-hidden", "true");
+      body.appendChild(frame);
+    }
+    return frame;
+  }
+
+  // The PDF leaves the machine's memory: the object URL is revoked and the frame emptied.
+  function dropPrinted() {
+    clearTimeout(printHold); printHold = null;
+    var frame = document.getElementById("print-frame");
+    if (frame && frame.parentNode) frame.parentNode.removeChild(frame);
+    if (printedUrl) { URL.revokeObjectURL(printedUrl); printedUrl = null; }
+  }
+
+  function askToPrint(d) {
+    var known = followCodes[d.case_no];
+    var codeBox = null;
+    var row = askHere(PRINT_NOTICE, "确定打印", "不打印", function () {
+      var code = known || (codeBox ? codeBox.value : "");
+      printDocument(d, code, row);
+    });
+    if (!known) {
+      // A case from an earlier visit: its follow code (on the receipt) proves it is the worker's.
+      var label = el("label", "print-code", "查询码（回执上的8位码）");
+      codeBox = el("input");
+      codeBox.id = "print-code"; codeBox.autocomplete = "off"; codeBox.maxLength = 12;
+      label.appendChild(codeBox);
+      row.querySelector(".bubble").appendChild(label);
+    }
+  }
+
+  function printDocument(d, code, row) {
+    var say = function (text) { row.querySelector(".bubble").appendChild(el("p", "print-state", text)); scrollDown(); };
+    dropPrinted();
+    say("正在准备打印……");
+    fetch("/api/follow/documents", {
+      method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ case_no: d.case_no, follow_code: code, file: (d.kind || "arbitration") + ".pdf" })
+    })
+      .then(function (r) {
+        if (r.ok) return r.blob();
+        return r.json().catch(function () { return {}; }).then(function (j) { throw new Error(j.error || ""); });
+      })
+      .then(function (pdf) {
+        printedUrl = URL.createObjectURL(pdf);
+        var frame = printFrame();
+        frame.onload = function () {
+          frame.onload = null;
+          try {
+            // A station's kiosk shell (or a test) may take the job; else the frame's own print.
+            if (typeof window.gongyouPrintFrame === "function") window.gongyouPrintFrame(frame);
+            else { frame.contentWindow.focus(); frame.contentWindow.print(); }
+            say("已经发送到打印机，请马上取走申请书。");
+          } catch (e) {
+            say("打印不了，请窗口工作人员帮忙，或用手机下载。");
+          }
+          printHold = setTimeout(dropPrinted, PRINT_HOLD_MS);
+        };
+        frame.src = printedUrl;
+      })
+      .catch(function (e) {
+        dropPrinted();
+        say((e && e.message) || "现在打印不了，请稍后再试，或请窗口工作人员帮忙。");
+      });
+  }
+  if (KIOSK) window.addEventListener("afterprint", function () {
+    if (printedUrl) { clearTimeout(printHold); printHold = setTimeout(dropPrinted, 1000); }
+  });
 })();
