@@ -28,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
 from bot.channels.wechat_support import BUSY, Dedupe, WeChatApi, dedupe_key, render, to_bot
 from bot.followups.chat import before_reply
 from bot.privacy import install_log_masking
@@ -37,6 +38,12 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_CLOCK_SKEW = 300
 SUCCESS = "success"
+
+
+def web_base(request: Request) -> str:
+    """Where workers open the web pages: GONGYOU_PUBLIC_URL, else the address WeChat posted to
+    (in production one entry point, nginx, serves the webhook and the pages alike)."""
+    return settings.public_url() or f"{request.scheme}://{request.host}"
 
 
 class WeChatInput(InputChannel):
@@ -120,7 +127,7 @@ class WeChatInput(InputChannel):
             text, metadata, direct = to_bot(message)
             if text is None:
                 return self._reply(message, direct, args) if direct else response.text(SUCCESS)
-            return await self._answer(on_new_message, message, text, metadata, args)
+            return await self._answer(on_new_message, message, text, metadata, args, web_base(request))
 
         return webhook
 
@@ -161,7 +168,7 @@ class WeChatInput(InputChannel):
         return response.text(xml, content_type="application/xml")
 
     async def _answer(
-        self, on_new_message, message: Any, text: str, metadata: Dict[str, Any], args: Any
+        self, on_new_message, message: Any, text: str, metadata: Dict[str, Any], args: Any, base: str
     ) -> HTTPResponse:
         # An answer to a return visit (WeChat sent the question) is taken here (contract §6).
         handled, followups = await before_reply(message.source, text[:2000])
@@ -185,22 +192,24 @@ class WeChatInput(InputChannel):
             await asyncio.wait_for(asyncio.shield(task), timeout=self.deadline)
         except asyncio.TimeoutError:
             # Too slow for a passive reply: say `success` now, send the answer when it is ready.
-            follow_up = asyncio.ensure_future(self._deliver_later(task, collector, message.source))
+            follow_up = asyncio.ensure_future(self._deliver_later(task, collector, message.source, base))
             self._background.add(follow_up)
             follow_up.add_done_callback(self._background.discard)
             return response.text(SUCCESS)
         except Exception:
             logger.exception("wechat: a message could not be handled")
             return self._reply(message, BUSY, args)
-        reply = render(collector.messages)
+        reply = render(collector.messages, base)
         return self._reply(message, reply, args) if reply else response.text(SUCCESS)
 
-    async def _deliver_later(self, task: "asyncio.Future", collector: CollectingOutputChannel, openid: str) -> None:
+    async def _deliver_later(
+        self, task: "asyncio.Future", collector: CollectingOutputChannel, openid: str, base: str
+    ) -> None:
         try:
             await task
         except Exception:
             logger.exception("wechat: a slow message failed")
             collector.messages.append({"text": BUSY})
-        reply = render(collector.messages)
+        reply = render(collector.messages, base)
         if reply:
             await asyncio.get_running_loop().run_in_executor(None, self.api.send_text, openid, reply)

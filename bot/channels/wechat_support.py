@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import requests
 
 from bot import settings
+from bot.cases.numbers import is_case_no
 
 logger = logging.getLogger(__name__)
 TIMEOUT = (3.05, 5)
@@ -167,13 +168,27 @@ def to_bot(message: Any) -> Tuple[Optional[str], Dict[str, Any], Optional[str]]:
     return None, {}, TYPE_PLEASE
 
 
-def render(messages: List[Dict[str, Any]]) -> str:
-    """Bot replies as one WeChat text: buttons become the words to reply with."""
-    parts = []
+def document_link(custom: Any, web_base: str) -> Optional[str]:
+    """A finished document as a link to the follow page (issue 17): WeChat shows no card or
+    button, so the worker taps the address. It carries the case number only (public, sequential):
+    the page asks for the follow code, which never goes into an address WeChat logs or forwards."""
+    document = custom.get("document") if isinstance(custom, dict) else None
+    case_no = document.get("case_no") if isinstance(document, dict) else None
+    if not web_base or not isinstance(case_no, str) or not is_case_no(case_no):
+        return None
+    return f"{web_base}/follow?case={case_no}"
+
+
+def render(messages: List[Dict[str, Any]], web_base: str = "") -> str:
+    """Bot replies as one WeChat text: buttons become the words to reply with, a document its link."""
+    parts: List[str] = []
     for m in messages:
         if m.get("text"):
             parts.append(m["text"])
         buttons = [b.get("title") for b in m.get("buttons") or [] if b.get("title")]
         if buttons:
             parts.append("可以回复：" + " / ".join(buttons))
+        link = document_link(m.get("custom"), web_base)
+        if link and not any(link in part for part in parts):
+            parts.append(f"下载文书：{link} （打开后输入登记编号和查询码）")
     return "\n".join(parts)[:2000]
