@@ -9,14 +9,16 @@ There is no intent of its own (contract §1 fixes the intents): a request for a 
 from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import blocking, case_client
+from actions.form_guard import GuardedForm, ended
 from bot import settings
 from bot.dialogue import document_intake as doc
 from bot.dialogue import privacy_notice
+from bot.law.faq import looks_like_a_question
 
 FORM = "document_form"
 # "取消" taken as the answer to a question (it was not read as a "no"): the form ends, nothing sent.
@@ -50,9 +52,29 @@ class ActionOpenCase(Action):
         return [SlotSet("doc_wanted", kind)]
 
 
-class ValidateDocumentForm(FormValidationAction):
+class ValidateDocumentForm(GuardedForm):
+    """Like every form: "取消" ends it, "找人工" hands over, a question is answered and the same
+    question asked again (actions/form_guard.py)."""
+
+    own_slots = list(doc.SLOTS + doc.STATE)
+
     def name(self) -> Text:
         return "validate_document_form"
+
+    def answers_it(self, requested, text, tracker) -> bool:
+        if requested in ("doc_consent", "doc_confirmed"):
+            return privacy_notice.says_yes(text) or doc.correction_field(text) is not None
+        if requested == "doc_evidence":
+            return bool(doc.add_evidence(text, tracker.get_slot("doc_evidence_items") or [])[0]) or doc.is_skip(text)
+        # A name or an address takes any words, so a question is told apart by its shape.
+        if looks_like_a_question(text) and not doc.is_skip(text):
+            return False
+        value, problem = doc.read(requested, text, date.today(), tracker.current_slot_values())
+        return problem is None and value is not None
+
+    def cancelled(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=doc.CANCELLED)
+        return ended(tracker.get_slot("requested_slot"), self.own_slots)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return doc.required(tracker.current_slot_values())
