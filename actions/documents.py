@@ -16,8 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients import blocking, case_client
 from actions.form_guard import GuardedForm, ended
 from bot import settings
+from bot.cases.client import ThrottledLookup
+from bot.cases.numbers import find_case_no
+from bot.dialogue import conversation, privacy_notice
 from bot.dialogue import document_intake as doc
-from bot.dialogue import privacy_notice
 from bot.law.faq import looks_like_a_question
 
 FORM = "document_form"
@@ -32,6 +34,39 @@ def _reset() -> List[Dict[Text, Any]]:
 def start_document(kind: str) -> List[Dict[Text, Any]]:
     """Events that turn this turn into the document form, from its first question."""
     return _reset() + [SlotSet("doc_kind", kind), SlotSet("doc_wanted", None), FollowupAction(FORM)]
+
+
+async def earlier_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """A worker who asked for a document before this conversation had a case may hold one from an
+    earlier conversation: the intake that started is left for the document form once number and
+    follow code prove it (the same proof as the follow page). None: an intake answer as usual."""
+    kind = tracker.get_slot("doc_wanted")
+    if not kind or tracker.get_slot("case_no") or (tracker.active_loop or {}).get("name") != "case_form":
+        return None
+    text = tracker.latest_message.get("text") or ""
+    case_no = find_case_no(text)
+    if not case_no:
+        return None
+    requested = tracker.get_slot("requested_slot")
+    ask_again = [SlotSet(requested, None), SlotSet("requested_slot", requested)] if requested else []
+    code = conversation.find_follow_code(text)
+    if not code:
+        dispatcher.utter_message(text=doc.EARLIER_NEEDS_CODE)
+        return ask_again
+    try:
+        found = await blocking(case_client().lookup, case_no, code, tracker.sender_id)
+    except ThrottledLookup as throttled:
+        dispatcher.utter_message(text=str(throttled) or doc.EARLIER_NOT_FOUND)
+        return ask_again
+    except Exception:
+        dispatcher.utter_message(text="系统有点忙，暂时查不到，请稍后再试。")
+        return ask_again
+    if not found:
+        dispatcher.utter_message(text=doc.EARLIER_NOT_FOUND)
+        return ask_again
+    dispatcher.utter_message(text=doc.EARLIER_FOUND.format(case_no=found["case_no"]))
+    # The intake ends without its own follow-up: the document form takes the turn.
+    return ended(requested, ["consent"])[:-1] + [SlotSet("case_no", found["case_no"])] + start_document(kind)
 
 
 class ActionOpenCase(Action):

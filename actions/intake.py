@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clients import blocking, case_client
-from actions.documents import start_document
+from actions.documents import earlier_case, start_document
 from actions.form_guard import GuardedForm, ended
 from actions.roster import share_group_code
 from bot.dialogue import fields, intake, privacy_notice
@@ -91,6 +91,13 @@ class ValidateCaseForm(GuardedForm):
 
     def free_text(self, requested) -> bool:
         return requested == "description"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        # Asked for a document with no case here: the number and code of an earlier one will do.
+        earlier = await earlier_case(dispatcher, tracker)
+        if earlier is not None:
+            return earlier
+        return await super().run(dispatcher, tracker, domain)
 
     def answers_it(self, requested, text, tracker) -> bool:
         return intake.answers(requested, text)

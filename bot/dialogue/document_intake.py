@@ -344,7 +344,13 @@ def document_offer(category: Optional[str]) -> Optional[Tuple[str, List[Dict[str
     return text, [{"title": title, "payload": f'/open_case{{"document": "{kind}"}}'}]
 
 
-NEED_CASE = "写申请书要先登记一下（编号用来保存和下载文书）。我们先登记，登记好了接着写。"
+NEED_CASE = (
+    "写申请书要先登记一下（编号用来保存和下载文书）。以前登记过的，请直接发登记编号和查询码"
+    "（回执上都有）；还没登记的，我们先登记，登记好了接着写。"
+)
+EARLIER_FOUND = "找到了您的登记 {case_no}，接着写申请书。"
+EARLIER_NEEDS_CODE = "请把查询码也发一下（8位字母和数字，在登记编号旁边或回执上），和编号一起发就行。"
+EARLIER_NOT_FOUND = "没查到，编号或查询码对不上。请核对一下再发；没登记过的话，我们接着登记。"
 QUEUED = "登记还在排队提交，等拿到编号再写申请书：稍后说“查进度”，再说“帮我写申请书”。"
 CANCELLED = "好的，申请书先不写了，刚才填的都没有保存。需要时说“帮我写申请书”。"
 ASK_CONSENT_AGAIN = "请点“同意”或“不同意”。不同意也可以到服务站请工作人员帮您写。"
