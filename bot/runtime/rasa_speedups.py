@@ -9,6 +9,7 @@ process starts.
   with one pass of `is_valid`, an invalid one by collecting its errors as `jsonschema.validate` does).
 - The conversation's history read once per event, not once per prediction: `rasa_history.py`.
 - Tracker (de)serialisation in the stores: `rasa_serialisation.py`.
+- The tracker copied before each action from its state, not by a replay: `rasa_tracker_copy.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -73,10 +74,11 @@ def install() -> None:
         return
     from rasa.core.actions.action import RemoteAction
 
-    from bot.runtime import rasa_history, rasa_serialisation
+    from bot.runtime import rasa_history, rasa_serialisation, rasa_tracker_copy
 
     _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
     RemoteAction._validate_action_result = _validate_action_result
     rasa_history.install()
     rasa_serialisation.install()
+    rasa_tracker_copy.install()
     _installed = True
