@@ -10,6 +10,7 @@ process starts.
 - The conversation's history read once per event, not once per prediction: `rasa_history.py`.
 - Tracker (de)serialisation in the stores: `rasa_serialisation.py`.
 - The tracker copied before each action from its state, not by a replay: `rasa_tracker_copy.py`.
+- Action-server calls on kept connections, their bodies written by orjson: `rasa_action_calls.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -74,11 +75,12 @@ def install() -> None:
         return
     from rasa.core.actions.action import RemoteAction
 
-    from bot.runtime import rasa_history, rasa_serialisation, rasa_tracker_copy
+    from bot.runtime import rasa_action_calls, rasa_history, rasa_serialisation, rasa_tracker_copy
 
     _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
     RemoteAction._validate_action_result = _validate_action_result
     rasa_history.install()
     rasa_serialisation.install()
     rasa_tracker_copy.install()
+    rasa_action_calls.install()
     _installed = True
