@@ -11,6 +11,7 @@ process starts.
 - Tracker (de)serialisation in the stores: `rasa_serialisation.py`.
 - The tracker copied before each action from its state, not by a replay: `rasa_tracker_copy.py`.
 - Action-server calls on kept connections, their bodies written by orjson: `rasa_action_calls.py`.
+- The in-memory store hands back the tracker it was given, not one rebuilt: `rasa_store_kept.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -75,7 +76,7 @@ def install() -> None:
         return
     from rasa.core.actions.action import RemoteAction
 
-    from bot.runtime import rasa_action_calls, rasa_history, rasa_serialisation, rasa_tracker_copy
+    from bot.runtime import rasa_action_calls, rasa_history, rasa_serialisation, rasa_store_kept, rasa_tracker_copy
 
     _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
     RemoteAction._validate_action_result = _validate_action_result
@@ -83,4 +84,5 @@ def install() -> None:
     rasa_serialisation.install()
     rasa_tracker_copy.install()
     rasa_action_calls.install()
+    rasa_store_kept.install()
     _installed = True

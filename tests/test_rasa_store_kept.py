@@ -1,0 +1,101 @@
+"""The in-memory stores with GongYou's speed-ups hand back a tracker equal to the one Rasa's own
+deserialisation rebuilds from the stored JSON, after every event of GongYou's rules and of the
+events that undo and reset, saved and read back as the processor does each message; another
+writer's text and a forgotten conversation are read as Rasa reads them. A GongYou Rasa process
+has it installed."""
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.runtime import rasa_store_kept
+from bot.runtime.tracker_store import BoundedInMemoryTrackerStore
+from tests.conftest import ROOT
+from tests.test_rasa_tracker_copy import DOMAIN, event_sequences, state
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(autouse=True)
+def kept_installed():
+    saved = InMemoryTrackerStore.save, InMemoryTrackerStore.deserialise_tracker
+    rasa_store_kept.install()
+    yield
+    InMemoryTrackerStore.save, InMemoryTrackerStore.deserialise_tracker = saved
+
+
+def rasas_reading(store, sender):
+    return rasa_store_kept._ORIGINAL["deserialise_tracker"](store, sender, store.store[sender])
+
+
+@pytest.mark.parametrize("store_class", [InMemoryTrackerStore, BoundedInMemoryTrackerStore])
+def test_read_back_equals_rasas_deserialisation_after_every_event(store_class):
+    async def go():
+        compared = 0
+        for n, events in enumerate(event_sequences()):
+            store = store_class(DOMAIN)
+            sender = f"worker-{n}"
+            for event in events:
+                tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+                tracker.model_id = "model"
+                tracker.update(event, DOMAIN)
+                await store.save(tracker)
+                ours = await store.retrieve_full_tracker(sender)
+                assert state(ours) == state(rasas_reading(store, sender)), (event, events)
+                assert ours.events[-1] is event  # kept, not rebuilt
+                compared += 1
+        return compared
+
+    assert asyncio.run(go()) > 200
+
+
+def test_text_written_by_another_is_read_as_rasa_reads_it():
+    async def go():
+        store = BoundedInMemoryTrackerStore(DOMAIN)
+        first = DialogueStateTracker.from_events("w", [ActionExecuted("action_listen")], DOMAIN.slots)
+        await store.save(first)
+        other = DialogueStateTracker.from_events(
+            "w", [ActionExecuted("action_listen"), UserUttered("工伤"), SlotSet("category", "work_injury")], DOMAIN.slots
+        )
+        store.store["w"] = InMemoryTrackerStore.serialise_tracker(other)
+        read = await store.retrieve("w")
+        assert read.get_slot("category") == "work_injury" and read.events[-1] is not other.events[-1]
+        # Forgotten by the store: gone from what is kept at the next save too.
+        del store.store["w"]
+        await store.save(DialogueStateTracker.from_events("v", [ActionExecuted("action_listen")], DOMAIN.slots))
+        assert await store.retrieve("w") is None
+        assert list(store.__dict__[rasa_store_kept._KEPT]) == ["v"]
+
+    asyncio.run(go())
+
+
+INSTALLED = """
+import runpy, sys
+from bot.runtime import rasa_store_kept
+before = rasa_store_kept.installed()
+sys.argv = ["rasa", "--version"]
+try:
+    runpy.run_module("{module}", run_name="__main__")
+except SystemExit:
+    pass
+print(before, rasa_store_kept.installed())
+"""
+
+
+def test_a_gongyou_rasa_process_keeps_its_trackers():
+    from tests.test_rasa_speedups import rasa_entry_module
+
+    done = subprocess.run(
+        [sys.executable, "-c", INSTALLED.format(module=rasa_entry_module())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "True"]
