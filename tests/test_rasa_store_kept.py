@@ -60,7 +60,9 @@ def test_text_written_by_another_is_read_as_rasa_reads_it():
         first = DialogueStateTracker.from_events("w", [ActionExecuted("action_listen")], DOMAIN.slots)
         await store.save(first)
         other = DialogueStateTracker.from_events(
-            "w", [ActionExecuted("action_listen"), UserUttered("工伤"), SlotSet("category", "work_injury")], DOMAIN.slots
+            "w",
+            [ActionExecuted("action_listen"), UserUttered("工伤"), SlotSet("category", "work_injury")],
+            DOMAIN.slots,
         )
         store.store["w"] = InMemoryTrackerStore.serialise_tracker(other)
         read = await store.retrieve("w")

@@ -33,8 +33,8 @@ _UNSET = ("sender_source", "model_id", "assistant_id")
 
 def state_copy(tracker: Any) -> Any:
     """The tracker Rasa's `copy()` would rebuild, from `tracker`'s current state."""
-    cls = type(tracker)
-    new = cls.__new__(cls)
+    cls: Any = type(tracker)
+    new = object.__new__(cls)
     fresh = new.__dict__
     for name, value in tracker.__dict__.items():
         if name in _NOT_COPIED:
