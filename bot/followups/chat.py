@@ -12,6 +12,7 @@ every message cost the chat channels a connect and the case service an accept pe
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import logging
 from typing import List, Optional, Tuple
 
@@ -24,7 +25,9 @@ logger = logging.getLogger(__name__)
 TIMEOUT = (1.5, 3)
 _local = None
 # urllib3's pool behind it is thread-safe; the calls come from the event loop's executor threads.
+# It keeps no cookies: one worker's call must never carry what the case service said to another's.
 _session = requests.Session()
+_session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _turn_local(sender_id: str, text: str) -> dict:
