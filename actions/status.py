@@ -40,9 +40,15 @@ class ValidateStatusForm(GuardedForm):
         requested = tracker.get_slot("requested_slot")
         if tracker.active_loop and requested and form_exits.fresh(tracker.events):
             # "不知道", "没有" to a number only the worker holds: nothing to look up, so stop asking.
-            if heard.intent == "deny" and len(heard.text) <= form_exits.SHORT and not heard.text.startswith("/"):
+            answers = self.answers_it(requested, heard.text, tracker)
+            if (
+                heard.intent == "deny"
+                and not answers
+                and len(heard.text) <= form_exits.SHORT
+                and not heard.text.startswith("/")
+            ):
                 return self.cancelled(dispatcher, tracker)
-            wants = form_exits.decide(heard, self.answers_it(requested, heard.text, tracker))
+            wants = form_exits.decide(heard, answers)
             misses = sum(
                 form_exits.failures_since_form_began(tracker.events, "status_form", said)
                 for said in (BAD_CASE_NO, ASK_CODE_AGAIN)

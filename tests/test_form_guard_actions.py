@@ -215,3 +215,24 @@ def test_a_name_that_is_also_a_place_fills_no_workplace():
         tracker("吴江", "inform", consented(requested_slot="name"), "case_form", candidates=[("location", "吴江")]),
     )
     assert values(events, "location") == [None]
+
+
+@pytest.mark.parametrize("intent", ["deny", "human_handoff", "greet", "out_of_scope"])
+def test_a_follow_code_is_the_answer_whatever_the_classifier_made_of_it(intent):
+    """Random Latin codes are words the classifier never learned: the load benchmark saw a code
+    read now and then as a no (the lookup was cancelled) or a person (handed over)."""
+    code = "K7PQ4XZ2"
+    said, events = run(
+        ValidateStatusForm(),
+        tracker(
+            code,
+            intent,
+            {"requested_slot": "lookup_follow_code", "lookup_case_no": "GY20261123-0042"},
+            "status_form",
+            candidates=[("lookup_follow_code", code)],
+            confidence=0.95,
+        ),
+    )
+    assert values(events, "lookup_follow_code") == [code]
+    assert not any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    assert not said

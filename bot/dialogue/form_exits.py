@@ -71,11 +71,17 @@ def decide(heard: Heard, answers_it: bool, free_text: bool = False) -> str:
     """
     if heard.text.startswith("/") and heard.text != HANDOFF_BUTTON:
         return ANSWER  # a button's payload is the form's own answer (/affirm, /deny)
-    if is_handoff(heard):
+    if heard.text == HANDOFF_BUTTON or (len(heard.text) <= SHORT and _HANDOFF.search(heard.text)):
         return HANDOFF
     if is_cancel(heard.text):
         return CANCEL
-    if answers_it or free_text:
+    # A well-formed answer is the answer whatever the classifier made of it: a follow code like
+    # "K7PQ4XZ2" is Latin letters it never learned, and was now and then read as a person or a no.
+    if answers_it:
+        return ANSWER
+    if is_handoff(heard):
+        return HANDOFF
+    if free_text:
         return ANSWER
     if heard.intent in DIGRESSIONS and heard.confidence >= SURE:
         return DIGRESS
