@@ -271,7 +271,9 @@
     sessionId = String(id);
     write(KEYS.session, sessionId);
     confirmed = true;
-    showStatus("");
+    // Only the connection's own warning goes: a note the worker is reading (a paste cut to
+    // 2000 characters) must not vanish because the socket happened to connect just after it.
+    if (statusBar.className.indexOf("warn") !== -1) showStatus("");
     flush();
     if (sendWhenBack) { sendWhenBack = false; submitText(); }
   });
