@@ -21,6 +21,8 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import yaml
 
+from bot.text.typos import fix_typos
+
 FAQ_FILE = Path(__file__).with_name("faq.yml")
 TERMS_FILE = Path(__file__).resolve().parents[1] / "nlu" / "dictionary" / "labour_terms.txt"
 
@@ -52,7 +54,7 @@ RELATED_RATIO = 0.85
 
 _QUESTION = re.compile(
     r"[吗么嘛呢？?]|怎么|怎样|如何|多久|多少|多长|能不能|可不可以|可以|是否|有没有|咋|啥|什么|哪|谁|"
-    r"算不算|要不要|会不会|几|[还]能|行不行|合法|正常|管不管|找谁|给不给"
+    r"算不算|要不要|会不会|几|[还]能|行不行|合法|正常|管不管|找谁|给不给|点算|点办|点搞|点样"
 )
 _PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”\"'（）()《》【】…—\-~～]+")
 # Words that carry no meaning for matching (kept short: most question words are signal here).
@@ -60,6 +62,10 @@ _PUNCTUATION = re.compile(r"[\s，。、；：！？,.;:!?“”\"'（）()《�
 _SYNONYMS = (
     ("咋个", "怎么"),
     ("咋样", "怎样"),
+    # Cantonese: 点算、点办 are "what should I do".
+    ("点算", "怎么办"),
+    ("点办", "怎么办"),
+    ("点搞", "怎么办"),
     ("咋", "怎么"),
     ("啥", "什么"),
     ("补交", "补缴"),
@@ -135,7 +141,7 @@ def _jieba():
 def tokens(text: str) -> List[str]:
     """jieba words plus character unigrams and bigrams: words carry meaning, characters survive
     the spelling and segmentation of colloquial questions."""
-    text = _PUNCTUATION.sub(" ", (text or "")[:500]).strip()
+    text = _PUNCTUATION.sub(" ", fix_typos(text or "")[:500]).strip()
     for colloquial, written in _SYNONYMS:
         text = text.replace(colloquial, written)
     words = [w for w in _jieba().lcut(text) if w.strip() and w not in _STOP]

@@ -13,6 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import List, Tuple
 
+from bot.text.typos import fix_typos
+
 # A worker's complaint is told in its first sentences; parsing 100 KB would only cost time.
 DEFAULT_MAX_CHARS = 1000
 # The longest message a channel passes on (bot/channels/rest.py cuts there): the actions read it all.
@@ -72,7 +74,8 @@ def clean_with_offsets(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Tuple[s
     if not text:
         return "", []
     text = str(text)[: max_chars * 4]
-    converted = normalise_script(text)
+    # Typo fixes keep every position, so the offsets below still point into the worker's text.
+    converted = fix_typos(normalise_script(text))
     chars: List[str] = []
     offsets: List[int] = []
     i, n = 0, len(converted)
