@@ -215,9 +215,24 @@ def _fit_learned_places(candidates: List[Dict[str, Any]], text: str) -> List[Dic
     return fitted
 
 
+# A pregnancy's or a baby's months are never time at work: "怀孕四个月了", "孩子才两个月大".
+_PREGNANCY_BEFORE = re.compile(r"(怀孕|怀了|怀上|有孕|孕期|身孕|孕)(了|已经|都|快|有|才|刚|刚好|差不多|大概)*$")
+_PREGNANCY_AFTER = re.compile(r"^(多)?(了)?(的)?(身孕|身子|孕|大的?(宝宝|孩子|娃|小孩)|大了?$)")
+# Time since leaving is not time at work either: "离职半年了", "辞工三个月".
+_LEFT_BEFORE = re.compile(r"(离职|辞职|辞工|不干了|离开(了)?(公司|单位|厂里|厂子)?)(了|已经|都|快|有|才|大概)*$")
+_BABY_BEFORE = re.compile(r"(孩子|宝宝|娃|小孩|儿子|女儿|闺女)(才|刚|刚刚|已经|都|快)*$")
+
+
 def _misread(entity: Dict[str, Any], text: str) -> bool:
     """A hit that the words around it show to be something else."""
     kind, start, end = entity["entity"], entity["start"], entity["end"]
+    if kind == "duration" and (
+        _PREGNANCY_BEFORE.search(text[max(0, start - 8) : start])
+        or _BABY_BEFORE.search(text[max(0, start - 6) : start])
+        or _LEFT_BEFORE.search(text[max(0, start - 8) : start])
+        or _PREGNANCY_AFTER.search(text[end : end + 6])
+    ):
+        return True
     if kind == "duration" and "个" not in text[start:end]:
         return any(m.start() <= start and end <= m.end() or start <= m.start() < end for m in _DATE.finditer(text))
     if kind == "employer":
