@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from bot.dialogue.problems import Problem, asked, mentioned
+from bot.dialogue.problems import WORDED_TOPICS, Problem, asked, mentioned, names_topic
 from bot.law import faq
 from bot.topics import PROCEDURE, is_topic
 
@@ -35,6 +35,7 @@ class Finding:
     hits: List[faq.Hit] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
     asked: Optional[Problem] = None
+    topic: Optional[str] = None  # the topic the message was read as (its words', else the NLU's)
 
     @property
     def entry(self) -> Optional[faq.FaqEntry]:
@@ -65,6 +66,23 @@ class Finding:
         return [p for p in self.problems if p != self.asked]
 
 
+def worded_topic(text: str, prior: Optional[str]) -> Optional[str]:
+    """The NLU's topic, unless the words name one other problem plainly.
+
+    "公司突然把我辞退了 说是经营困难" names a dismissal; the NLU may hear "经营困难" as the
+    social insurance payment's hardship. The words decide, as they do when several problems are
+    named (`asked`).
+    """
+    problems = mentioned(text)
+    if len(problems) != 1 or not is_topic(prior) or prior not in WORDED_TOPICS:
+        return prior
+    if names_topic(text, prior):
+        # "多发点钱就不给我上社保": the NLU's topic is in the words too, behind another cue.
+        return prior
+    named = problems[0].topic
+    return named if named in WORDED_TOPICS else prior
+
+
 def find(text: str, prior: Optional[str] = None) -> Finding:
     """The answer to a worker's message; the NLU's topic (`prior`) only tips close scores.
 
@@ -73,8 +91,7 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
     """
     problems = mentioned(text)
     question, query = asked(text) if len(problems) > 1 else (None, text)
-    if question is not None:
-        prior = question.topic
+    prior = question.topic if question is not None else worded_topic(text, prior)
     hits = faq.rank(query, prior, limit=10)
     floor = faq.MIN_SIMILARITY
     if question is not None:
@@ -103,8 +120,11 @@ def find(text: str, prior: Optional[str] = None) -> Finding:
         # A story that asks nothing ("老板三个月没发工资了") is about the problem it names: an
         # answer from another topic that only shares a word (the "三个月" of probation, 0.25) is
         # not what the worker needs, so another topic's answer must match it well.
-        hits = [h for h in hits if h.entry.topic in (prior, PROCEDURE) or h.score >= STORY_ELSEWHERE]
-    finding = Finding(NONE, text, hits, problems, question)
+        # A story that names its problem and asks nothing is answered from that problem alone: its
+        # other words ("说是经营困难") are the boss's excuse, not a second problem.
+        elsewhere = STORY_ELSEWHERE if faq.looks_like_a_question(text) or not named_alone else float("inf")
+        hits = [h for h in hits if h.entry.topic in (prior, PROCEDURE) or h.score >= elsewhere]
+    finding = Finding(NONE, text, hits, problems, question, prior)
     if not hits or hits[0].score < floor:
         return finding
     if not faq.looks_like_a_question(text) and not faq.answers_a_statement(hits):

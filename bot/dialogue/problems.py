@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from bot.law.faq import looks_like_a_question
+from bot.text.typos import fix_typos
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
         ),
         (
             ("不给工资", "wage_arrears", "被拖欠工资怎么办"),
-            r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|欠[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
+            r"(不|没)(给|发|结)(我|我们)?(的)?(工资|工钱|钱)|(欠|拖)[^，。,]{0,10}(工资|工钱)|拖欠|欠薪|工资[^，。,]{0,4}(拖|欠|晚发|没发|不发|没结|不结)|"
             r"(工资|工钱|钱)[^，。,]{0,4}(不给|没给)|工资[^，。,]{0,4}(找|向)[^，。,]{0,3}(总包|包工头)|"
             # "老板欠我5000块": a sum owed is wages owed; "包工头跑了" leaves a site unpaid.
             r"欠(了)?(我|我们)(了)?[^，。,]{0,6}(块|元|万|钱)|欠(了)?[0-9一二三四五六七八九十两几]+[^，。,]{0,3}(块|元|万)|"
@@ -68,6 +69,9 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
         (("被扣钱", "wage_arrears", "单位扣工资合不合法"), r"罚款|罚钱|扣(了)?(我|我们)?(的)?(钱|工资)"),
     ]
 )
+# The topics a worker's own words name reliably enough to overrule the NLU's reading of a message
+# that names one problem. A rider's words name many topics the platform's answers already cover.
+WORDED_TOPICS = frozenset(p.topic for p, _ in _CUES) - {"platform_work"}
 _CLAUSES = re.compile(r"[，。；！？,.;!?\s]+")
 # "被扣钱了还出了车祸" is two problems in one breath: "了还"/"了又", "而且", "另外" join them.
 _JOINS = re.compile(r"(?<=了)(?:还|又)|而且|并且|另外|还有|再加上|同时")
@@ -81,7 +85,7 @@ _AS_A_RIDER = {
 
 
 def _clauses(text: str) -> List[str]:
-    return [part for clause in _CLAUSES.split(text or "") for part in _JOINS.split(clause) if part]
+    return [part for clause in _CLAUSES.split(fix_typos(text or "")) for part in _JOINS.split(clause) if part]
 
 
 def _in_clause(clause: str) -> List[Problem]:
@@ -107,6 +111,12 @@ def mentioned(text: str) -> List[Problem]:
     if _PLATFORM.search(text or ""):
         problems = [_AS_A_RIDER.get(p.label, p) for p in problems]
     return problems
+
+
+def names_topic(text: str, topic: str) -> bool:
+    """Whether any cue of `topic` is in the message, first in its clause or not."""
+    fixed = fix_typos(text or "")
+    return any(problem.topic == topic and cue.search(fixed) for problem, cue in _CUES)
 
 
 def asked(text: str) -> Tuple[Optional[Problem], str]:
