@@ -122,6 +122,42 @@ def _problems_line(finding: Finding) -> Optional[str]:
     return f"您说了{count}件事：{labels}。先说「{finding.asked.label}」，另外的可以点下面的按钮。"
 
 
+# A brief for another problem is its guidance's first sentence, said while the whole reply still
+# fits a phone screen without much scrolling (tests/test_hearing_whole.py holds answers to it).
+BRIEF_CHARS = 90
+PHONE_CHARS = 340
+_OTHERS_HEAD = "另外几件也别耽误："
+
+
+def _brief(topic: str) -> Optional[str]:
+    guidance = guidance_for(topic)
+    if guidance is None:
+        return None
+    first = guidance.text.split("。")[0] + "。"
+    return first if len(first) <= BRIEF_CHARS else None
+
+
+def _others_lines(finding: Finding, answered_topic: Optional[str], used: int) -> List[str]:
+    """A line each for the problems named but not answered, as many as the screen holds after
+    `used` characters: a worker with a crushed hand and four months unpaid reads about both; the
+    rest are behind the buttons."""
+    lines: List[str] = []
+    room = PHONE_CHARS - used - len(ASK_NEXT) - len(_OTHERS_HEAD) - 2
+    seen = {answered_topic, finding.asked.topic if finding.asked else None}
+    for problem in finding.others:
+        brief = None if problem.topic in seen else _brief(problem.topic)
+        seen.add(problem.topic)
+        line = f"· {problem.label}：{brief}" if brief else ""
+        if line and len(line) + 1 <= room:
+            lines.append(line)
+            room -= len(line) + 1
+    return [_OTHERS_HEAD] + lines if lines else []
+
+
+def _length(lines: List[str]) -> int:
+    return len("\n".join(lines))
+
+
 def _problem_buttons(finding: Finding) -> List[Dict[str, str]]:
     if not finding.asked:
         return []
@@ -141,7 +177,11 @@ def complaint_reply(intent: str, facts: Facts, text: str = "", first: bool = Tru
     answered = finding.entry
     # The topic is what the worker asked about: the answer's, the asked problem's, or the intent's.
     topic = (
-        answered.topic if answered and is_topic(answered.topic) else finding.asked.topic if finding.asked else intent
+        answered.topic
+        if answered and is_topic(answered.topic)
+        else finding.asked.topic
+        if finding.asked
+        else finding.topic or intent
     )
     guidance = guidance_for(topic) or own_guidance
     problems = _problems_line(finding)
@@ -153,6 +193,8 @@ def complaint_reply(intent: str, facts: Facts, text: str = "", first: bool = Tru
         lines.append("这么多人一起被侵权，属于群体性纠纷，服务站会优先处理，请尽快登记。")
     body, buttons = _answer_lines(finding, guidance.text)
     lines += body
+    if body[-1] != DID_YOU_MEAN:
+        lines += _others_lines(finding, topic, _length(lines))
     if first and lines[-1] != DID_YOU_MEAN:  # that line already ends the reply with a question
         lines.append(ASK_NEXT)
     calculators = [CALCULATOR_BUTTONS[c] for c in CALCULATORS_BY_TOPIC.get(topic, [])]
@@ -185,6 +227,8 @@ def question_reply(intent: str, text: str, first: bool = True) -> Optional[Reply
     assert procedure is not None  # bot/law/guidance.py has it; tests/test_single_owner.py holds it there
     body, buttons = _answer_lines(finding, procedure.text)
     lines += body
+    if body[-1] != DID_YOU_MEAN:
+        lines += _others_lines(finding, None, _length(lines))
     return Reply(
         "\n".join(lines),
         buttons + _problem_buttons(finding) + list(NEXT_STEPS),
