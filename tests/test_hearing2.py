@@ -55,6 +55,26 @@ def test_the_one_problem_the_words_name_is_the_category(intent, text, topic):
     assert complaint_reply(intent, Facts(), text).topic == topic
 
 
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        # the NLU's topic is named too, behind the wage cue's "钱就不给"
+        ("social_insurance", "公司说多发点钱就不给我上社保了"),
+        # the wages are only added on at the end
+        ("labor_contract", "公司不让我跳槽去同行 也没给钱"),
+    ],
+)
+@pytest.mark.unit
+def test_the_words_overrule_the_nlu_only_when_they_name_one_other_problem_plainly(intent, text):
+    assert complaint_reply(intent, Facts(), text).topic == intent
+
+
+@pytest.mark.unit
+def test_asking_whom_to_get_the_wages_from_names_the_wages():
+    text = "干了三个月没签合同 现在也不给钱 工钱找谁要"
+    assert [p.topic for p in mentioned(text)] == ["labor_contract", "wage_arrears"]
+
+
 @pytest.mark.unit
 def test_the_words_do_not_overrule_a_topic_they_cannot_name():
     """Pension questions say "社保" too: the pension topic has no cue of its own to be overruled by."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from bot.dialogue.problems import WORDED_TOPICS, Problem, asked, mentioned, names_topic
+from bot.dialogue.problems import WORDED_TOPICS, Problem, added_on, asked, mentioned, names_topic
 from bot.law import faq
 from bot.topics import PROCEDURE, is_topic
 
@@ -76,8 +76,9 @@ def worded_topic(text: str, prior: Optional[str]) -> Optional[str]:
     problems = mentioned(text)
     if len(problems) != 1 or not is_topic(prior) or prior not in WORDED_TOPICS:
         return prior
-    if names_topic(text, prior):
-        # "多发点钱就不给我上社保": the NLU's topic is in the words too, behind another cue.
+    if names_topic(text, prior) or added_on(text, problems[0]):
+        # "多发点钱就不给我上社保": the NLU's topic is in the words too, behind another cue; and a
+        # problem only added at the end ("不让我跳槽去同行 也没给钱") is not what the message is about.
         return prior
     named = problems[0].topic
     return named if named in WORDED_TOPICS else prior

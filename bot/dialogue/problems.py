@@ -38,7 +38,7 @@ _CUES: Tuple[Tuple[Problem, "re.Pattern[str]"], ...] = tuple(
             r"欠(了)?(我|我们)(了)?[^，。,]{0,6}(块|元|万|钱)|欠(了)?[0-9一二三四五六七八九十两几]+[^，。,]{0,3}(块|元|万)|"
             r"(包工头|工头|老板|老总|老板娘)[^，。,]{0,3}(跑了|跑路|失联|联系不上|找不到人|不见了)|跑路|"
             # "能不能找总承包单位要钱": asking whom to get the money from is the wages question.
-            r"(找|向)[^，。,]{0,8}要(钱|工资|工钱)|"
+            r"(找|向)[^，。,]{0,8}要(钱|工资|工钱)|(工资|工钱)[^，。,]{0,2}(找谁|向谁|跟谁|去哪|上哪)(要|讨)|"
             # Cantonese: 人工 is the wage, 冇俾 "has not paid", 出粮 "pay day".
             r"(冇|唔|没)(俾|畀|出|发)[^，。,]{0,2}(人工|粮)|(拖|欠)(人工|粮)",
         ),
@@ -111,6 +111,18 @@ def mentioned(text: str) -> List[Problem]:
     if _PLATFORM.search(text or ""):
         problems = [_AS_A_RIDER.get(p.label, p) for p in problems]
     return problems
+
+
+_ADDED_ON = re.compile(r"^(也|还|又|另外|而且|并且|顺便)")
+
+
+def added_on(text: str, problem: Problem) -> bool:
+    """Whether the problem is only mentioned in passing, in a clause that adds it on ("也没给钱")."""
+    for clause in _clauses(text):
+        named = _in_clause(clause)
+        if named and named[0].label == problem.label:
+            return bool(_ADDED_ON.match(clause))
+    return False
 
 
 def names_topic(text: str, topic: str) -> bool:
