@@ -4,15 +4,12 @@ the speed-ups every call opens a connection of its own. A GongYou Rasa process h
 
 import asyncio
 import json
-import subprocess
-import sys
 
 import pytest
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.runtime import rasa_action_calls
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -70,30 +67,3 @@ def test_without_the_speed_up_each_call_opens_a_connection():
 def test_orjson_falls_back_for_what_it_cannot_write():
     assert json.loads(rasa_action_calls.dumps(BODY)) == BODY
     assert json.loads(rasa_action_calls.dumps({1: "一"})) == {"1": "一"}
-
-
-INSTALLED = """
-import runpy, sys
-from bot.runtime import rasa_action_calls
-before = rasa_action_calls.installed()
-sys.argv = ["rasa", "--version"]
-try:
-    runpy.run_module("{module}", run_name="__main__")
-except SystemExit:
-    pass
-print(before, rasa_action_calls.installed())
-"""
-
-
-def test_a_gongyou_rasa_process_keeps_its_action_server_connections():
-    from tests.test_rasa_speedups import rasa_entry_module
-
-    done = subprocess.run(
-        [sys.executable, "-c", INSTALLED.format(module=rasa_entry_module())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-2:] == ["False", "True"]

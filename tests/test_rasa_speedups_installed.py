@@ -68,6 +68,10 @@ def measure():
 
 
 before = measure()
+from bot.runtime import rasa_action_calls, rasa_store_kept, rasa_tracker_copy
+
+later = (rasa_action_calls, rasa_store_kept, rasa_tracker_copy)
+later_before = [m.installed() for m in later]
 entry = sys.argv[1]
 sys.argv = [entry, "--version"]
 try:
@@ -77,7 +81,8 @@ except SystemExit as done:
 from bot.runtime import rasa_history, rasa_serialisation
 
 print(json.dumps({"before": before, "after": measure(),
-                  "installed": [rasa_history.installed(), rasa_serialisation.installed()]}))
+                  "installed": [rasa_history.installed(), rasa_serialisation.installed()],
+                  "later": {m.__name__.rsplit(".", 1)[1]: [b, m.installed()] for m, b in zip(later, later_before)}}))
 """
 
 
@@ -116,3 +121,10 @@ def test_every_speed_up_is_in_place(figures):
 def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
     assert figures["before"]["utf8"] is False  # json.dumps escapes Chinese
     assert figures["after"]["utf8"] is True  # orjson writes it as it is
+
+
+@pytest.mark.parametrize("name", ["rasa_action_calls", "rasa_store_kept", "rasa_tracker_copy"])
+def test_each_later_speed_up_is_off_until_gongyous_rasa_installs_it(figures, name):
+    """Kept connections to the action server, the store's kept trackers, trackers copied from their
+    state: off in a bare Rasa, on once the module `make run` starts Rasa through has run."""
+    assert figures["later"][name] == [False, True]

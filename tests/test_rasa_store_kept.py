@@ -5,8 +5,6 @@ writer's text and a forgotten conversation are read as Rasa reads them. A GongYo
 has it installed."""
 
 import asyncio
-import subprocess
-import sys
 
 import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -15,7 +13,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.runtime import rasa_store_kept
 from bot.runtime.tracker_store import BoundedInMemoryTrackerStore
-from tests.conftest import ROOT
 from tests.test_rasa_tracker_copy import DOMAIN, event_sequences, state
 
 pytestmark = pytest.mark.unit
@@ -74,30 +71,3 @@ def test_text_written_by_another_is_read_as_rasa_reads_it():
         assert list(store.__dict__[rasa_store_kept._KEPT]) == ["v"]
 
     asyncio.run(go())
-
-
-INSTALLED = """
-import runpy, sys
-from bot.runtime import rasa_store_kept
-before = rasa_store_kept.installed()
-sys.argv = ["rasa", "--version"]
-try:
-    runpy.run_module("{module}", run_name="__main__")
-except SystemExit:
-    pass
-print(before, rasa_store_kept.installed())
-"""
-
-
-def test_a_gongyou_rasa_process_keeps_its_trackers():
-    from tests.test_rasa_speedups import rasa_entry_module
-
-    done = subprocess.run(
-        [sys.executable, "-c", INSTALLED.format(module=rasa_entry_module())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-2:] == ["False", "True"]

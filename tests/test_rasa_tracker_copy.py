@@ -4,8 +4,6 @@ events that undo or reset (rejections, reverts, restarts, new sessions, pauses),
 independent of the tracker it came from. A GongYou Rasa process has it installed."""
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -116,34 +114,6 @@ def test_the_copy_is_independent_of_its_tracker():
     ours.latest_action["action_name"] = "edited"
     assert state(tracker) == before
     assert ours.get_slot("category") == "injury" and tracker.get_slot("category") == "wage_arrears"
-
-
-INSTALLED = """
-import runpy, sys
-from rasa.shared.core.trackers import DialogueStateTracker
-from bot.runtime import rasa_tracker_copy
-before = rasa_tracker_copy.installed()
-sys.argv = ["rasa", "--version"]
-try:
-    runpy.run_module("{module}", run_name="__main__")
-except SystemExit:
-    pass
-print(before, rasa_tracker_copy.installed())
-"""
-
-
-def test_a_gongyou_rasa_process_copies_trackers_from_their_state():
-    from tests.test_rasa_speedups import rasa_entry_module
-
-    done = subprocess.run(
-        [sys.executable, "-c", INSTALLED.format(module=rasa_entry_module())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-2:] == ["False", "True"]
 
 
 def test_the_module_is_where_the_docs_say():

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cases import follow_code
 from bot.cases.group_code import new_code, normalise_code
 from bot.dialogue import intake
-from bot.privacy import mask_text
+from bot.privacy import mask_person, mask_text
 from bot.storage.tables import Case, Roster, RosterMember
 
 # 3 to 5 representatives: enough to share the work, few enough to speak with one voice.
@@ -89,12 +89,7 @@ def member_view(member: RosterMember) -> Dict[str, Any]:
 
 def masked_member(view: Dict[str, Any]) -> Dict[str, Any]:
     """A member as logs and exports may show it."""
-    out = dict(view)
-    if out.get("phone"):
-        out["phone"] = mask_text(out["phone"])
-    if out.get("name"):
-        out["name"] = out["name"][0] + "*" * (len(out["name"]) - 1)
-    return out
+    return mask_person(view)
 
 
 class RosterService:

@@ -28,7 +28,7 @@ from bot.cases.numbers import format_case_no
 from bot.cases.outcomes import Instalment, MoveRefused, check_move
 from bot.cases.wording import status_words
 from bot.followups import planning
-from bot.privacy import mask_text
+from bot.privacy import mask_person
 from bot.storage.tables import Case, CaseCounter, CaseEvent, Followup, Handoff, InstalmentRow, StationRow
 from bot.topics import COLLECTIVE_WORKERS
 
@@ -511,14 +511,10 @@ def hashed_key(key: str) -> str:
 
 def masked(view: Dict[str, Any]) -> Dict[str, Any]:
     """A case as exports and logs may show it."""
-    out = dict(view)
+    out = mask_person(view)
     out.pop("follow_code", None)
     if out.get("id_number"):
         out["id_number"] = masked_id(out["id_number"])
     if isinstance(out.get("details"), dict):
         out["details"] = case_details.masked(out["details"])
-    if out.get("phone"):
-        out["phone"] = mask_text(out["phone"])
-    if out.get("name"):
-        out["name"] = out["name"][0] + "*" * (len(out["name"]) - 1)
     return out
