@@ -36,6 +36,12 @@ ROUTES = [
     ("GET", "/api/console/aftercare"),
     ("POST", "/api/console/followups/1/answer"),
     ("GET", "/api/console/report.csv"),
+    ("GET", "/api/console/cases/GY20260101-0001/roster"),
+    ("POST", "/api/console/cases/GY20260101-0001/roster/open"),
+    ("POST", "/api/console/cases/GY20260101-0001/roster"),
+    ("POST", "/api/console/cases/GY20260101-0001/roster/1"),
+    ("POST", "/api/console/cases/GY20260101-0001/roster/1/erase"),
+    ("POST", "/api/console/cases/GY20260101-0001/representatives"),
 ]
 SUPERVISOR_ONLY = [
     ("GET", "/api/console/operators"),

@@ -22,7 +22,7 @@ from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService
 from bot.console.accounts import Principal
 from bot.console.audit import Audit
-from bot.console.casework import Casework
+from bot.console.casework import REFERRED_AWAY, Casework
 from bot.console.queue import Filters, Queue
 from bot.followups import replies, scheduler
 from bot.followups.channels import CALL, SMS, WEB, Channels, WebInbox
@@ -83,7 +83,11 @@ def engine(url):
     engine = make_engine(url)
     upgrade(engine)
     with session_factory(engine)() as session:
-        for sid, name in (("st-union", "綦江区总工会职工服务站"), ("st-proc", "綦江区人民检察院12309服务站")):
+        for sid, name in (
+            ("st-union", "綦江区总工会职工服务站"),
+            ("st-proc", "綦江区人民检察院12309服务站"),
+            ("st-court", "綦江区人民法院诉讼服务站"),
+        ):
             session.add(StationRow(id=sid, name=name, kind="union", address="綦江区", latitude=29.0, longitude=106.6))
         session.commit()
     yield engine
@@ -225,6 +229,29 @@ def test_a_referral_moves_the_queue_and_the_sender_keeps_read_access(service, en
     assert service.get(no)["station"] == {"id": "st-proc", "name": "綦江区人民检察院12309服务站"}
     with pytest.raises(InvalidCase):
         service.change_status(no, "referred", "op", "", {"to": "court", "station_id": "no-such-station"})
+
+
+def test_every_station_on_a_chain_of_referrals_reads_it_and_only_the_holder_acts(service, engine):
+    no = open_story(service, "rest-chain")
+    service.change_status(no, "referred", "op", "转检察院", {"to": "procuratorate", "station_id": "st-proc"})
+    service.change_status(no, "referred", "op", "转法院", {"to": "court", "station_id": "st-court"})
+    sessions = session_factory(engine)
+    queue = Queue(sessions)
+    work = Casework(service, sessions, queue, Audit(sessions))
+    union, proc, court, other = (
+        Principal(n, n, STATION, s) for n, s in (("u", "st-union"), ("p", "st-proc"), ("c", "st-court"), ("o", "st-x"))
+    )
+    # The first sender too, not only the latest: each reads the case, none but the holder acts on it.
+    for sender in (union, proc):
+        assert work.refusal(sender, no) is None
+        assert work.refusal(sender, no, write=True) == (403, REFERRED_AWAY)
+        assert [c.case_no for c in queue.cases(sender, Filters(referred_out=True))] == [no]
+        assert queue.cases(sender, Filters()) == []
+    assert work.refusal(court, no) is None and work.refusal(court, no, write=True) is None
+    assert [c.case_no for c in queue.cases(court, Filters())] == [no]
+    assert queue.cases(court, Filters(referred_out=True)) == []
+    assert work.refusal(other, no) == (403, "forbidden") == work.refusal(other, no, write=True)
+    assert work.detail(proc, no)["read_only"] and not work.detail(court, no)["read_only"]
 
 
 class Recording:

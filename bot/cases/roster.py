@@ -9,6 +9,7 @@ The code: bot/cases/group_code.py.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -26,6 +27,9 @@ from bot.storage.tables import Case, Roster, RosterMember
 REPRESENTATIVES_MIN, REPRESENTATIVES_MAX = 3, 5
 # A group is a few hundred workers at most (the seeds' largest is 16); this stops a runaway script.
 MEMBERS_MAX = 500
+
+
+_BARE_NUMBER = re.compile(r"\d{1,3}(?:\.\d+)?")
 
 
 class RosterProblem(ValueError):
@@ -50,6 +54,9 @@ def clean_member(data: Dict[str, Any]) -> Dict[str, Any]:
         value = data.get(field)
         if value in (None, "", intake.UNKNOWN):
             continue
+        if field == "months" and _BARE_NUMBER.fullmatch(str(value).strip()):
+            # A form's "欠了几个月" box holds a bare number; in chat the words say the unit.
+            value = f"{str(value).strip()}个月"
         clean, problem = check(value)
         if problem:
             raise RosterProblem(field, problem)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cases import details as case_details
-from bot.cases import follow_code
+from bot.cases import follow_code, referral_chain
 from bot.cases.employer import employer_key
 from bot.cases.id_number import masked as masked_id
 from bot.cases.lifecycle import (
@@ -350,6 +350,7 @@ class CaseService:
         if station is None:
             raise InvalidCase("station_id", "没有这个服务站。")
         case.referred_from_station = case.station_id
+        case.referral_chain = referral_chain.extended(case.referral_chain, case.station_id)
         case.station_id, case.station_name = station.id, station.name
 
     # -- people --------------------------------------------------------------------------

@@ -23,20 +23,25 @@ from bot.console.queue import Queue
 from bot.stations.routing import nearest_of_kind
 from bot.storage.tables import Case
 
+# To a station that referred the case on: it reads the case, the receiving party acts on it.
+REFERRED_AWAY = "这件案件已经转出，由接收的一方处理；您这里只能查看。"
+
 
 class Casework:
     def __init__(self, service: CaseService, sessions: sessionmaker, queue: Queue, audit: Audit) -> None:
         self._service, self._sessions, self._queue, self._audit = service, sessions, queue, audit
 
-    def refusal(self, who: Principal, case_no: str) -> Optional[Tuple[int, str]]:
-        """(HTTP status, message) when `who` may not open this case, else None."""
+    def refusal(self, who: Principal, case_no: str, write: bool = False) -> Optional[Tuple[int, str]]:
+        """(HTTP status, message) when `who` may not open this case (`write`: or change it), else None.
+        A station that referred the case on keeps reading it; only the station holding it acts."""
         exists, station_id = self._queue.station_of(case_no)
         if not exists:
             return 404, "not found"
         if who.sees_station(station_id):
             return None
-        sent_it = self._queue.referred_from(case_no)
-        return None if sent_it and who.sees_station(sent_it) else (403, "forbidden")
+        if not any(who.sees_station(sent) for sent in self._queue.referred_from(case_no)):
+            return 403, "forbidden"
+        return (403, REFERRED_AWAY) if write else None
 
     def detail(self, who: Principal, case_no: str) -> Dict[str, Any]:
         """The console's case page: the case in full, its employer's other cases and the conversation.
@@ -46,6 +51,8 @@ class Casework:
             raise KeyError(case_no)
         sender = self._sender_of(case_no)
         case["same_employer"] = self._queue.same_employer(case_no, who)
+        # Opened by a station that referred it on: shown, not acted on (the page hides the forms).
+        case["read_only"] = not who.sees_station((case.get("station") or {}).get("id"))
         case["opened_by"] = "api" if not sender else "hotline" if sender.startswith(HOTLINE) else "bot"
         case["transcript"] = transcripts.conversation(sender) if case["opened_by"] == "bot" else None
         # Issue 16: the moves this case's category allows, and what the worker sees on /follow.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.cases import referral_chain
 from bot.cases.outcomes import STATUSES
 from bot.cases.service import _iso, masked
 from bot.console.accounts import Principal
@@ -26,6 +27,7 @@ class Filters:
     category: Optional[str] = None
     priority: Optional[int] = None
     collective: Optional[bool] = None
+    referred_out: bool = False
 
     @classmethod
     def from_args(cls, args: Dict[str, Any]) -> "Filters":
@@ -42,6 +44,7 @@ class Filters:
             category=category if category in TOPICS else None,
             priority=int(priority) if priority and priority.isdigit() else None,
             collective={"1": True, "0": False}.get(one("collective") or ""),
+            referred_out=one("scope") == "referred_out",
         )
 
 
@@ -76,10 +79,19 @@ class Queue:
 
     def _query(self, who: Principal, filters: Filters, limit: int):
         query = select(Case)
-        if not who.supervisor:
-            query = query.where(Case.station_id == who.station_id)
-        elif filters.station:
-            query = query.where(Case.station_id == filters.station)
+        station = who.station_id if not who.supervisor else filters.station
+        if filters.referred_out:
+            # The cases this station sent on: read-only here, acted on by the receiving party.
+            if station:
+                query = query.where(
+                    or_(
+                        Case.referred_from_station == station, Case.referral_chain.like(referral_chain.pattern(station))
+                    )
+                )
+            else:
+                query = query.where(Case.referred_from_station.isnot(None))
+        elif station:
+            query = query.where(Case.station_id == station)
         if filters.status:
             query = query.where(Case.status == filters.status)
         if filters.category:
@@ -107,12 +119,13 @@ class Queue:
             found = session.execute(select(Case.station_id).where(Case.case_no == case_no)).first()
             return (found is not None, found[0] if found else None)
 
-    def referred_from(self, case_no: str) -> Optional[str]:
-        """The station that referred the case on: it keeps read access (contract §6)."""
+    def referred_from(self, case_no: str) -> List[str]:
+        """Every station that referred the case on: each keeps read access (contract §6)."""
         with self._sessions() as session:
-            return session.execute(
-                select(Case.referred_from_station).where(Case.case_no == case_no)
-            ).scalar_one_or_none()
+            found = session.execute(
+                select(Case.referral_chain, Case.referred_from_station).where(Case.case_no == case_no)
+            ).first()
+            return referral_chain.stations(found[0], found[1]) if found else []
 
     def same_employer(self, case_no: str, who: Principal) -> List[Dict[str, Any]]:
         """Other cases naming the same employer (any time, any status), as far as the operator may see."""

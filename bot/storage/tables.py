@@ -48,6 +48,9 @@ class Case(Base):
     # that sent it (it keeps read access), an instalment not paid, and the worker's rating.
     referred_to = Column(String(32))
     referred_from_station = Column(String(64))
+    # Every station that held the case before (JSON list, migration 0009): a chain of referrals
+    # leaves each sender its read access, not only the latest.
+    referral_chain = Column(Text)
     overdue = Column(Boolean, nullable=False, default=False)
     rating = Column(Integer)
     rating_comment = Column(Text)

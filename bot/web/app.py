@@ -44,7 +44,7 @@ def create_app(
     guard, eraser = LookupGuard(), Eraser(service, Audit(service.sessions), RasaTrackers(), local_outbox)
     register_health(app, engine, health_urls)
     register_case_api(app, service, engine, tokens, guard, eraser)
-    app.blueprint(console_blueprint(service, engine, tokens))
+    app.blueprint(console_blueprint(service, engine, tokens, eraser))
     register_static(app)
     register_worker_pages(app, service, engine, guard, eraser)
     register_roster_api(app, RosterService(service.sessions), tokens, guard, eraser)

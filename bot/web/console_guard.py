@@ -38,9 +38,10 @@ class Guard:
         self,
         sessions: Sessions,
         tokens: dict,
-        case_refusal: Optional[Callable[[Principal, str], Optional[Tuple[int, str]]]] = None,
+        case_refusal: Optional[Callable[[Principal, str, bool], Optional[Tuple[int, str]]]] = None,
     ) -> None:
-        """`case_refusal(principal, case_no)`: (status, message) when that caller may not open the case."""
+        """`case_refusal(principal, case_no, write)`: (status, message) when that caller may not open
+        (or, with write, change) the case."""
         self._sessions = sessions
         self._tokens = tokens
         self._case_refusal = case_refusal
@@ -74,10 +75,12 @@ class Guard:
             return None, refusal(403, "forbidden")
         return principal, None
 
-    def route(self, supervisor: bool = False, body: bool = False, case: bool = False) -> Callable[[Handler], Handler]:
+    def route(
+        self, supervisor: bool = False, body: bool = False, case: bool = False, write: bool = False
+    ) -> Callable[[Handler], Handler]:
         """The handler runs as `handler(request, principal, **path)` only for a caller who passes:
         signed in (and a supervisor, if asked), with a JSON object body passed as `body=` (if asked),
-        and allowed to open the case in the path's `case_no` (if asked)."""
+        and allowed to open the case in the path's `case_no` (if asked), and to change it (`write`)."""
         case_refusal = self._case_refusal
         if case and case_refusal is None:
             raise ValueError("this guard was made without a case check")
@@ -91,7 +94,7 @@ class Guard:
                 if case and case_refusal is not None:
                     if not within_length(path["case_no"]):
                         return refusal(400, BAD_CASE_NO)
-                    problem = await run(case_refusal, principal, path["case_no"])
+                    problem = await run(case_refusal, principal, path["case_no"], write)
                     if problem:
                         return refusal(*problem)
                 if body:

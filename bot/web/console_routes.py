@@ -12,8 +12,10 @@ from typing import Any, Dict
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.cases.erasure import Eraser
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.outcomes import REFERRAL_TARGETS, STATUSES, moves_from
+from bot.cases.roster import RosterService
 from bot.cases.service import CaseService
 from bot.console.accounts import AccountError, Accounts, Principal
 from bot.console.aftercare import Aftercare, CallAnswerRefused
@@ -34,8 +36,10 @@ from bot.storage.engine import session_factory
 from bot.topics import TOPICS
 from bot.web.blocking import run
 from bot.web.console_guard import Guard, end_session_cookie, start_session_cookie
+from bot.web.console_roster import roster_routes
 from bot.web.replies import BAD_BODY, invalid_case, refusal
 from bot.web.request_body import json_object
+from bot.web.roster_desk import RosterDesk
 from bot.web.static_files import html_page
 
 # Names the page shows, from the modules that own them, so the page holds no second copy.
@@ -48,7 +52,7 @@ VOCABULARY = {
 }
 
 
-def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
+def console_blueprint(service: CaseService, engine, tokens: dict, eraser: Eraser) -> Blueprint:
     db = session_factory(engine)
     audit, sessions, queue = Audit(db), Sessions(db), Queue(db)
     accounts = Accounts(db, audit)
@@ -60,6 +64,7 @@ def console_blueprint(service: CaseService, engine, tokens: dict) -> Blueprint:
     _aftercare_routes(bp, guard, casework, Aftercare(service, db, audit))
     _desk_routes(bp, guard, Handoffs(service, db, audit), HotlineDrafts(service, audit))
     _report_routes(bp, guard, Downloads(queue, audit), Dashboard(db), audit)
+    roster_routes(bp, guard, RosterDesk(RosterService(db), eraser, audit))
     return bp
 
 
@@ -160,7 +165,7 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
             return refusal(404, "not found")
 
     @bp.post("/api/console/cases/<case_no:str>/status")
-    @guard.route(case=True, body=True)
+    @guard.route(case=True, body=True, write=True)
     async def case_status(
         request: Request, who: Principal, case_no: str, body: Dict[str, Any]
     ) -> response.HTTPResponse:
@@ -177,7 +182,7 @@ def _case_routes(bp: Blueprint, guard: Guard, queue: Queue, casework: Casework) 
 
 def _aftercare_routes(bp: Blueprint, guard: Guard, casework: Casework, aftercare: Aftercare) -> None:
     @bp.post("/api/console/cases/<case_no:str>/instalments/<seq:int>")
-    @guard.route(case=True, body=True)
+    @guard.route(case=True, body=True, write=True)
     async def instalment(
         request: Request, who: Principal, case_no: str, seq: int, body: Dict[str, Any]
     ) -> response.HTTPResponse:

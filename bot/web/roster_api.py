@@ -8,7 +8,7 @@ conversation and in all (bot/throttle.py), and a wrong one answers the same 404 
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -25,17 +25,14 @@ from bot.web.blocking import run
 from bot.web.console_guard import TOKEN_PRINCIPAL
 from bot.web.lookup_guard import TOO_MANY
 from bot.web.lookup_guard import Guard as LookupGuard
-from bot.web.replies import BAD_BODY, refusal
+from bot.web.replies import refusal
+from bot.web.roster_desk import RosterDesk, problem_reply
 
 WRONG_CODE = "没找到这个群码。请跟发码给您的工友核对一下，码是6个字母和数字。"
 # Wrong group codes allowed per conversation, and from everyone together, in 15 minutes: a
 # guesser meets the second limit long before a 6-character code is likely to fall.
 CLIENT_TRIES, ALL_TRIES = 10, 300
 CODE_TOO_MANY = f"试错的次数太多了，请过一会儿再试，或打{hotlines.RENSHE}询问。"
-
-
-def _problem(problem: RosterProblem) -> response.HTTPResponse:
-    return response.json({"error": problem.message, "field": problem.field}, status=422)
 
 
 def register_roster_api(app: Sanic, rosters: RosterService, tokens: dict, guard: LookupGuard, eraser: Eraser) -> None:
@@ -94,76 +91,37 @@ def register_roster_api(app: Sanic, rosters: RosterService, tokens: dict, guard:
             joined = await run(rosters.join, asked[0], body, consent, sender)
         except RosterProblem as problem:
             codes.undo(client=asked[1], all="all")
-            return _problem(problem)
+            return problem_reply(problem)
         if joined is None:
             return refusal(404, WRONG_CODE)
         codes.undo(client=asked[1], all="all")
         return response.json({"employer": joined["employer"], "members": joined["members"]}, status=201)
 
     # -- operators -------------------------------------------------------------------------
+    desk = RosterDesk(rosters, eraser, audit)
+    actor = TOKEN_PRINCIPAL.username
+
     @app.get("/api/cases/<case_no:str>/roster")
     @bearer(tokens, OPERATOR)
     async def read(request: Request, case_no: str) -> response.HTTPResponse:
-        group = await run(rosters.group, case_no) if is_case_no(case_no) else None
-        if group is None:
-            return refusal(404, "not found")
-        await run(audit.record, TOKEN_PRINCIPAL.username, "roster.view", case_no, {"via": "api"})
-        return response.json(group)
+        return await desk.read(actor, case_no, "api")
 
     @app.post("/api/cases/<case_no:str>/roster")
     @bearer(tokens, OPERATOR, body=True)
     async def add(request: Request, case_no: str, body: Dict[str, Any]) -> response.HTTPResponse:
-        if body.get("consent") is not True:
-            return response.json(
-                {"error": "请先把告知内容念给这位工友听，本人同意后再加（consent: true）。", "field": "consent"},
-                status=422,
-            )
-        if not is_case_no(case_no):
-            return refusal(404, "not found")
-        try:
-            member = await run(rosters.add_member, case_no, body, TOKEN_PRINCIPAL.username)
-        except RosterProblem as problem:
-            return _problem(problem)
-        if member is None:
-            return refusal(404, "not found")
-        await run(audit.record, TOKEN_PRINCIPAL.username, "roster.add", case_no, {"member": member["id"]})
-        return response.json(member, status=201)
+        return await desk.add(actor, case_no, body)
 
     @app.post("/api/cases/<case_no:str>/roster/<member_id:int>")
     @bearer(tokens, OPERATOR, body=True)
     async def update(request: Request, case_no: str, member_id: int, body: Dict[str, Any]) -> response.HTTPResponse:
-        try:
-            member = await run(rosters.update_member, case_no, member_id, body)
-        except RosterProblem as problem:
-            return _problem(problem)
-        if member is None:
-            return refusal(404, "not found")
-        await run(audit.record, TOKEN_PRINCIPAL.username, "roster.update", case_no, {"member": member_id})
-        return response.json(member)
+        return await desk.update(actor, case_no, member_id, body)
 
     @app.post("/api/cases/<case_no:str>/roster/<member_id:int>/erase")
     @bearer(tokens, OPERATOR)
     async def erase(request: Request, case_no: str, member_id: int) -> response.HTTPResponse:
-        sender: Optional[str] = await run(rosters.erase_member, case_no, member_id)
-        if sender is None:
-            return refusal(404, "not found")
-        forgotten = await run(eraser.forget_member, sender) if sender else None
-        await run(
-            audit.record, TOKEN_PRINCIPAL.username, "roster.erase", case_no, {"member": member_id, "tracker": forgotten}
-        )
-        return response.json({"case_no": case_no, "member": member_id, "erased": True})
+        return await desk.erase(actor, case_no, member_id)
 
     @app.post("/api/cases/<case_no:str>/representatives")
     @bearer(tokens, OPERATOR, body=True)
     async def representatives(request: Request, case_no: str, body: Dict[str, Any]) -> response.HTTPResponse:
-        if not isinstance(body.get("members"), list):
-            return refusal(400, BAD_BODY)
-        try:
-            members = await run(rosters.choose_representatives, case_no, body["members"])
-        except RosterProblem as problem:
-            return _problem(problem)
-        if members is None:
-            return refusal(404, "not found")
-        chosen = [m["id"] for m in members if m["representative"]]
-        await run(audit.record, TOKEN_PRINCIPAL.username, "roster.representatives", case_no, {"members": chosen})
-        return response.json({"case_no": case_no, "members": members})
+        return await desk.representatives(actor, case_no, body)

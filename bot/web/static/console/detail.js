@@ -1,6 +1,7 @@
 // One case in full: facts, the person, the conversation, the same employer's cases, and the next step.
 import { api } from "./api.js";
 import { $, clear, el, facts, money, show, when } from "./dom.js";
+import * as roster from "./roster.js";
 import { category, names, status, target } from "./vocabulary.js";
 
 let current = null;
@@ -63,7 +64,8 @@ function render(c) {
   const next = c.moves || names.next.get(c.status) || [];
   const select = clear($("status-to"));
   for (const s of next) select.append(el("option", { value: s, text: status(s) }));
-  show($("status-form"), next.length > 0);
+  show($("status-form"), next.length > 0 && !c.read_only);
+  show($("d-read-only"), !!c.read_only);
   $("status-note").value = "";
   $("status-error").textContent = "";
   const targets = clear($("referral-to"));
@@ -74,6 +76,7 @@ function render(c) {
 
   show($("d-overdue"), c.overdue);
   renderAftercare(c);
+  roster.open(c);
 }
 
 const FOLLOWUP_KINDS = { instalment: "分期回访", after_close: "办结回访", rating: "满意度", comment: "意见", status: "进展通知" };
@@ -88,6 +91,7 @@ function renderAftercare(c) {
     const state = i.paid === true ? "已到账" : i.paid === false ? "没有到账" : "待确认";
     const item = el("li", { "data-seq": seq, "data-paid": String(i.paid) },
       `第${seq}期 ${money(i.amount)}，${i.due} 到期：${state}`);
+    if (c.read_only) { list.append(item); return; }
     if (i.paid !== true) item.append(el("button", { type: "button", class: "small confirm-paid", text: "确认到账",
       onclick: () => confirm(seq, true) }));
     if (i.paid === null) item.append(el("button", { type: "button", class: "small confirm-unpaid", text: "没有到账",
@@ -176,6 +180,7 @@ export async function open(caseNo) {
 }
 
 export function setUp() {
+  roster.setUp();
   $("status-to").addEventListener("change", outcomeFields);
   $("add-instalment").addEventListener("click", addInstalmentRow);
   $("status-form").addEventListener("submit", async (e) => {

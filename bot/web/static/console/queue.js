@@ -13,7 +13,8 @@ export function onOpenCase(handler) { openCase = handler; }
 
 function filters() {
   const params = new URLSearchParams();
-  const pairs = [["station", "f-station"], ["status", "f-status"], ["category", "f-category"], ["collective", "f-collective"]];
+  const pairs = [["station", "f-station"], ["scope", "f-scope"], ["status", "f-status"], ["category", "f-category"],
+    ["collective", "f-collective"]];
   for (const [name, id] of pairs) { if ($(id).value) params.set(name, $(id).value); }
   return params;
 }
@@ -33,7 +34,7 @@ export function setUp(user) {
   const categorySelect = $("f-category");
   for (const [id, title] of names.categories) categorySelect.append(el("option", { value: id, text: title }));
   for (const node of document.querySelectorAll(".supervisor-only")) show(node, user.role === "supervisor");
-  for (const id of ["f-station", "f-status", "f-category", "f-collective"]) {
+  for (const id of ["f-station", "f-scope", "f-status", "f-category", "f-collective"]) {
     $(id).addEventListener("change", () => { seen = null; refresh(); });
   }
   $("unmasked").addEventListener("change", exportLinks);
