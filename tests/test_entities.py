@@ -120,3 +120,18 @@ def test_colloquial_months():
 def test_a_place_before_a_trade_is_not_a_brand():
     text = "俺在郑州电子厂干活"
     assert values(text, [hit(text, "郑州", "location", "SpacyEntityExtractor")]) == [("location", "郑州")]
+
+
+# The case's amount is what is owed; a figure the boss already paid goes when another is named.
+@pytest.mark.parametrize(
+    "text,owed",
+    [
+        ("最近四个月的工资一直没发，一共欠了两万多。上个月手被压伤了，老板只给了五百块医药费就不管了", [20000]),
+        ("老板发了3000 还欠我5000", [5000]),
+        ("他赔了我们一千块路费，工资还差一万二没给", [12000]),
+        ("老板给了500块就不管了", [500]),  # the only figure: kept, the intake asks to confirm it
+        ("欠了我三千，还欠我哥五千", [3000, 5000]),
+    ],
+)
+def test_money_already_paid_is_not_the_amount_owed(text, owed):
+    assert [e["value"] for e in resolve_entities(text, []) if e["entity"] == "amount"] == owed

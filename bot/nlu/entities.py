@@ -242,6 +242,27 @@ def _misread(entity: Dict[str, Any], text: str) -> bool:
     return False
 
 
+# Money the boss already handed over, not money owed: "只给了五百块医药费", "发了3000". The case's
+# amount is what is owed, so such a figure goes when the message names another one.
+_PAID_BEFORE = re.compile(r"(?:给了?|付了|发了|赔了?|垫了|报销了?|预支了?|借了)[我们他]{0,2}[^，。,.！!？?]{0,3}$")
+_PAID_AFTER = re.compile(r"^(?:块钱?|元)?(?:的)?(?:医药费|医疗费|生活费|路费|押金|定金|伙食费)")
+
+
+def _without_paid_amounts(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    amounts = [e for e in entities if e["entity"] == "amount"]
+    if len(amounts) < 2:
+        return entities
+    paid = [
+        e
+        for e in amounts
+        if _PAID_BEFORE.search(text[max(0, e["start"] - 8) : e["start"]])
+        or _PAID_AFTER.search(text[e["end"] : e["end"] + 8])
+    ]
+    if not paid or len(paid) == len(amounts):
+        return entities
+    return [e for e in entities if not any(e is p for p in paid)]
+
+
 def resolve_entities(
     text: str,
     found: Iterable[Dict[str, Any]],
@@ -281,7 +302,7 @@ def resolve_entities(
         for i in range(entity["start"], entity["end"]):
             taken[i] = True
         kept.append(entity)
-    merged = _merge_adjacent_places(kept, text)
+    merged = _without_paid_amounts(_merge_adjacent_places(kept, text), text)
     if source is not None and offsets is not None and len(offsets) >= len(text):
         for e in merged:
             if e["entity"] in ("location", "employer"):
