@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from bot.cases.follow_view import timeline
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService
 from bot.console.accounts import Principal
@@ -26,6 +27,7 @@ from bot.console.casework import REFERRED_AWAY, Casework
 from bot.console.queue import Filters, Queue
 from bot.followups import replies, scheduler
 from bot.followups.channels import CALL, SMS, WEB, Channels, WebInbox
+from bot.followups.texts import TARGET_NAMES
 from bot.storage.engine import make_engine, session_factory, upgrade
 from bot.storage.operators import STATION, SUPERVISOR
 from bot.storage.tables import Followup, StationRow
@@ -252,6 +254,12 @@ def test_every_station_on_a_chain_of_referrals_reads_it_and_only_the_holder_acts
     assert queue.cases(court, Filters(referred_out=True)) == []
     assert work.refusal(other, no) == (403, "forbidden") == work.refusal(other, no, write=True)
     assert work.detail(proc, no)["read_only"] and not work.detail(court, no)["read_only"]
+    # The worker's timeline names each party the case went to, not the latest twice.
+    said = [s["what"] for s in timeline(service.get(no)) if s["status"] == "referred"]
+    assert said == [
+        f"案件转给{TARGET_NAMES['procuratorate']}，材料一并转过去",
+        f"案件转给{TARGET_NAMES['court']}，材料一并转过去",
+    ]
 
 
 class Recording:

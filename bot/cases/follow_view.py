@@ -41,6 +41,11 @@ _INSTALMENT_NOTE = re.compile(r"^第(\d+)期(已到账|没有到账)")
 
 def _step_words(step: Dict[str, Any], previous: Optional[str], referred_to: Optional[str], last_referral: bool) -> str:
     status = step["status"]
+    # Each referral names its own party (one referral on from another too); one made before they
+    # were kept takes the case's latest.
+    target = step.get("referred_to") or (referred_to if last_referral else None)
+    if status == "referred" and target and (previous != status or step.get("referred_to")):
+        return f"案件转给{TARGET_NAMES.get(target, target)}，材料一并转过去"
     if status == previous:
         note = step.get("note") or ""
         if note.startswith("回访："):  # written by bot/followups/replies.py from the worker's own answer
@@ -49,8 +54,6 @@ def _step_words(step: Dict[str, Any], previous: Optional[str], referred_to: Opti
         if found:
             return f"第{ordinal(int(found.group(1)))}期{found.group(2)}（服务站确认）"
         return "服务站更新了进展"
-    if status == "referred" and last_referral and referred_to:
-        return f"案件转给{TARGET_NAMES.get(referred_to, referred_to)}，材料一并转过去"
     return _STEP.get(status, "有新进展")
 
 

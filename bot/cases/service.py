@@ -287,6 +287,7 @@ class CaseService:
                 actor=actor[:64],
                 note=(note or "")[:1000],
                 at=now,
+                referred_to=extra.get("to") if to_status == "referred" else None,
             )
             session.add(event)
             case.status, case.updated_at = to_status, now
@@ -455,7 +456,9 @@ class CaseService:
                 {"from": e.from_status, "to": e.to_status, "actor": e.actor, "note": e.note, "at": _iso(e.at)}
                 for e in events
             ],
-            "timeline": [{"at": _iso(e.at), "status": e.to_status, "note": e.note} for e in events],
+            "timeline": [
+                {"at": _iso(e.at), "status": e.to_status, "note": e.note, "referred_to": e.referred_to} for e in events
+            ],
             **self._after_draft(session, case),
         }
 

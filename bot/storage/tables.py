@@ -84,6 +84,8 @@ class CaseEvent(Base):
     actor = Column(String(64), nullable=False)
     note = Column(Text)
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # The party a referral sent the case to (migration 0009): the worker's timeline names each one.
+    referred_to = Column(String(32))
 
     case = relationship("Case", back_populates="events")
 
