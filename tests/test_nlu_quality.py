@@ -108,12 +108,14 @@ def test_every_group_code_is_heard_as_joining(parse):
 
     draw = random.Random(17)
     phrasings = ["我要加入 群码 {a}-{b}", "群码是{a}{b}，帮我加进去", "班长叫我加入，群码 {a}-{b}", "我也要加入 {a}{b}"]
-    for n in range(120):
+    for n in range(400):
         code = "".join(draw.choice(ALPHABET) for _ in range(6))
         text = phrasings[n % len(phrasings)].format(a=code[:3], b=code[3:])
         result = parse(text)
         assert result["intent"]["name"] == "open_case", text
-        assert "join_group" in {e["entity"] for e in result["entities"]}, text
+        # Exactly join_group: Rasa's rule for joining matches the entity set, and a code such as
+        # 4TV-6KY once gave an amount of 6,000 yuan that sent the co-worker to a new case's intake.
+        assert [e["entity"] for e in result["entities"]] == ["join_group"], text
 
 
 @pytest.mark.parametrize("text", ["我想加入工会 K7P-Q4X 是什么", "K7PQ4X", "我想加入社保 ABC-DEF"])

@@ -215,3 +215,12 @@ def test_erasure_takes_the_rosters_personal_data(stack):
     assert "没找到这个群码" in say(stack, f"late-{uuid.uuid4().hex[:8]}", f"我要加入 群码 {code}")
     text = pdf_text(stack.api(f"/api/cases/{case_no}/documents/arbitration.pdf").content)
     assert "王强" not in text and wang not in text and "劳动者名单" not in text
+
+
+def test_a_join_request_with_more_facts_in_it_still_joins(stack):
+    # Rasa's rule for joining matched the message's entities as a set: "老板欠我八千" beside the
+    # code (or a code like 4TV-6KY, read as 6,000 yuan) sent the co-worker to a case of their own.
+    case_no, _, code, _, _ = first_worker(stack)
+    sender = f"join-{uuid.uuid4().hex[:8]}"
+    found = say(stack, sender, f"我要加入 群码 {code}，老板欠我八千，在巫溪县干了三个月")
+    assert "找到了" in found and "加入工友名单前" in found, found

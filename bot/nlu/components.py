@@ -110,6 +110,11 @@ class EntityNormaliser(GraphComponent):
             text = message.get(TEXT) or ""
             source, offsets = message.get(SOURCE) or (text, list(range(len(text))))
             entities = resolve_entities(text, message.get(ENTITIES, []), source, offsets)
+            if any(e.get("entity") == "join_group" for e in entities):
+                # A join request carries no case facts: the roster form asks each one. And Rasa's
+                # rules match a message's entities as a set, so any other one (a code like X6K-…
+                # read as 6,000 yuan) sent the join to a new case's intake instead.
+                entities = [e for e in entities if e.get("entity") == "join_group"]
             message.set(ENTITIES, entities, add_to_output=True)
             intent = message.get(INTENT) or {}
             if not intent.get("name") or is_foreign(source):
