@@ -50,7 +50,9 @@ def test_erasure_asked_in_the_chat_with_number_and_follow_code(stack):
 
     # From another conversation (a new phone): number, then code, then yes.
     other = f"erase-{uuid.uuid4().hex[:8]}"
-    assert "编号" in say(stack, other, "清除我的记录")
+    asked = say(stack, other, "清除我的记录")
+    # A co-worker who joined by group code has no number: told how to have it erased.
+    assert "编号" in asked and "群码" in asked and "转人工" in asked
     assert "查询码" in say(stack, other, case_no)
     assert conversation.ERASE_CONFIRM in say(stack, other, case["follow_code"])
     assert conversation.ERASE_DONE in say(stack, other, "/affirm")
