@@ -68,9 +68,9 @@ def measure():
 
 
 before = measure()
-from bot.runtime import rasa_action_calls, rasa_store_kept, rasa_tracker_copy
+from bot.runtime import rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy
 
-later = (rasa_action_calls, rasa_store_kept, rasa_tracker_copy)
+later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy)
 later_before = [m.installed() for m in later]
 entry = sys.argv[1]
 sys.argv = [entry, "--version"]
@@ -123,8 +123,9 @@ def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
     assert figures["after"]["utf8"] is True  # orjson writes it as it is
 
 
-@pytest.mark.parametrize("name", ["rasa_action_calls", "rasa_store_kept", "rasa_tracker_copy"])
+@pytest.mark.parametrize("name", ["rasa_action_calls", "rasa_nlu", "rasa_store_kept", "rasa_tracker_copy"])
 def test_each_later_speed_up_is_off_until_gongyous_rasa_installs_it(figures, name):
-    """Kept connections to the action server, the store's kept trackers, trackers copied from their
-    state: off in a bare Rasa, on once the module `make run` starts Rasa through has run."""
+    """Kept connections to the action server, the NLU parse's speed-ups, the store's kept trackers,
+    trackers copied from their state: off in a bare Rasa, on once the module `make run` starts
+    Rasa through has run."""
     assert figures["later"][name] == [False, True]

@@ -12,6 +12,8 @@ process starts.
 - The tracker copied before each action from its state, not by a replay: `rasa_tracker_copy.py`.
 - Action-server calls on kept connections, their bodies written by orjson: `rasa_action_calls.py`.
 - The in-memory store hands back the tracker it was given, not one rebuilt: `rasa_store_kept.py`.
+- The NLU parse without dask's per-call set-up, the intent classifier's feature re-stacking and
+  a second spaCy run of the same text: `rasa_nlu.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -76,7 +78,14 @@ def install() -> None:
         return
     from rasa.core.actions.action import RemoteAction
 
-    from bot.runtime import rasa_action_calls, rasa_history, rasa_serialisation, rasa_store_kept, rasa_tracker_copy
+    from bot.runtime import (
+        rasa_action_calls,
+        rasa_history,
+        rasa_nlu,
+        rasa_serialisation,
+        rasa_store_kept,
+        rasa_tracker_copy,
+    )
 
     _ORIGINAL.setdefault("validate", RemoteAction._validate_action_result)
     RemoteAction._validate_action_result = _validate_action_result
@@ -85,4 +94,5 @@ def install() -> None:
     rasa_tracker_copy.install()
     rasa_action_calls.install()
     rasa_store_kept.install()
+    rasa_nlu.install()
     _installed = True
