@@ -145,6 +145,14 @@ def followup_every_seconds() -> int:
     return max(0, int(value)) if value.isdigit() else 60
 
 
+def followup_quiet_seconds() -> int:
+    """How long the chat channels may skip the follow-up call for a sender with nothing pending
+    (bot/followups/quiet.py): the longest a follow-up planned meanwhile waits before it opens the
+    worker's reply. 0: a call for every message."""
+    value = env("GONGYOU_FOLLOWUP_QUIET_SECONDS", "60")
+    return max(0, int(value)) if value.isdigit() else 60
+
+
 def sms_provider() -> str:
     """`fake` (record only: tests, kiosks), `http` (SMS_API_URL + SMS_API_KEY), or empty: no SMS."""
     return env("GONGYOU_SMS_PROVIDER").lower()

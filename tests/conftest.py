@@ -166,7 +166,15 @@ def fake_wechat():
 def stack(tmp_path_factory, fake_wechat):
     proc, running = start_stack(
         tmp_path_factory.mktemp("servers"),
-        {**WECHAT, "WECHAT_API_BASE": fake_wechat.url, "GONGYOU_SERVICE_TOKEN": SERVICE_TOKEN},
+        {
+            **WECHAT,
+            "WECHAT_API_BASE": fake_wechat.url,
+            "GONGYOU_SERVICE_TOKEN": SERVICE_TOKEN,
+            # Tests move a case in the console between two chat messages and expect the next one to
+            # show the notice: the chat may skip a sender for 2 s, not a minute
+            # (tests/test_followups_quiet_stack.py checks the bound itself).
+            "GONGYOU_FOLLOWUP_QUIET_SECONDS": "2",
+        },
     )
     yield running
     stop_stack(proc)

@@ -51,3 +51,10 @@ def rating(text: str) -> Optional[int]:
 
 def no_comment(text: str) -> bool:
     return bool(_NOTHING.match(text or ""))
+
+
+def could_answer(text: str) -> bool:
+    """Whether a message could answer an open return visit or rating question: every message the
+    case service may take as such an answer (bot/followups/replies.py) is one of these, so the
+    chat channels never skip one (bot/followups/quiet.py)."""
+    return payment(text) is not None or rating(text) is not None
