@@ -65,6 +65,7 @@ def start_web(workdir: Path) -> tuple:
     deadline = time.monotonic() + 120
     while True:  # any answer will do: /healthz says 503 without Rasa and the action server
         if proc.poll() is not None or time.monotonic() > deadline:
+            proc.terminate()
             raise RuntimeError(f"web side not up (see {workdir / 'web.log'})")
         try:
             requests.get(url + "/healthz", timeout=5)
