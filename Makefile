@@ -19,13 +19,12 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
-export ACTION_SERVER_URL ?= http://127.0.0.1:$(or $(GONGYOU_ACTIONS_PORT),5055)/webhook
 
 .PHONY: help install install-dev gazetteer train assets browser fonts run run-production nginx lint unit test \
         bench bench-compare bench-load clean
 
 help:
-	@echo "make run    set up, train if needed, start GongYou (REST :5005, actions :5055, chat/kiosk/API :8000)"
+	@echo "make run    set up, train if needed, start GongYou (REST :5005 with the actions in-process, chat/kiosk/API :8000)"
 	@echo "make test   set up, train if needed, lint, run every test"
 	@echo "make lint   ruff and mypy (settings in pyproject.toml)"
 	@echo "make unit   the pure tests only: no model, no servers, no browser, no sudo (seconds)"

@@ -1,6 +1,7 @@
 """Load benchmark: GongYou against a stock `rasa init` assistant, same machine, same load.
 
     .venv/bin/python bench/load.py [--users 50] [--duration 60] [--think 0.1 0.5] [--url URL] [--no-stock]
+                                   [--actions local|http]
 
 N simulated workers each run whole conversations over the REST channel, one after the other until
 the time is up: a wage-arrears complaint, the guidance, the intake (name, phone, the story), the
@@ -9,7 +10,8 @@ reply is checked (it must be the answer to that turn, in order); a wrong or miss
 error. Think time between turns is drawn uniformly from --think (seconds).
 
 Without --url, GongYou is started here in embedded mode (bot/runtime/launcher.py: in-memory tracker,
-SQLite cases), which is what `make run` starts. The stock assistant (`rasa init --no-prompt`,
+SQLite cases, the actions inside the Rasa process), which is what `make run` starts; with
+--actions http, with an action server as production runs them. The stock assistant (`rasa init --no-prompt`,
 trained once into build/stock-rasa/) is then started with its own action server and driven by the
 same number of users with its own seven-turn script. Prints turns/s, p50/p95/p99, errors, the
 resident memory and CPU per turn of every process of each stack, and the ratio. Then, on each
@@ -249,12 +251,18 @@ def wait_for(urls: List[str], proc: subprocess.Popen, timeout: float = 420) -> N
         raise RuntimeError(f"not up after {timeout}s: {down}")
 
 
-def start_gongyou(workdir: Path) -> Tuple[subprocess.Popen, str]:
-    """`make run`'s embedded stack on free ports, with its own SQLite database."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL")}
+def start_gongyou(workdir: Path, actions: str = "local") -> Tuple[subprocess.Popen, str]:
+    """`make run`'s embedded stack on free ports, with its own SQLite database; `actions`: in the
+    Rasa process as `make run` runs them, or "http" on an action server."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL", "ACTION_SERVER_URL")
+    }
     ports = {"GONGYOU_RASA_PORT": free_port(), "GONGYOU_ACTIONS_PORT": free_port(), "GONGYOU_WEB_PORT": free_port()}
     env.update({k: str(v) for k, v in ports.items()})
-    env["ACTION_SERVER_URL"] = f"http://localhost:{ports['GONGYOU_ACTIONS_PORT']}/webhook"
+    if actions == "http":
+        env["ACTION_SERVER_URL"] = f"http://localhost:{ports['GONGYOU_ACTIONS_PORT']}/webhook"
     env["DATABASE_URL"] = f"sqlite:///{workdir / 'cases.sqlite3'}"
     env["GONGYOU_OUTBOX"] = str(workdir / "outbox.sqlite3")
     env["PYTHONPATH"] = str(ROOT)
@@ -423,19 +431,23 @@ def main() -> int:
     parser.add_argument("--pids", type=int, nargs="*", default=[], help="processes to report RSS for with --url")
     parser.add_argument("--no-stock", action="store_true")
     parser.add_argument("--stock-only", action="store_true")
+    parser.add_argument(
+        "--actions", choices=["local", "http"], default="local", help="GongYou's actions in Rasa (make run) or on HTTP"
+    )
     args = parser.parse_args()
     rows: Dict[str, Dict[str, float]] = {}
     single: Dict[str, Dict[str, str]] = {}
     case_rng = random.Random(7)
     print(
         f"{args.users} simulated workers, {args.duration:.0f} s each stack, think time "
-        f"{args.think[0]}–{args.think[1]} s, REST channel",
+        f"{args.think[0]}–{args.think[1]} s, REST channel"
+        + ("" if args.url else f"; GongYou's actions {'in Rasa' if args.actions == 'local' else 'over HTTP'}"),
         flush=True,
     )
 
     if not args.stock_only:
         workdir = Path(tempfile.mkdtemp(prefix="gongyou-load-"))
-        proc, url = (None, args.url.rstrip("/")) if args.url else start_gongyou(workdir)
+        proc, url = (None, args.url.rstrip("/")) if args.url else start_gongyou(workdir, args.actions)
         pids = [proc.pid] if proc else args.pids
         try:
             cpu = tree_cpu(pids)

@@ -1,14 +1,17 @@
 """Cost of a turn by its index in one conversation, measured inside one Rasa process.
 
     .venv/bin/python bench/turns.py [--script case|short] [--turns 20] [--stock-rasa] [--profile out.prof]
-                                   [--dump events.json] [--repeat 3]
+                                   [--dump events.json] [--repeat 3] [--actions local|http]
 
 GongYou's model is loaded here as an Agent with endpoints.yml (the bounded in-memory tracker store,
-the action server it names), and its action server is started alongside on a free port. One
-sender says the script's turns one after the other (the script repeats until --turns), and for
-every turn the Rasa side's CPU time (this process only: the action server is another) and its
-wall time are recorded. CPU time is what a busy shared machine changes least, so decisions rest
-on it; the wall time is printed too.
+the action endpoint). With --actions local (the default, as `make run` runs them) the actions run
+in this process (bot/runtime/rasa_local_actions.py); with --actions http (always with
+--stock-rasa) an action server is started alongside on a free port. One sender says the
+script's turns one after the other (the script repeats until --turns), and for every turn this
+process's CPU time and its wall time are recorded. In-process, that CPU time includes the
+actions' own (all threads); over HTTP the action server's CPU over the measured turns is printed
+apart, and the sum beside it. CPU time is what a busy shared machine changes least, so decisions
+rest on it; the wall time is printed too.
 
 With --stock-rasa the speed-ups of bot/runtime/rasa_speedups.py are NOT installed: the same
 Rasa as `rasa run` without GongYou's entry point. --dump writes every conversation's events
@@ -29,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -82,13 +85,11 @@ def follow_code(replies: List[str], text: str) -> str:
     return "ABCD-1234"
 
 
-def start_action_server(workdir: Path) -> subprocess.Popen:
-    port = free_port()
+def actions_env(workdir: Path) -> Dict[str, str]:
+    """What the actions run with here, in this process or an action server."""
     env = {k: v for k, v in os.environ.items() if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN")}
     env.update(
         {
-            "GONGYOU_ACTIONS_PORT": str(port),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook",
             "GONGYOU_ACTION_SECRET": env.get("GONGYOU_ACTION_SECRET") or "bench-turns-" + os.urandom(16).hex(),
             "DATABASE_URL": f"sqlite:///{workdir / 'cases.sqlite3'}",
             "GONGYOU_OUTBOX": str(workdir / "outbox.sqlite3"),
@@ -97,9 +98,26 @@ def start_action_server(workdir: Path) -> subprocess.Popen:
             "PYTHONPATH": str(ROOT),
         }
     )
+    return env
+
+
+def actions_in_this_process(workdir: Path) -> None:
+    """The actions in this Rasa process (ACTION_SERVER_URL=local), their modules imported now."""
+    os.environ.update(actions_env(workdir))
+    os.environ.pop("GONGYOU_SERVICE_TOKEN", None)
+    os.environ["ACTION_SERVER_URL"] = "local"
+    from bot.runtime import rasa_local_actions
+
+    rasa_local_actions.executor()
+
+
+def start_action_server(workdir: Path, package: str = "actions") -> subprocess.Popen:
+    port = free_port()
+    env = actions_env(workdir)
+    env.update({"GONGYOU_ACTIONS_PORT": str(port), "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook"})
     log = open(workdir / "actions.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "bot.runtime.action_server", "--actions", package, "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -157,7 +175,7 @@ def _without_codes(text: Optional[str]) -> Optional[str]:
     return re.sub(r"查询码是 [A-Z0-9-]{8,9}", "查询码是 <code>", text)
 
 
-async def run(args) -> Dict[str, Any]:
+async def run(args, other_cpu: Callable[[], float] = lambda: 0.0) -> Dict[str, Any]:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -180,6 +198,7 @@ async def run(args) -> Dict[str, Any]:
     conversations: Dict[str, Any] = {}
     cpu: Dict[int, List[float]] = {}
     wall: Dict[int, List[float]] = {}
+    others_before = other_cpu()
     for sender, said in conversations_to_run(args):
         replies: List[List[str]] = []
         for i, text in enumerate(said, start=1):
@@ -201,7 +220,9 @@ async def run(args) -> Dict[str, Any]:
         conversations[sender] = {"said": said, "replies": replies, "events": plain_events(tracker)}
     if profiler:
         profiler.dump_stats(args.profile)
-    return {"cpu": cpu, "wall": wall, "conversations": conversations}
+    # the action server's CPU over the measured turns (not the warm-up's first calls)
+    others = other_cpu() - others_before
+    return {"cpu": cpu, "wall": wall, "conversations": conversations, "action_server_cpu_s": others}
 
 
 def mean_over(per_turn: Dict[int, List[float]], turns: range) -> float:
@@ -226,13 +247,20 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="conversations (one sender each)")
     # stories: each story of tests/stories/conversations.yml once, for the equivalence test
-    parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups")
+    parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups (actions over HTTP)")
+    parser.add_argument(
+        "--actions", choices=["local", "http"], help="in this process (default) or an action server (--stock-rasa)"
+    )
     parser.add_argument("--profile", help="write a cProfile of the turns from --profile-from on")
     parser.add_argument("--profile-from", type=int, default=1)
     # Follow codes are made up per run: with --dump the worker types the same wrong one in every run.
     parser.add_argument("--dump", help="write conversations (events, replies) as JSON here")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
+    if args.actions is None:
+        args.actions = "http" if args.stock_rasa else "local"
+    if args.stock_rasa and args.actions == "local":
+        parser.error("stock Rasa has no in-process actions: --stock-rasa runs them over HTTP")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_logs()
     if not args.stock_rasa:
@@ -240,21 +268,23 @@ def main() -> int:
 
         rasa_speedups.install()
     workdir = Path(tempfile.mkdtemp(prefix="gongyou-turns-"))
-    actions = start_action_server(workdir)
-    try:
-        import psutil
-
-        action_cpu = psutil.Process(actions.pid).cpu_times()
+    if args.actions == "local":
+        actions_in_this_process(workdir)
         result = asyncio.run(run(args))
-        after = psutil.Process(actions.pid).cpu_times()
-        result["action_server_cpu_s"] = after.user + after.system - action_cpu.user - action_cpu.system
-    finally:
-        actions.terminate()
-        actions.wait(timeout=30)
+    else:
+        actions = start_action_server(workdir)
+        try:
+            import psutil
+
+            server = psutil.Process(actions.pid)
+            result = asyncio.run(run(args, lambda: sum(server.cpu_times()[:2])))
+        finally:
+            actions.terminate()
+            actions.wait(timeout=30)
     if args.dump:
         Path(args.dump).write_text(json.dumps(result["conversations"], ensure_ascii=False, indent=1))
     if not args.quiet:
-        label = "stock Rasa" if args.stock_rasa else "with speed-ups"
+        label = ("stock Rasa" if args.stock_rasa else "with speed-ups") + f", actions {args.actions}"
         print(f"{' + '.join(args.script)}, {args.turns} turns × {args.repeat}, {label}")
         print("turn  " + "".join(f"{i:>6}" for i in result["cpu"]))
         print("cpu ms" + "".join(f"{statistics.mean(v):>6.1f}" for v in result["cpu"].values()))
@@ -264,8 +294,13 @@ def main() -> int:
         for name, per in (("Rasa CPU", result["cpu"]), ("wall", result["wall"])):
             a, b = mean_over(per, early), mean_over(per, late)
             print(f"{name}: turns 1-4 {a:.1f} ms, turns {late.start}-{late.stop - 1} {b:.1f} ms, ratio {b / a:.2f}")
-        turns = sum(len(v) for v in result["cpu"].values()) + args.turns  # and the warm-up conversation
-        print(f"action server CPU: {result['action_server_cpu_s'] * 1000 / turns:.1f} ms per turn")
+        turns = sum(len(v) for v in result["cpu"].values())
+        rasa = sum(sum(v) for v in result["cpu"].values()) / turns
+        if args.actions == "local":
+            print(f"CPU per turn, actions included (in this process): {rasa:.1f} ms")
+        else:
+            server = result["action_server_cpu_s"] * 1000 / turns
+            print(f"CPU per turn: Rasa {rasa:.1f} ms + action server {server:.1f} ms = {rasa + server:.1f} ms")
     return 0
 
 

@@ -207,6 +207,12 @@ def document_font() -> str:
 # --- the runtime's own safety (issue 13) ---------------------------------------------------------
 
 
+def actions_in_process(source: Optional[Mapping[str, str]] = None) -> bool:
+    """ACTION_SERVER_URL=local: the actions run inside the Rasa process (bot/runtime/rasa_local_actions.py),
+    no action server; the embedded stack's default (bot/runtime/launcher.py)."""
+    return env("ACTION_SERVER_URL", "", source).lower() == "local"
+
+
 def actions_host() -> str:
     """The interface the action server listens on: loopback unless a pod must be reached by a Service."""
     return env("GONGYOU_ACTIONS_HOST", "127.0.0.1")

@@ -107,9 +107,10 @@ def start_stack(workdir, extra_env):
         if k not in ("CASES_API_URL", "GONGYOU_SERVICE_TOKEN", "DATABASE_URL", "GONGYOU_PUBLIC_ORIGIN")
     }
     env["GONGYOU_RASA_PORT"] = str(free_port())
+    # Where an action server would listen: the actions run in Rasa's process unless extra_env names one.
     env["GONGYOU_ACTIONS_PORT"] = str(free_port())
     env["GONGYOU_WEB_PORT"] = str(free_port())
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['GONGYOU_ACTIONS_PORT']}/webhook"
+    env.pop("ACTION_SERVER_URL", None)
     env["GONGYOU_OPERATOR_TOKEN"] = OPERATOR_TOKEN
     env["RASA_AUTH_TOKEN"] = RASA_TOKEN
     env["GONGYOU_ACTION_SECRET"] = ACTION_SECRET
@@ -132,7 +133,7 @@ def start_stack(workdir, extra_env):
 
     for var in ("GONGYOU_RASA_PORT", "GONGYOU_ACTIONS_PORT", "GONGYOU_WEB_PORT"):
         os.environ[var] = env[var]
-    up = launcher.wait_until_up(timeout=300, processes=[proc])
+    up = launcher.wait_until_up(timeout=300, processes=[proc], env=env)
     if not up:
         proc.terminate()
         pytest.fail("GongYou did not start:\n" + log.read_text()[-4000:])

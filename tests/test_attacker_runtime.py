@@ -122,7 +122,7 @@ def test_make_run_without_a_token_makes_one_up_and_the_console_has_it(bare_stack
     # The console's hotline assist asks Rasa's /model/parse with the made-up token.
     assist = bare_stack.api("/api/console/assist", method="POST", json={"text": "老板欠我两个月工资"})
     assert assist.status_code == 200, assist.text
-    # The action server wants the made-up secret, and Rasa sends it: a whole turn with actions works.
+    # A whole turn with actions works (they run in Rasa's process: no secret to pass on).
     chat = requests.post(
         f"{bare_stack.rasa}/webhooks/rest/webhook",
         json={"sender": "bare", "message": "老板欠我两个月工资，一共八千"},
@@ -271,9 +271,46 @@ def test_kubernetes_ships_no_secret_and_no_placeholder():
 # --- 3. The action server ---------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory):
+    """The action server as production runs it (bot/runtime/production.py): `make run` has none."""
+    port = free_port()
+    env = {**os.environ, "GONGYOU_ACTIONS_PORT": str(port), "GONGYOU_ACTION_SECRET": ACTION_SECRET}
+    env.pop("GONGYOU_ACTIONS_HOST", None)
+    with open(tmp_path_factory.mktemp("actions") / "actions.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    from bot.web.health import wait_until_healthy
+
+    down = wait_until_healthy({"actions": f"http://127.0.0.1:{port}/health"}, 180, {"process": proc})
+    if down:
+        stop_stack(proc)
+        pytest.fail(f"the action server did not start: {down}")
+    yield port
+    stop_stack(proc)
+
+
 @pytest.mark.stack
-def test_action_server_listens_on_loopback_only(stack):
-    port = stack.actions_port
+def test_make_run_opens_no_action_server_port(stack):
+    """The embedded stack runs the actions inside Rasa (ACTION_SERVER_URL=local): no port to reach them."""
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", stack.actions_port), timeout=3).close()
+    servers = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if "bot.runtime.action_server" in cmdline and str(stack.actions_port) in cmdline:
+            servers.append(proc.pid)
+    assert not servers
+
+
+@pytest.mark.stack
+def test_action_server_listens_on_loopback_only(action_server):
+    port = action_server
     listening = [
         c.laddr for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port == port
     ]
@@ -290,9 +327,9 @@ def test_action_server_listens_on_loopback_only(stack):
 
 
 @pytest.mark.stack
-def test_forged_action_call_is_refused(stack):
+def test_forged_action_call_is_refused(action_server):
     """A forged POST /webhook would run any action with the bot's service token (fake cases, lookups)."""
-    url = f"http://127.0.0.1:{stack.actions_port}"
+    url = f"http://127.0.0.1:{action_server}"
     call = {
         "next_action": "action_that_does_not_exist",
         "sender_id": "forger",

@@ -1,9 +1,10 @@
 """GongYou's Rasa speed-ups change nothing Rasa does: the same conversations, run live now with
 and without them (bench/turns.py, the trained model and the real action server), give the same
-predictions, events and replies. Recorded conversations: every story of
-tests/stories/conversations.yml (detours, denials, handoffs), the whole case of bench/load.py
-twice over under one sender (two forms, a confirmation, status queries) and the issue's short
-script, so a dialogue change elsewhere changes both runs alike."""
+predictions, events and replies; and so do GongYou's actions run inside the Rasa process
+(ACTION_SERVER_URL=local, as `make run` runs them) rather than on the action server. Recorded
+conversations: every story of tests/stories/conversations.yml (detours, denials, handoffs), the
+whole case of bench/load.py twice over under one sender (two forms, a confirmation, status
+queries) and the issue's short script, so a dialogue change elsewhere changes all runs alike."""
 
 import json
 import subprocess
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.stack
 
 
 def run_conversations(tmp_path, *flags):
-    out = tmp_path / ("stock.json" if flags else "gongyou.json")
+    out = tmp_path / ("-".join(flag.strip("-") for flag in flags) + ".json")
     done = subprocess.run(
         [
             sys.executable,
@@ -45,10 +46,20 @@ def run_conversations(tmp_path, *flags):
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
+def runs(tmp_path_factory):
     assert MODEL.exists(), "no trained model: run the tests through `make test`"
     tmp = tmp_path_factory.mktemp("equivalence")
-    return run_conversations(tmp), run_conversations(tmp, "--stock-rasa")
+    return {
+        "in-process": run_conversations(tmp, "--actions", "local"),
+        "action server": run_conversations(tmp, "--actions", "http"),
+        "stock": run_conversations(tmp, "--stock-rasa"),
+    }
+
+
+# GongYou with its actions in-process (make run) and on an action server (production), each against stock Rasa.
+@pytest.fixture(scope="module", params=["in-process", "action server"])
+def both(runs, request):
+    return runs[request.param], runs["stock"]
 
 
 def test_the_same_conversations_were_run(both):

@@ -1,15 +1,20 @@
 """A Rasa process of GongYou really reads a conversation's history once per event and reads
 stored trackers without walking Rasa's event classes: measured in a fresh process before and
 after the module `make run` starts Rasa through has run (with `--version`, so Rasa's own command
-line returns at once). Without the speed-ups installed, the "after" figures equal the "before"."""
+line returns at once), in the environment the launcher gives it. Without the speed-ups
+installed, the "after" figures equal the "before". And `make run` runs the actions inside that
+Rasa process, with no action server beside it."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from bot.runtime import launcher
+from bot.web.health import all_health_urls
+from tests.conftest import LAW_DIR, ROOT
 from tests.test_rasa_speedups import rasa_entry_module
 
 pytestmark = pytest.mark.unit
@@ -17,6 +22,7 @@ pytestmark = pytest.mark.unit
 PROCESS = """
 import asyncio
 import json
+import os
 import runpy
 import sys
 
@@ -68,9 +74,9 @@ def measure():
 
 
 before = measure()
-from bot.runtime import rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy
+from bot.runtime import rasa_action_calls, rasa_local_actions, rasa_nlu, rasa_store_kept, rasa_tracker_copy
 
-later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy)
+later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy, rasa_local_actions)
 later_before = [m.installed() for m in later]
 entry = sys.argv[1]
 sys.argv = [entry, "--version"]
@@ -80,16 +86,26 @@ except SystemExit as done:
     assert not done.code, done.code
 from bot.runtime import rasa_history, rasa_serialisation
 
+executor = rasa_local_actions._executor
 print(json.dumps({"before": before, "after": measure(),
                   "installed": [rasa_history.installed(), rasa_serialisation.installed()],
+                  "actions": {"url": os.environ.get("ACTION_SERVER_URL"),
+                              "registered": sorted(executor.actions) if executor else []},
                   "later": {m.__name__.rsplit(".", 1)[1]: [b, m.installed()] for m, b in zip(later, later_before)}}))
 """
 
 
 @pytest.fixture(scope="module")
 def figures():
+    env = {k: v for k, v in os.environ.items() if k != "ACTION_SERVER_URL"}  # what `make run` leaves unset
+    env["GONGYOU_LAW_DIR"] = str(LAW_DIR)
     done = subprocess.run(
-        [sys.executable, "-c", PROCESS, rasa_entry_module()], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", PROCESS, rasa_entry_module()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=launcher.environment(env),
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -123,9 +139,37 @@ def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
     assert figures["after"]["utf8"] is True  # orjson writes it as it is
 
 
-@pytest.mark.parametrize("name", ["rasa_action_calls", "rasa_nlu", "rasa_store_kept", "rasa_tracker_copy"])
+@pytest.mark.parametrize(
+    "name", ["rasa_action_calls", "rasa_nlu", "rasa_store_kept", "rasa_tracker_copy", "rasa_local_actions"]
+)
 def test_each_later_speed_up_is_off_until_gongyous_rasa_installs_it(figures, name):
     """Kept connections to the action server, the NLU parse's speed-ups, the store's kept trackers,
-    trackers copied from their state: off in a bare Rasa, on once the module `make run` starts
-    Rasa through has run."""
+    trackers copied from their state, actions in-process: off in a bare Rasa, on once the module
+    `make run` starts Rasa through has run."""
     assert figures["later"][name] == [False, True]
+
+
+def test_rasa_as_make_run_starts_it_has_the_actions_in_process(figures):
+    """The launcher's Rasa is told ACTION_SERVER_URL=local and has GongYou's actions registered
+    before its first message (imported at start, not on the first turn)."""
+    assert figures["actions"]["url"] == "local"
+    registered = set(figures["actions"]["registered"])
+    assert {"action_complaint_reply", "action_submit_case", "validate_case_form"} <= registered
+
+
+def test_make_run_starts_no_action_server():
+    env = {k: v for k, v in os.environ.items() if k != "ACTION_SERVER_URL"}
+    made = launcher.environment(env)
+    assert made["ACTION_SERVER_URL"] == "local"
+    assert set(launcher.commands("m.tar.gz", "a-token-for-the-test-only", [], made)) == {"rasa", "web"}
+    assert "actions" not in all_health_urls(made)
+    # Nothing in the Makefile decides it for the launcher.
+    assert "ACTION_SERVER_URL" not in (ROOT / "Makefile").read_text()
+
+
+def test_an_action_server_still_runs_when_one_is_named():
+    """As production runs them (bot/runtime/production.py names its action servers)."""
+    made = launcher.environment({**os.environ, "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook"})
+    commands = launcher.commands("m.tar.gz", "a-token-for-the-test-only", [], made)
+    assert commands["actions"][commands["actions"].index("-m") + 1] == "bot.runtime.action_server"
+    assert "actions" in all_health_urls(made)

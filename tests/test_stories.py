@@ -1,28 +1,37 @@
-"""Rasa's own story test (`rasa test core`) on tests/stories, against the running action server."""
+"""Rasa's own story test (`rasa test core`) on tests/stories, with GongYou's actions in the Rasa
+process as `make run` runs them (ACTION_SERVER_URL=local), through GongYou's Rasa entry point."""
 
+import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACTION_SECRET, ROOT
+from tests.conftest import LAW_DIR, ROOT
 
-pytestmark = pytest.mark.stack
+pytestmark = pytest.mark.model
 
 
-def test_conversation_stories_pass(stack, tmp_path):
-    import os
-
+def test_conversation_stories_pass(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{os.environ["GONGYOU_ACTIONS_PORT"]}/webhook"\n'
-        f'  headers:\n    X-GongYou-Action-Secret: "{ACTION_SECRET}"\n'
+    endpoints.write_text("action_endpoint:\n  url: local\n")
+    env = {k: v for k, v in os.environ.items() if k != "GONGYOU_SERVICE_TOKEN"}
+    env.update(
+        {
+            "ACTION_SERVER_URL": "local",
+            "GONGYOU_LAW_DIR": str(LAW_DIR),
+            # handoffs go to a case service of the test's own, in-process
+            "CASES_API_URL": "local",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}",
+            "GONGYOU_OUTBOX": str(tmp_path / "outbox.sqlite3"),
+            "PYTHONPATH": str(ROOT),
+        }
     )
-    rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
         [
-            str(rasa),
+            sys.executable,
+            "-m",
+            "bot.runtime.rasa_server",
             "test",
             "core",
             "--model",
@@ -36,6 +45,7 @@ def test_conversation_stories_pass(stack, tmp_path):
             "--fail-on-prediction-errors",
         ],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=900,

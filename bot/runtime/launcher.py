@@ -1,12 +1,13 @@
 """Start every part of GongYou on embedded defaults and stop them together (`make run`).
 
-Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_ACTIONS_PORT (5055),
-GONGYOU_WEB_PORT (8000). Safe by default, on a developer's machine too:
+Ports come from the environment: GONGYOU_RASA_PORT (5005), GONGYOU_WEB_PORT (8000), and
+GONGYOU_ACTIONS_PORT (5055) when an action server runs. Safe by default, on a developer's machine too:
+- The actions run inside the Rasa process (ACTION_SERVER_URL=local, bot/runtime/rasa_local_actions.py):
+  no action server, no port of its own. ACTION_SERVER_URL=http://… starts one as production runs
+  them (bot/runtime/action_server.py), on the loopback interface and with GONGYOU_ACTION_SECRET.
 - Rasa's HTTP API (whole conversations, the model) needs RASA_AUTH_TOKEN, made up for this run
   unless set; the web side reads the same variable. Its CORS grant goes to the web side's own
   origins only (this machine's addresses on the web port, plus GONGYOU_PUBLIC_ORIGIN).
-- The action server listens on the loopback interface and wants GONGYOU_ACTION_SECRET (made up
-  too) from Rasa (bot/runtime/action_server.py).
 - The bot's service token (GONGYOU_SERVICE_TOKEN) is made up as well; every secret that is set
   must pass bot/web/auth.py's check (long, no placeholder, all different) or nothing starts.
 """
@@ -22,7 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot import settings
 from bot.web.health import all_health_urls, wait_until_healthy
@@ -57,10 +58,14 @@ def allowed_origins(env: Mapping[str, str] = os.environ) -> List[str]:
     return origins
 
 
-def commands(model: str, rasa_token: str, origins: List[str]) -> Dict[str, List[str]]:
+def commands(
+    model: str, rasa_token: str, origins: List[str], env: Optional[Mapping[str, str]] = None
+) -> Dict[str, List[str]]:
+    """Every process to start; an action server only when the actions do not run in Rasa's
+    (`env`: the environment they are started with, by default this process's)."""
     p = ports()
     bin_dir = Path(sys.executable).parent
-    return {
+    out = {
         "actions": [
             str(bin_dir / "python"),
             "-m",
@@ -92,11 +97,22 @@ def commands(model: str, rasa_token: str, origins: List[str]) -> Dict[str, List[
         ],
         "web": [str(bin_dir / "python"), "-m", "bot.web.app"],
     }
+    if actions_in_process(env):
+        del out["actions"]
+    return out
 
 
-def environment() -> Dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{ports()['actions']}/webhook")
+def actions_in_process(env: Optional[Mapping[str, str]] = None) -> bool:
+    """Unless ACTION_SERVER_URL names an action server, the actions run in Rasa's process."""
+    url = (os.environ if env is None else env).get("ACTION_SERVER_URL", "").strip()
+    return not url or settings.actions_in_process({"ACTION_SERVER_URL": url})
+
+
+def environment(base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """What every part is started with: `base` (this process's environment) and the embedded defaults."""
+    env = dict(os.environ if base is None else base)
+    if not env.get("ACTION_SERVER_URL", "").strip():
+        env["ACTION_SERVER_URL"] = "local"
     env.setdefault("PYTHONPATH", str(ROOT))
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -108,9 +124,16 @@ def environment() -> Dict[str, str]:
     return env
 
 
-def wait_until_up(timeout: float = 240, processes: Sequence[subprocess.Popen] = ()) -> bool:
-    """True once every part answers; False at the timeout or as soon as a process has died."""
-    return not wait_until_healthy(all_health_urls(), timeout, {str(i): p for i, p in enumerate(processes)})
+def wait_until_up(
+    timeout: float = 240, processes: Sequence[subprocess.Popen] = (), env: Optional[Mapping[str, str]] = None
+) -> bool:
+    """True once every part answers; False at the timeout or as soon as a process has died
+    (`env`: the environment the parts were started with, by default this process's)."""
+    source = dict(os.environ if env is None else env)
+    if actions_in_process(source):
+        source["ACTION_SERVER_URL"] = "local"
+    urls = all_health_urls(source)
+    return not wait_until_healthy(urls, timeout, {str(i): p for i, p in enumerate(processes)})
 
 
 def main() -> int:
@@ -125,7 +148,7 @@ def main() -> int:
     env["GONGYOU_ALLOWED_ORIGINS"] = ",".join(origins)  # the web chat's socket checks them too
     procs = {
         name: subprocess.Popen(cmd, cwd=ROOT, env=env)
-        for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"], origins).items()
+        for name, cmd in commands(args.model, env["RASA_AUTH_TOKEN"], origins, env).items()
     }
 
     def stop(*_: object) -> None:
@@ -144,7 +167,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        if wait_until_up(processes=list(procs.values())):
+        if wait_until_up(processes=list(procs.values()), env=env):
             p = ports()
             print(
                 f"GongYou is up. REST: http://localhost:{p['rasa']}/webhooks/rest/webhook  "

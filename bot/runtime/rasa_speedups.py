@@ -14,6 +14,8 @@ process starts.
 - The in-memory store hands back the tracker it was given, not one rebuilt: `rasa_store_kept.py`.
 - The NLU parse without dask's per-call set-up, the intent classifier's feature re-stacking and
   a second spaCy run of the same text: `rasa_nlu.py`.
+- Actions in the Rasa process, no action server, when the action endpoint's url is `local`
+  (the embedded stack's default): `rasa_local_actions.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -81,6 +83,7 @@ def install() -> None:
     from bot.runtime import (
         rasa_action_calls,
         rasa_history,
+        rasa_local_actions,
         rasa_nlu,
         rasa_serialisation,
         rasa_store_kept,
@@ -95,4 +98,5 @@ def install() -> None:
     rasa_action_calls.install()
     rasa_store_kept.install()
     rasa_nlu.install()
+    rasa_local_actions.install()
     _installed = True

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot.settings import ports
+from bot.settings import actions_in_process, ports
 
 
 def free_port() -> int:
@@ -21,16 +21,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def health_urls() -> Dict[str, str]:
-    """The parts the web side's /healthz checks besides its database."""
+def health_urls(source: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The parts the web side's /healthz checks besides its database (`source`: the environment
+    GongYou runs with, this process's by default)."""
     p = ports()
     # Rasa's root answers without the API token; /status would need it. The action server
-    # listens on the loopback interface only.
-    return {"rasa": f"http://localhost:{p.rasa}/", "actions": f"http://127.0.0.1:{p.actions}/health"}
+    # listens on the loopback interface only; with the actions in Rasa's process there is none.
+    urls = {"rasa": f"http://localhost:{p.rasa}/"}
+    if not actions_in_process(source):
+        urls["actions"] = f"http://127.0.0.1:{p.actions}/health"
+    return urls
 
 
-def all_health_urls() -> Dict[str, str]:
-    return {**health_urls(), "web": f"http://localhost:{ports().web}/healthz"}
+def all_health_urls(source: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    return {**health_urls(source), "web": f"http://localhost:{ports().web}/healthz"}
 
 
 def is_up(url: str) -> bool:
