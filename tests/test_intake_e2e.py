@@ -119,9 +119,10 @@ def test_api_refuses_without_a_token_and_404s_unknown_cases(stack):
 
 
 def test_healthz_reports_every_part(stack):
+    """The actions run inside Rasa (`make run`): no action server to report on."""
     reply = requests.get(f"{stack.web}/healthz", timeout=30)
     assert reply.status_code == 200
-    assert reply.json()["parts"] == {"database": True, "rasa": True, "actions": True}
+    assert reply.json()["parts"] == {"database": True, "rasa": True}
 
 
 def test_compensation_calculator_from_its_button(stack):

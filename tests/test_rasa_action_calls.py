@@ -5,11 +5,12 @@ the speed-ups every call opens a connection of its own. A GongYou Rasa process h
 import asyncio
 import json
 
+import numpy
 import pytest
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.runtime import rasa_action_calls
+from bot.runtime import rasa_action_calls, rasa_serialisation
 
 pytestmark = pytest.mark.unit
 
@@ -67,3 +68,17 @@ def test_without_the_speed_up_each_call_opens_a_connection():
 def test_orjson_falls_back_for_what_it_cannot_write():
     assert json.loads(rasa_action_calls.dumps(BODY)) == BODY
     assert json.loads(rasa_action_calls.dumps({1: "一"})) == {"1": "一"}
+
+
+# The latest message's intent confidences as Rasa's classifier leaves them: numpy.float64.
+CONFIDENCES = {
+    "intent": {"name": "greet", "confidence": numpy.float64(0.996595102508264)},
+    "ranking": [numpy.float64(6.2e-05)],
+}
+
+
+@pytest.mark.parametrize("writer", [rasa_action_calls.dumps, rasa_serialisation.STORES_JSON.dumps])
+def test_numpy_confidences_are_written_by_orjson_as_json_writes_them(writer):
+    text = writer(CONFIDENCES)
+    assert json.loads(text) == json.loads(json.dumps(CONFIDENCES))
+    assert ", " not in text and ": " not in text  # compact: orjson's, not the standard library's fallback

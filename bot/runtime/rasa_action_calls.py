@@ -10,8 +10,11 @@ whole-case conversation (cProfile, bench/turns.py), growing with the conversatio
 Here `EndpointConfig.session` gives the same session (the endpoint's headers, authentication and
 Rasa's timeout) on a connection pool kept per event loop (the session does not own it, so its
 closing leaves the connections open for the next call), with orjson as its JSON writer: the same
-JSON values, compact UTF-8 (the action server parses it; nothing compares the text). What orjson
-does not take (integers beyond 64 bits, for instance) goes to the standard library. Kept
+JSON values, compact UTF-8 (the action server parses it; nothing compares the text). NumPy's
+floats (the classifier's confidences in the latest message, a float subclass `json` writes as a
+float) are written as floats: without that, orjson refused every tracker and each body went to the
+standard library after all. What orjson does not take (integers beyond 64 bits, for instance) goes
+to the standard library. Kept
 connections are dropped after KEEPALIVE_S idle, under Sanic's own 5 s, so that Rasa never sends
 on a connection the action server is closing.
 """
@@ -32,7 +35,7 @@ _CONNECTORS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any]" = weakr
 
 def dumps(obj: Any) -> str:
     try:
-        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
     except TypeError:
         return json.dumps(obj)
 

@@ -7,8 +7,9 @@
   go through Rasa's own lookup (its default, its "topic" exception, its error).
 - The stores' JSON (the in-memory store's whole conversation, the SQL store's rows) is written
   and read with orjson: the same JSON values, compact and UTF-8 (readers parse it, none compares
-  the text). What orjson does not take (integers beyond 64 bits, keyword arguments) goes to the
-  standard library, so nothing Rasa could store before is refused now.
+  the text), NumPy's floats (the classifier's confidences) written as the floats `json` writes.
+  What orjson does not take (integers beyond 64 bits, keyword arguments) goes to the standard
+  library, so nothing Rasa could store before is refused now.
 - The in-memory store hands out the conversation's last session: Rasa rebuilt a tracker for
   every session (replaying all events once more) only to see there was one. The sessions are
   counted first; only the last one is rebuilt, and only when there are several.
@@ -44,7 +45,7 @@ class OrjsonForStores:
     def dumps(obj: Any, **kwargs: Any) -> str:
         if not kwargs:
             try:
-                return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+                return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
             except TypeError:
                 pass
         return json.dumps(obj, **kwargs)
