@@ -86,6 +86,19 @@ async def main():
         tracker = await agent.tracker_store.retrieve_full_tracker(sender)
         report["failing"][mode] = {"replies": replies, "events": turns.plain_events(tracker)}
 
+    # GongYou's Rasa answers the worker when an action fails (bot/runtime/rasa_action_failure.py),
+    # in both modes; the events otherwise are Rasa's own.
+    from bot.runtime import rasa_action_failure
+    rasa_action_failure.install()
+    report["guarded"] = {}
+    for mode, endpoint in ENDPOINTS.items():
+        agent.processor.action_endpoint = endpoint
+        sender = f"guarded-{mode}"
+        replies = [await say(agent, sender, text) for text in ("你好", "老板欠我两个月工资", "渝中区的服务站在哪")]
+        tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+        report["guarded"][mode] = {"replies": replies, "events": turns.plain_events(tracker),
+                                   "failed_text": rasa_action_failure.FAILED}
+
     # Rasa's own RemoteAction on both endpoints: a rejection, an unknown action, a raising one, real ones.
     tracker = await agent.tracker_store.retrieve_full_tracker("failing-local")
     for mode, endpoint in ENDPOINTS.items():
@@ -157,6 +170,19 @@ def test_a_raising_action_gives_the_same_answer_as_over_http(report):
     assert local["events"] == http["events"]
     said = "".join(text for reply in local["replies"] for text in reply)
     assert "Error" not in said and "Traceback" not in said and "answer could not be built" not in said
+
+
+def test_gongyous_rasa_answers_the_worker_when_an_action_fails(report):
+    """Rasa alone leaves the complaint unanswered (above); GongYou's says so politely, in both
+    modes, and the conversation goes on (the next question is answered as usual)."""
+    http, local = report["guarded"]["http"], report["guarded"]["local"]
+    assert local["replies"] == http["replies"]
+    failed = local["failed_text"]
+    greeting, complaint, station = local["replies"]
+    assert complaint == [failed] and "转人工" in failed
+    assert failed not in greeting and failed not in station and station
+    said = "".join(text for reply in local["replies"] for text in reply)
+    assert "Error" not in said and "answer could not be built" not in said
 
 
 def test_rejection_unknown_action_and_exception_as_rasa_sees_them_over_http(report):

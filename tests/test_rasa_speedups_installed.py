@@ -74,9 +74,11 @@ def measure():
 
 
 before = measure()
-from bot.runtime import rasa_action_calls, rasa_local_actions, rasa_nlu, rasa_store_kept, rasa_tracker_copy
+from bot.runtime import (
+    rasa_action_calls, rasa_action_failure, rasa_local_actions, rasa_nlu, rasa_store_kept, rasa_tracker_copy
+)
 
-later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy, rasa_local_actions)
+later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy, rasa_local_actions, rasa_action_failure)
 later_before = [m.installed() for m in later]
 entry = sys.argv[1]
 sys.argv = [entry, "--version"]
@@ -140,12 +142,20 @@ def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
 
 
 @pytest.mark.parametrize(
-    "name", ["rasa_action_calls", "rasa_nlu", "rasa_store_kept", "rasa_tracker_copy", "rasa_local_actions"]
+    "name",
+    [
+        "rasa_action_calls",
+        "rasa_nlu",
+        "rasa_store_kept",
+        "rasa_tracker_copy",
+        "rasa_local_actions",
+        "rasa_action_failure",
+    ],
 )
 def test_each_later_speed_up_is_off_until_gongyous_rasa_installs_it(figures, name):
     """Kept connections to the action server, the NLU parse's speed-ups, the store's kept trackers,
-    trackers copied from their state, actions in-process: off in a bare Rasa, on once the module
-    `make run` starts Rasa through has run."""
+    trackers copied from their state, actions in-process, and a polite reply when an action fails:
+    off in a bare Rasa, on once the module `make run` starts Rasa through has run."""
     assert figures["later"][name] == [False, True]
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import sys
 
 from bot import settings
-from bot.runtime import rasa_local_actions, rasa_speedups
+from bot.runtime import rasa_action_failure, rasa_local_actions, rasa_speedups
 
 
 def main() -> int:
     rasa_speedups.install()
+    # Not a speed-up: it changes what a worker sees when an action fails (a reply, not silence).
+    rasa_action_failure.install()
     if settings.actions_in_process():
         # The actions' modules imported now, not on the first turn (on the event loop), and a
         # broken one stops Rasa here, as it stopped the action server.
