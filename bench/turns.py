@@ -42,6 +42,28 @@ from bot.web.health import free_port, wait_until_healthy  # noqa: E402
 
 # The short script of issue 18.
 SHORT = ["你好", "老板欠我两个月工资", "渝中区的服务站在哪", "谢谢"]
+# Detours for the equivalence test: questions, nonsense and a station search inside the case form,
+# the calculator's form, nonsense outside a form; then every other time a restart and a form after
+# it (a dump holds the events since the last restart only, so the detours are dumped whole once).
+DETOURS = [
+    "工伤了老板不管",
+    "/open_case",
+    "好的",
+    "王强",
+    "你是机器人吗",
+    "qwxz",
+    "最近的服务站在哪",
+    "算了，不登记了",
+    "干了好几个月公司一直不签合同",
+    '/inform{"calculator": "double_wages"}',
+    "6000",
+    "2025年1月1日",
+    "没签",
+    "2025年4月15日",
+    "#%&@",
+]
+AFTER_DETOURS = (["谢谢"], ["/restart"])
+CASE_AGAIN = ["老板欠我工资", "/open_case", "/affirm", "孙芳"]
 
 
 def messages(script: str, turns: int, seed: int) -> List[str]:
@@ -50,7 +72,10 @@ def messages(script: str, turns: int, seed: int) -> List[str]:
     rng = random.Random(seed)
     out: List[str] = []
     while len(out) < turns:
-        out += SHORT if script == "short" else [text for text, _ in gongyou_script(rng)]
+        if script == "detours":
+            out += DETOURS + AFTER_DETOURS[seed % 2] + CASE_AGAIN
+        else:
+            out += SHORT if script == "short" else [text for text, _ in gongyou_script(rng)]
     return out[:turns]
 
 
@@ -243,10 +268,11 @@ def quiet_logs() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--script", choices=["case", "short", "stories"], nargs="+", default=["case"])
+    parser.add_argument("--script", choices=["case", "short", "stories", "detours"], nargs="+", default=["case"])
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="conversations (one sender each)")
-    # stories: each story of tests/stories/conversations.yml once, for the equivalence test
+    # stories: each story of tests/stories/conversations.yml once, for the equivalence test;
+    # detours: forms left and resumed, nonsense, the calculator, a restart (DETOURS)
     parser.add_argument("--stock-rasa", action="store_true", help="without GongYou's speed-ups (actions over HTTP)")
     parser.add_argument(
         "--actions", choices=["local", "http"], help="in this process (default) or an action server (--stock-rasa)"

@@ -4,7 +4,9 @@ predictions, events and replies; and so do GongYou's actions run inside the Rasa
 (ACTION_SERVER_URL=local, as `make run` runs them) rather than on the action server. Recorded
 conversations: every story of tests/stories/conversations.yml (detours, denials, handoffs), the
 whole case of bench/load.py twice over under one sender (two forms, a confirmation, status
-queries) and the issue's short script, so a dialogue change elsewhere changes all runs alike."""
+queries), the issue's short script, and bench/turns.py's detours (a question, nonsense and a
+station search inside the case form, the calculator's form, a restart and a form after it), so a
+dialogue change elsewhere changes all runs alike."""
 
 import json
 import subprocess
@@ -28,6 +30,7 @@ def run_conversations(tmp_path, *flags):
             "stories",
             "case",
             "short",
+            "detours",
             "--turns",
             "20",
             "--repeat",
@@ -90,3 +93,17 @@ def test_the_conversations_reach_the_forms(both):
     assert "action_submit_case" in actions
     assert actions.count("case_form") >= 4
     assert any(e.get("event") == "active_loop" and e.get("name") is None for c in ours.values() for e in c["events"])
+
+
+def test_the_conversations_take_the_detours(both):
+    """Forms interrupted and resumed, the calculator's form, a fallback, a restart and a form after it."""
+    ours, _ = both
+    actions = [e.get("name") for c in ours.values() for e in c["events"] if e.get("event") == "action"]
+    for detour in ("utter_iamabot", "action_find_station", "calc_form", "action_calculate", "action_fallback"):
+        assert detour in actions, detour
+    restarted = [c for c in ours.values() if "/restart" in c["said"]]
+    assert restarted
+    for conversation in restarted:
+        # A dump holds the events since the last restart: a new session, and a form in it.
+        names = [e.get("name") for e in conversation["events"] if e.get("event") == "action"]
+        assert names[0] == "action_session_start" and "case_form" in names

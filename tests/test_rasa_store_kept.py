@@ -13,7 +13,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.runtime import rasa_store_kept
 from bot.runtime.tracker_store import BoundedInMemoryTrackerStore
-from tests.test_rasa_tracker_copy import DOMAIN, event_sequences, state
+from tests.test_rasa_history import conversation_with_forms, form_turn, sequences
+from tests.test_rasa_tracker_copy import DOMAIN, state
 
 pytestmark = pytest.mark.unit
 
@@ -34,7 +35,7 @@ def rasas_reading(store, sender):
 def test_read_back_equals_rasas_deserialisation_after_every_event(store_class):
     async def go():
         compared = 0
-        for n, events in enumerate(event_sequences()):
+        for n, events in enumerate(sequences()):
             store = store_class(DOMAIN)
             sender = f"worker-{n}"
             for event in events:
@@ -49,6 +50,30 @@ def test_read_back_equals_rasas_deserialisation_after_every_event(store_class):
         return compared
 
     assert asyncio.run(go()) > 200
+
+
+def test_a_forms_run_is_replayed_from_a_checkpoint_not_from_the_start(monkeypatch):
+    """The form's run undoes its last turn in the applied events: the kept reading goes back to
+    the listen before it, and is still Rasa's reading."""
+
+    async def go():
+        store = BoundedInMemoryTrackerStore(DOMAIN)
+        tracker = DialogueStateTracker.from_events("f", conversation_with_forms()[:40], DOMAIN.slots)
+        await store.save(tracker)
+        started = []
+        init_tracker = store.init_tracker
+        monkeypatch.setattr(store, "init_tracker", lambda *a, **k: (started.append(1), init_tracker(*a, **k))[1])
+        saves_started_over = 0
+        for event in form_turn("case_form", "amount", 5000, "duration"):
+            tracker = await store.get_or_create_tracker("f", append_action_listen=False)
+            tracker.update(event, DOMAIN)
+            started.clear()
+            await store.save(tracker)
+            saves_started_over += bool(started)
+            assert state(await store.retrieve_full_tracker("f")) == state(rasas_reading(store, "f"))
+        return saves_started_over
+
+    assert asyncio.run(go()) == 0
 
 
 def test_text_written_by_another_is_read_as_rasa_reads_it():

@@ -19,8 +19,15 @@ Here both are kept on the tracker object and extended with the events added sinc
 Between messages the tracker is a new object (read back from the store), so the replays are also
 kept per conversation (the last 200: more than the users one Rasa process serves at once) and
 taken up again when the new tracker's applied events begin with the same events (same class,
-time and content): a turn then replays only its own events. Any difference and the states are
-rebuilt from the first event.
+time and content): a turn then replays only its own events.
+
+The applied events do not only grow: each run of a form undoes the listens and user utterances
+since its last run, a fallback reverts the user's utterance. Rasa then replays everything again;
+that was most of what still grew with a conversation full of forms (cProfile, bench/turns.py:
+5,000 events replayed in the fourth case's ten turns, 800 in the first's). So a replay keeps
+checkpoints, its state before each of its last listens and form runs, and when the applied
+events part from what it consumed it goes back to the last checkpoint before the parting and
+replays from there. No checkpoint that early (a restart, a new session), and it starts over.
 
 Nothing here changes what Rasa computes; tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without it.
@@ -28,9 +35,10 @@ conversations with and without it.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import operator
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any, Dict, List, Optional, Tuple
 
 _APPLIED = "_gongyou_applied_events"
@@ -39,6 +47,8 @@ _ORIGINAL: Dict[str, Any] = {}
 # The replays of the conversations seen last, by (sender, domain, flags).
 _RECENT: "OrderedDict[Any, _Replay]" = OrderedDict()
 RECENT_CONVERSATIONS = 200
+# A form's undo goes back to its last run, a revert to the last listen: a few turns at most.
+CHECKPOINTS = 12
 
 
 def _loop_names(events) -> set:
@@ -107,7 +117,17 @@ def applied_events(self) -> List[Any]:
 class _Replay:
     """Where Rasa's `states_for_tracker_history` loop stands after some applied events."""
 
-    __slots__ = ("domain", "flags", "rule_only_data", "consumed", "tracker", "states", "last_ml", "hidden")
+    __slots__ = (
+        "domain",
+        "flags",
+        "rule_only_data",
+        "consumed",
+        "tracker",
+        "states",
+        "last_ml",
+        "hidden",
+        "checkpoints",
+    )
 
     def __init__(self, domain, flags, rule_only_data, tracker) -> None:
         self.domain = domain
@@ -118,6 +138,51 @@ class _Replay:
         self.states: List[Dict[str, Any]] = []
         self.last_ml: Optional[Dict[str, Any]] = None
         self.hidden = False
+        # (events consumed, states, last_ml, hidden, the replay tracker's state): oldest first
+        self.checkpoints: List[Tuple[int, int, Any, bool, Any]] = []
+
+
+def saved_state(tr) -> Tuple[Any, Any, Dict[str, Any]]:
+    """The replay tracker's state. What its events change in place (slots, the active loop) is
+    copied; the rest is only ever replaced (the latest action dict, which states share, stays
+    the same object). Its events are not kept: they are the consumed ones."""
+    saved = dict(tr.__dict__)
+    del saved["events"]
+    slots = tr.slots
+    saved["slots"] = (type(slots), [(name, type(slot), dict(slot.__dict__)) for name, slot in slots.items()])
+    if saved.get("active_loop") is not None:
+        saved["active_loop"] = copy.copy(saved["active_loop"])
+    return type(tr), tr.events.maxlen, saved
+
+
+def restored_state(saved: Tuple[Any, Any, Dict[str, Any]], events: List[Any]) -> Any:
+    cls, maxlen, state = saved
+    tr = object.__new__(cls)
+    fresh = dict(state)
+    slots_cls, items = fresh["slots"]
+    slots = slots_cls()
+    for name, slot_cls, attributes in items:
+        slot = object.__new__(slot_cls)
+        slot.__dict__.update(attributes)
+        slots[name] = slot
+    fresh["slots"] = slots
+    if fresh.get("active_loop") is not None:
+        fresh["active_loop"] = copy.copy(fresh["active_loop"])
+    fresh["events"] = deque(events, maxlen)
+    tr.__dict__.update(fresh)
+    return tr
+
+
+def checkpoint_names(domain) -> frozenset:
+    """Before these actions a replay keeps a checkpoint: where undos and reverts go back to."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+    if domain is None:
+        return frozenset([ACTION_LISTEN_NAME])
+    names = domain.__dict__.get("_gongyou_checkpoint_names")
+    if names is None:
+        names = domain.__dict__["_gongyou_checkpoint_names"] = frozenset([ACTION_LISTEN_NAME, *domain.form_names])
+    return names
 
 
 def _turn(domain, replay: _Replay, tr, hide_rule_turn: bool, states, last_ml, hidden) -> Tuple[Any, bool]:
@@ -175,14 +240,38 @@ def _same_event(a: Any, b: Any) -> bool:
     return all(getattr(a, field, None) == getattr(b, field, None) for field in _SAME)
 
 
-def _continues(replay: Optional["_Replay"], domain, rule_only_data, applied: List[Any], same) -> bool:
-    return (
-        replay is not None
-        and replay.domain is domain
-        and replay.rule_only_data == rule_only_data
-        and len(replay.consumed) <= len(applied)
-        and all(map(same, replay.consumed, applied))
-    )
+def _usable(replay: Optional["_Replay"], domain, rule_only_data) -> bool:
+    return replay is not None and replay.domain is domain and replay.rule_only_data == rule_only_data
+
+
+def common_prefix(consumed: List[Any], applied: List[Any], same=_same_event) -> int:
+    """How many of the first consumed events are the first applied events (or the same events
+    read back from the store)."""
+    if all(map(operator.is_, consumed, applied)):
+        return min(len(consumed), len(applied))
+    for i, (a, b) in enumerate(zip(consumed, applied)):
+        if not same(a, b):
+            return i
+    return min(len(consumed), len(applied))
+
+
+def _take_up(replay: "_Replay", applied: List[Any], tracker) -> "_Replay":
+    """`replay`, set back to where it consumed only events that are still the first applied ones."""
+    agreed = common_prefix(replay.consumed, applied)
+    if agreed == len(replay.consumed):
+        replay.consumed = applied[:agreed]  # read back from the store: this tracker's own objects
+        return replay
+    checkpoints = replay.checkpoints
+    while checkpoints and checkpoints[-1][0] > agreed:
+        checkpoints.pop()
+    if not checkpoints:
+        return _Replay(replay.domain, replay.flags, replay.rule_only_data, tracker.init_copy())
+    at, states, last_ml, hidden, saved = checkpoints[-1]
+    replay.consumed = applied[:at]
+    replay.tracker = restored_state(saved, replay.consumed)
+    del replay.states[states:]
+    replay.last_ml, replay.hidden = last_ml, hidden
+    return replay
 
 
 def states_for_tracker_history(
@@ -198,29 +287,34 @@ def states_for_tracker_history(
     key = (id(self), flags)
     applied = tracker.applied_events()
     replays: Dict[Any, _Replay] = tracker.__dict__.setdefault(_STATES, {})
+    recent_key = (tracker.sender_id, key)
     replay = replays.get(key)
-    if not _continues(replay, self, rule_only_data, applied, operator.is_):
-        recent_key = (tracker.sender_id, key)
+    if not _usable(replay, self, rule_only_data):
         replay = _RECENT.get(recent_key)
-        if _continues(replay, self, rule_only_data, applied, _same_event):
-            replay.consumed = applied[: len(replay.consumed)]  # type: ignore[union-attr]
-        else:
-            replay = _Replay(self, flags, None if rule_only_data is None else dict(rule_only_data), tracker.init_copy())
-        _RECENT[recent_key] = replays[key] = replay  # type: ignore[assignment]
-        _RECENT.move_to_end(recent_key)
-        while len(_RECENT) > RECENT_CONVERSATIONS:
-            _RECENT.popitem(last=False)
-    assert replay is not None
+    if _usable(replay, self, rule_only_data):
+        replay = _take_up(replay, applied, tracker)  # type: ignore[arg-type]
+    else:
+        replay = _Replay(self, flags, None if rule_only_data is None else dict(rule_only_data), tracker.init_copy())
+    _RECENT[recent_key] = replays[key] = replay
+    _RECENT.move_to_end(recent_key)
+    while len(_RECENT) > RECENT_CONVERSATIONS:
+        _RECENT.popitem(last=False)
     tr = replay.tracker
-    for event in applied[len(replay.consumed) :]:
+    consumed, states, checkpoints = replay.consumed, replay.states, replay.checkpoints
+    names = checkpoint_names(self)
+    for event in applied[len(consumed) :]:
         if isinstance(event, ActionExecuted):
+            if event.action_name in names and (not checkpoints or checkpoints[-1][0] != len(consumed)):
+                checkpoints.append((len(consumed), len(states), replay.last_ml, replay.hidden, saved_state(tr)))
+                if len(checkpoints) > CHECKPOINTS:
+                    del checkpoints[0]
             replay.last_ml, replay.hidden = _turn(
-                self, replay, tr, event.hide_rule_turn, replay.states, replay.last_ml, replay.hidden
+                self, replay, tr, event.hide_rule_turn, states, replay.last_ml, replay.hidden
             )
         tr.update(event)
-        replay.consumed.append(event)
+        consumed.append(event)
     # The state after the last event: Rasa's final `yield tracker, False`, never kept.
-    states = list(replay.states)
+    states = list(states)
     _turn(self, replay, tr, False, states, replay.last_ml, replay.hidden)
     return _copy_states(states)
 

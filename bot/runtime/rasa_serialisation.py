@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Dict, Optional
 
 import orjson
@@ -36,6 +37,14 @@ def resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[
     return cls
 
 
+def _float_subclass(obj: Any) -> float:
+    """What orjson calls for a value it does not take: a finite float subclass as its float (what
+    `json.dumps` writes for it); anything else is refused, and the standard library writes it."""
+    if isinstance(obj, float) and math.isfinite(obj):
+        return float(obj)
+    raise TypeError
+
+
 class OrjsonForStores:
     """Stands in for the `json` module inside rasa.core.tracker_store."""
 
@@ -45,7 +54,9 @@ class OrjsonForStores:
     def dumps(obj: Any, **kwargs: Any) -> str:
         if not kwargs:
             try:
-                return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
+                return orjson.dumps(
+                    obj, default=_float_subclass, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+                ).decode()
             except TypeError:
                 pass
         return json.dumps(obj, **kwargs)

@@ -16,6 +16,8 @@ process starts.
   a second spaCy run of the same text: `rasa_nlu.py`.
 - Actions in the Rasa process, no action server, when the action endpoint's url is `local`
   (the embedded stack's default): `rasa_local_actions.py`.
+- A form's temporary tracker copied from the tracker's state, not by a replay: `rasa_form_tracker.py`.
+- The RulePolicy's rule lookup stops when no rule left can change: `rasa_rules.py`.
 
 Each speed-up keeps Rasa's behaviour (tests/test_rasa_speedups_equivalence.py runs the same
 conversations with and without them) and has a test that fails when it is not installed.
@@ -82,9 +84,11 @@ def install() -> None:
 
     from bot.runtime import (
         rasa_action_calls,
+        rasa_form_tracker,
         rasa_history,
         rasa_local_actions,
         rasa_nlu,
+        rasa_rules,
         rasa_serialisation,
         rasa_store_kept,
         rasa_tracker_copy,
@@ -99,4 +103,6 @@ def install() -> None:
     rasa_store_kept.install()
     rasa_nlu.install()
     rasa_local_actions.install()
+    rasa_form_tracker.install()
+    rasa_rules.install()
     _installed = True

@@ -7,11 +7,13 @@ bench/turns.py). Yet the tracker it rebuilds is the one it was given at the last
 
 So `save` also keeps, for the last KEPT conversations, the tracker Rasa's reading would rebuild
 from the events it was given (the same event objects; Rasa's own replay of the applied events,
-taken up where the last save left it while the conversation only grew), and reading back gives
-a fresh copy of it (rasa_tracker_copy.state_copy) while the stored text is still the very text
-that `save` wrote (any other writer, and the JSON is read as before). Rasa's reading is not the
-tracker it was given (it replays the applied events only: after a restart, or a form's undone
-turns, some state differs), so it is that reading which is kept. The JSON is
+taken up where the last save left it while the conversation only grew, and from the last
+checkpoint before the change when a form's run or a fallback undid the last turn: before those
+checkpoints every form turn replayed the whole conversation here), and reading back gives a
+fresh copy of it (rasa_tracker_copy.state_copy, with its applied events) while the stored text is
+still the very text that `save` wrote (any other writer, and the JSON is read as before). Rasa's
+reading is not the tracker it was given (it replays the applied events only: after a restart, or
+a form's undone turns, some state differs), so it is that reading which is kept. The JSON is
 still written every time: it is what the store holds, counts and forgets. Only the in-memory
 store (and GongYou's bounded one) keeps trackers; the SQL and Redis stores read their rows.
 
@@ -23,26 +25,30 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 _ORIGINAL: Dict[str, Any] = {}
 _KEPT = "_gongyou_kept_trackers"
 # More than the conversations one Rasa process serves at once; memory stays bounded.
 KEPT = 200
+# A form's run undoes back to its last run, a fallback to the last listen: a few turns at most.
+CHECKPOINTS = 12
 
 
 class _Kept:
     """A conversation as Rasa would read it back: `shadow` holds its events (for the applied
     events, computed incrementally by rasa_history.py), `tracker` the state Rasa's
-    `recreate_from_dialogue` rebuilds from them, `applied` the applied events replayed into it."""
+    `recreate_from_dialogue` rebuilds from them, `applied` the applied events replayed into it,
+    `checkpoints` that replay's state before its last listens and form runs."""
 
-    __slots__ = ("text", "shadow", "tracker", "applied")
+    __slots__ = ("text", "shadow", "tracker", "applied", "checkpoints")
 
     def __init__(self, store: Any, sender_id: str) -> None:
         self.text = None
         self.shadow = store.init_tracker(sender_id)
         self.tracker = store.init_tracker(sender_id)
         self.applied: List[Any] = []
+        self.checkpoints: List[Tuple[int, Any]] = []
 
 
 def _kept(store: Any) -> "OrderedDict[str, _Kept]":
@@ -56,24 +62,57 @@ def _starts_with(longer: Any, shorter: Any) -> bool:
     return len(shorter) <= len(longer) and all(map(operator.is_, shorter, longer))
 
 
+def _back_to(store: Any, sender_id: str, found: _Kept, applied: List[Any]) -> None:
+    """The replay set back to where it applied only events that are still the first applied ones:
+    the last checkpoint before they part (a form's run undoes its last turn), else the start."""
+    from bot.runtime.rasa_history import common_prefix, restored_state
+
+    agreed = common_prefix(found.applied, applied, operator.is_)
+    if agreed == len(found.applied):
+        return
+    checkpoints = found.checkpoints
+    while checkpoints and checkpoints[-1][0] > agreed:
+        checkpoints.pop()
+    if checkpoints:
+        at, saved = checkpoints[-1]
+        found.tracker = restored_state(saved, [])
+        found.applied = applied[:at]
+    else:
+        found.tracker = store.init_tracker(sender_id)
+        found.applied = []
+
+
 def _keep(store: Any, sender_id: str, events: List[Any], text: Any) -> None:
     """Rasa's reading of `events` (trackers.py: recreate_from_dialogue, replay_events): the applied
     events applied in order to a new tracker; resumed where the last reading stopped while the
-    events and the applied events only grew."""
+    events only grew, from a checkpoint when the applied events changed behind its end."""
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.runtime.rasa_form_tracker import idx_after_latest_restart
+    from bot.runtime.rasa_history import checkpoint_names, saved_state
+    from bot.runtime.rasa_tracker_copy import carry_memos
+
     kept = _kept(store)
     found = kept.get(sender_id)
     if found is None or not _starts_with(events, found.shadow.events):
         found = _Kept(store, sender_id)
     found.shadow.events.extend(events[len(found.shadow.events) :])
     applied = found.shadow.applied_events()
-    if not _starts_with(applied, found.applied):
-        found.tracker = store.init_tracker(sender_id)
-        found.applied = []
-    for event in applied[len(found.applied) :]:
-        event.apply_to(found.tracker)
+    idx_after_latest_restart(found.shadow)  # kept on it: handed out with the tracker too
+    _back_to(store, sender_id, found, applied)
+    names, checkpoints, tracker = checkpoint_names(store.domain), found.checkpoints, found.tracker
+    for at in range(len(found.applied), len(applied)):
+        event = applied[at]
+        if isinstance(event, ActionExecuted) and event.action_name in names:
+            if not checkpoints or checkpoints[-1][0] != at:
+                checkpoints.append((at, saved_state(tracker)))
+                if len(checkpoints) > CHECKPOINTS:
+                    del checkpoints[0]
+        event.apply_to(tracker)
     found.applied = applied
-    found.tracker.events.clear()
-    found.tracker.events.extend(events)
+    tracker.events.clear()
+    tracker.events.extend(events)
+    carry_memos(found.shadow, tracker)  # its applied events and last restart: handed out with it
     found.text = text
     kept[sender_id] = found
     kept.move_to_end(sender_id)

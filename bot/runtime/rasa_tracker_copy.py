@@ -14,6 +14,12 @@ active loop (Rasa edits those in place), and what `init_copy` leaves unset (send
 and assistant ids) left unset. Only plain `DialogueStateTracker`s are copied this way; a
 subclass goes through Rasa's replay.
 
+What GongYou's other speed-ups keep about a tracker's events (its applied events, where its last
+restart is) is a function of the events alone, so the copy takes it along while it is up to date
+with every event: the same events in the copy's own deque. Without it every copy, and every
+tracker the store hands out, folded the whole history again on its first `applied_events()`
+(the processor asks for it on every message, before the session check).
+
 tests/test_rasa_tracker_copy.py compares this copy with Rasa's replay after every event of the
 recorded conversations; tests/test_rasa_speedups_equivalence.py runs them end to end.
 """
@@ -25,10 +31,46 @@ from collections import deque
 from typing import Any, Dict
 
 _ORIGINAL: Dict[str, Any] = {}
-# What GongYou's other speed-ups memoise on a tracker (rasa_history.py): never carried over.
-_NOT_COPIED = ("_gongyou_applied_events", "_gongyou_past_states")
+# What GongYou's other speed-ups memoise on a tracker's events: (the events' deque, how many were
+# seen, the first, the last, …), carried over when up to date (rasa_history.py, rasa_form_tracker.py).
+EVENT_MEMOS = ("_gongyou_applied_events", "_gongyou_restart_index")
+# The replays of rasa_history.py: bound to the tracker object, never carried over.
+_NOT_COPIED = ("_gongyou_past_states",) + EVENT_MEMOS
 # What `init_copy` does not pass on: a replayed copy has them unset.
 _UNSET = ("sender_source", "model_id", "assistant_id")
+
+
+_PLAIN: Dict[Any, bool] = {}
+
+
+def _plain(cls: Any) -> bool:
+    """`copy.copy` of an instance is `cls.__new__(cls)` with the instance's `__dict__`: no copy or
+    pickling hooks of its own, no slots holding state."""
+    known = _PLAIN.get(cls)
+    if known is None:
+        import copyreg
+
+        known = _PLAIN[cls] = (
+            cls not in copyreg.dispatch_table
+            and getattr(cls, "__copy__", None) is None
+            and cls.__reduce_ex__ is object.__reduce_ex__
+            and cls.__reduce__ is object.__reduce__
+            and getattr(cls, "__getstate__", None) is getattr(object, "__getstate__", None)
+            and getattr(cls, "__setstate__", None) is None
+            and not any(klass.__dict__.get("__slots__") for klass in cls.__mro__)
+        )
+    return known
+
+
+def shallow_copy(obj: Any) -> Any:
+    """`copy.copy(obj)`, without its generic machinery for the plain objects slots are (57 slots
+    copied for every tracker copy: most of a copy's cost)."""
+    cls: Any = type(obj)
+    if not _plain(cls):
+        return _copy.copy(obj)
+    new = cls.__new__(cls)
+    new.__dict__.update(obj.__dict__)
+    return new
 
 
 def state_copy(tracker: Any) -> Any:
@@ -42,7 +84,7 @@ def state_copy(tracker: Any) -> Any:
         if name == "events":
             value = deque(value, value.maxlen)
         elif name == "slots":
-            value = type(value)((key, _copy.copy(slot)) for key, slot in value.items())
+            value = type(value)((key, shallow_copy(slot)) for key, slot in value.items())
         elif name == "active_loop" and value is not None:
             value = _copy.copy(value)  # a dataclass Rasa edits in place (rejected, interrupted)
         elif type(value) is dict:
@@ -50,7 +92,26 @@ def state_copy(tracker: Any) -> Any:
         fresh[name] = value
     for name in _UNSET:
         fresh[name] = None
+    carry_memos(tracker, new)
     return new
+
+
+def carry_memos(source: Any, target: Any) -> None:
+    """`target` holds `source`'s events (the same objects, in a deque of its own): it takes what is
+    memoised about them, when that memo is up to date with every event of `source`."""
+    events, others = source.events, target.events
+    count = len(events)
+    if len(others) != count:
+        return
+    if count and not (others[0] is events[0] and others[-1] is events[-1]):
+        return
+    for key in EVENT_MEMOS:
+        memo = source.__dict__.get(key)
+        if memo is None or memo[0] is not events or memo[1] != count:
+            continue
+        if count and not (memo[2] is events[0] and memo[3] is events[-1]):
+            continue
+        target.__dict__[key] = (others,) + tuple(memo[1:])
 
 
 def copy(self: Any) -> Any:
