@@ -247,12 +247,13 @@ def _usable(replay: Optional["_Replay"], domain, rule_only_data) -> bool:
 def common_prefix(consumed: List[Any], applied: List[Any], same=_same_event) -> int:
     """How many of the first consumed events are the first applied events (or the same events
     read back from the store)."""
-    if all(map(operator.is_, consumed, applied)):
-        return min(len(consumed), len(applied))
-    for i, (a, b) in enumerate(zip(consumed, applied)):
-        if not same(a, b):
+    shorter = min(len(consumed), len(applied))
+    # The first event that is not the very same object (found without a Python loop), then equals.
+    first = next(itertools.compress(itertools.count(), map(operator.is_not, consumed, applied)), shorter)
+    for i in range(first, shorter):
+        if not same(consumed[i], applied[i]):
             return i
-    return min(len(consumed), len(applied))
+    return shorter
 
 
 def _take_up(replay: "_Replay", applied: List[Any], tracker) -> "_Replay":

@@ -15,10 +15,11 @@ and assistant ids) left unset. Only plain `DialogueStateTracker`s are copied thi
 subclass goes through Rasa's replay.
 
 What GongYou's other speed-ups keep about a tracker's events (its applied events, where its last
-restart is) is a function of the events alone, so the copy takes it along while it is up to date
-with every event: the same events in the copy's own deque. Without it every copy, and every
-tracker the store hands out, folded the whole history again on its first `applied_events()`
-(the processor asks for it on every message, before the session check).
+restart is) is a function of the events alone, so the copy takes it along for the events it was
+computed on (the same first events, in the copy's own deque) and extends it with the others.
+Without it every copy, and every tracker the store hands out, folded the whole history again on
+its first `applied_events()` (the processor asks for it on every message, before the session
+check).
 
 tests/test_rasa_tracker_copy.py compares this copy with Rasa's replay after every event of the
 recorded conversations; tests/test_rasa_speedups_equivalence.py runs them end to end.
@@ -98,7 +99,8 @@ def state_copy(tracker: Any) -> Any:
 
 def carry_memos(source: Any, target: Any) -> None:
     """`target` holds `source`'s events (the same objects, in a deque of its own): it takes what is
-    memoised about them, when that memo is up to date with every event of `source`."""
+    memoised about them, when that memo holds for the first events of `source` (the memo's owner
+    looks at the events added since)."""
     events, others = source.events, target.events
     count = len(events)
     if len(others) != count:
@@ -107,9 +109,10 @@ def carry_memos(source: Any, target: Any) -> None:
         return
     for key in EVENT_MEMOS:
         memo = source.__dict__.get(key)
-        if memo is None or memo[0] is not events or memo[1] != count:
+        if memo is None or memo[0] is not events or memo[1] > count:
             continue
-        if count and not (memo[2] is events[0] and memo[3] is events[-1]):
+        seen = memo[1]
+        if seen and not (memo[2] is events[0] is others[0] and memo[3] is events[seen - 1] is others[seen - 1]):
             continue
         target.__dict__[key] = (others,) + tuple(memo[1:])
 
