@@ -24,7 +24,7 @@ time and content): a turn then replays only its own events.
 The applied events do not only grow: each run of a form undoes the listens and user utterances
 since its last run, a fallback reverts the user's utterance. Rasa then replays everything again;
 that was most of what still grew with a conversation full of forms (cProfile, bench/turns.py:
-5,000 events replayed in the fourth case's ten turns, 800 in the first's). So a replay keeps
+4,500 events replayed in the fourth case's ten turns, 800 in the first's). So a replay keeps
 checkpoints, its state before each of its last listens and form runs, and when the applied
 events part from what it consumed it goes back to the last checkpoint before the parting and
 replays from there. No checkpoint that early (a restart, a new session), and it starts over.
