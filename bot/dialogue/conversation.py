@@ -105,6 +105,10 @@ ERASE_ASK_AGAIN = "请点“确定删除”或“先不删”。"
 ERASE_DONE = "已经删除了。您的个人信息不再保存，需要帮助时随时再来。"
 ERASE_KEPT = "好的，不删除，信息照旧保留。"
 ERASE_NO_MATCH = "编号和查询码对不上，没有删除。请核对一下再试，或者带身份证去服务站办理。"
+# An action that failed (bot/runtime/rasa_action_failure.py): a reply instead of silence.
+ACTION_FAILED = (
+    f"抱歉，刚才系统出了点问题，没能处理好。请再说一次，或者说“转人工”找工作人员；也可以拨打{hotlines.RENSHE}。"
+)
 ERASE_BUSY = f"系统有点忙，这次没能删除，请稍后再说一次“删除我的信息”，或者拨打{hotlines.RENSHE}。"
 ERASE_THROTTLED = f"试错的次数太多了，为了保护您的信息，请过一阵再试，或拨打{hotlines.RENSHE}。"
 ERASE_BAD_CASE_NO = "编号好像不对，应该像 GY20261123-0042 这样。"

@@ -110,11 +110,12 @@ class EntityNormaliser(GraphComponent):
             text = message.get(TEXT) or ""
             source, offsets = message.get(SOURCE) or (text, list(range(len(text))))
             entities = resolve_entities(text, message.get(ENTITIES, []), source, offsets)
-            if any(e.get("entity") == "join_group" for e in entities):
+            joining = [e for e in entities if e.get("entity") == "join_group"]
+            if joining:
                 # A join request carries no case facts: the roster form asks each one. And Rasa's
                 # rules match a message's entities as a set, so any other one (a code like X6K-…
                 # read as 6,000 yuan) sent the join to a new case's intake instead.
-                entities = [e for e in entities if e.get("entity") == "join_group"]
+                entities = joining
             message.set(ENTITIES, entities, add_to_output=True)
             intent = message.get(INTENT) or {}
             if not intent.get("name") or is_foreign(source):
@@ -124,7 +125,7 @@ class EntityNormaliser(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}], add_to_output=True)
             elif intent.get("name") in SMALL_TALK and only_a_place(source):
                 _settle_intent(message, ANSWER_INTENT)
-            elif any(e.get("entity") == "join_group" for e in entities) and find_code(source):
+            elif joining and find_code(source):
                 _settle_intent(message, JOIN_INTENT)
         return messages
 

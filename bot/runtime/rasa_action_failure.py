@@ -19,11 +19,10 @@ import functools
 import logging
 from typing import Any, Dict
 
-from bot import hotlines
+from bot.dialogue.conversation import ACTION_FAILED as FAILED
 
 logger = logging.getLogger(__name__)
 
-FAILED = f"抱歉，刚才系统出了点问题，没能处理好。请再说一次，或者说“转人工”找工作人员；也可以拨打{hotlines.RENSHE}。"
 MARK = "action_failed"
 
 _ORIGINAL: Dict[str, Any] = {}
@@ -31,11 +30,11 @@ _GUARDED = "_gongyou_failure_guarded"
 
 
 def _guarded_run(run):
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.core.events import BotUttered
+
     @functools.wraps(run)
     async def guarded(*args: Any, **kwargs: Any):
-        from rasa.core.actions.action import ActionExecutionRejection
-        from rasa.shared.core.events import BotUttered
-
         try:
             return await run(*args, **kwargs)
         except ActionExecutionRejection:
