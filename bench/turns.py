@@ -209,6 +209,10 @@ async def run(args, other_cpu: Callable[[], float] = lambda: 0.0) -> Dict[str, A
         model_path=str(ROOT / "models" / "gongyou.tar.gz"),
         endpoints=AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml")),
     )
+    if not args.stock_rasa:
+        from bot.runtime import rasa_gc
+
+        rasa_gc.settle()  # as the Rasa process does once its agent is loaded (rasa_gc.install)
     # A first conversation, not measured: first parses, the action server's first connections.
     warm: List[str] = []
     for i, text in enumerate(messages("short" if args.script == ["stories"] else args.script[0], args.turns, seed=0)):
@@ -229,13 +233,14 @@ async def run(args, other_cpu: Callable[[], float] = lambda: 0.0) -> Dict[str, A
         for i, text in enumerate(said, start=1):
             text = "ABCD-1234" if args.dump and text == FOLLOWED else follow_code([t for r in replies for t in r], text)
             out = CollectingOutputChannel()
-            if profiler and i >= args.profile_from:
+            profiled = profiler and i >= args.profile_from and (not args.profile_turns or i in args.profile_turns)
+            if profiled:
                 profiler.enable()
             c0, w0 = time.process_time(), time.perf_counter()
             await agent.handle_message(UserMessage(text, out, sender, message_id=f"{sender}-{i}"))
             said[i - 1] = text
             c1, w1 = time.process_time(), time.perf_counter()
-            if profiler:
+            if profiled:
                 profiler.disable()
             cpu.setdefault(i, []).append((c1 - c0) * 1000)
             wall.setdefault(i, []).append((w1 - w0) * 1000)
@@ -279,6 +284,7 @@ def main() -> int:
     )
     parser.add_argument("--profile", help="write a cProfile of the turns from --profile-from on")
     parser.add_argument("--profile-from", type=int, default=1)
+    parser.add_argument("--profile-turns", type=int, nargs="*", default=[], help="profile only these turns")
     # Follow codes are made up per run: with --dump the worker types the same wrong one in every run.
     parser.add_argument("--dump", help="write conversations (events, replies) as JSON here")
     parser.add_argument("--quiet", action="store_true")

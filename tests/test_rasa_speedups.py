@@ -102,3 +102,90 @@ def test_rasa_checks_the_schema_on_every_reply_without_it(rasa_process):
 def test_rasa_as_started_by_gongyou_checks_the_schema_once(rasa_process):
     assert rasa_process["ours"] is True
     assert rasa_process["after"] == 1
+
+
+def _sample_events():
+    """One real event of each kind Rasa writes, as the action server's JSON carries them."""
+    from rasa.shared.core import events as ev
+
+    made = [
+        ev.UserUttered(
+            "老板欠我两个月工资",
+            {"name": "wage_arrears", "confidence": 0.9},
+            [{"entity": "amount", "value": 8000, "start": 0, "end": 2, "extractor": "x"}],
+            message_id="m1",
+            input_channel="rest",
+        ),
+        ev.ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+        ev.SlotSet("phone", "13812345678"),
+        ev.SlotSet("worker_count", 3.0),
+        ev.BotUttered("登记好了", {"buttons": [{"title": "好", "payload": "/affirm"}]}),
+        ev.ActiveLoop("case_form"),
+        ev.ActiveLoop(None),
+        ev.LoopInterrupted(True),
+        ev.ActionExecutionRejected("case_form"),
+        ev.FollowupAction("action_listen"),
+        ev.Restarted(),
+        ev.AllSlotsReset(),
+        ev.SessionStarted(),
+        ev.UserUtteranceReverted(),
+        ev.ActionReverted(),
+        ev.ConversationPaused(),
+        ev.ConversationResumed(),
+        ev.EntitiesAdded([{"entity": "place", "value": "渝中区"}]),
+        ev.DefinePrevUserUtteredFeaturization(False),
+        ev.ReminderCancelled(name="r"),
+    ]
+    return [e.as_dict() for e in made]
+
+
+MUTATIONS = [
+    lambda e: e.pop("event"),
+    lambda e: e.update(event=7),
+    lambda e: e.update(event=["slot"]),
+    lambda e: e.update(event="not_an_event"),
+    lambda e: e.update(timestamp="yesterday"),
+    lambda e: e.update(metadata=[]),
+    lambda e: e.update(name=5),
+    lambda e: e.pop("name", None),
+    lambda e: e.pop("value", None),
+    lambda e: e.update(text=12),
+    lambda e: e.update(parse_data={"intent": "wage"}),
+    lambda e: e.update(parse_data={"entities": [{"entity": "amount"}]}),
+    lambda e: e.update(entities="渝中区"),
+    lambda e: e.update(entities=[{"value": 1}]),
+    lambda e: e.update(policy=3),
+    lambda e: e.update(confidence="high"),
+    lambda e: e.update(data="x"),
+    lambda e: e.update(extra={"anything": 1}),
+]
+
+
+def test_the_split_check_gives_the_whole_schemas_verdict_on_every_event_and_mutation():
+    import copy
+    import random
+
+    whole = rasa_speedups._action_result_validator()
+    samples = _sample_events()
+    rng = random.Random(18)
+    replies = [
+        {"events": samples, "responses": [{"text": "好"}]},
+        {"events": []},
+        {},
+        {"events": None},
+        {"events": ["slot"]},
+        {"responses": [1]},
+        [],
+        "events",
+    ]
+    for _ in range(3000):
+        events = [copy.deepcopy(rng.choice(samples)) for _ in range(rng.randint(1, 4))]
+        for event in events:
+            for mutation in rng.sample(MUTATIONS, rng.choice([0, 0, 1, 2])):
+                mutation(event)
+        replies.append({"events": events})
+    verdicts = [(rasa_speedups._is_valid(r), whole.is_valid(r)) for r in replies]
+    assert all(ours == theirs for ours, theirs in verdicts)
+    # both kinds were tried: the mutations give refusals, the samples acceptances
+    assert {theirs for _, theirs in verdicts} == {True, False}
+    assert rasa_speedups._split_validators() is not None
