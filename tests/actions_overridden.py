@@ -72,7 +72,9 @@ class MeddlingAction(Action):
         tracker.latest_message.get("intent", {})["name"] = "meddled"
         tracker.latest_message.get("entities", []).clear()
         tracker.add_slots([SlotSet("phone", "meddled")])
+        # what it was handed, before it meddles: a later call must be handed all of it again
+        whole = sum(value is not None for value in domain.values())
         for part in list(domain):
             domain[part] = None
-        dispatcher.utter_message(text="动过了")
+        dispatcher.utter_message(text=f"动过了，领域有 {whole} 部分")
         return [SlotSet("category", "meddled")]

@@ -119,7 +119,10 @@ async def main():
     events = await RemoteAction("action_test_meddles", ENDPOINTS["local"]).run(
         CollectingOutputChannel(), agent.processor.nlg, tracker, agent.domain)
     after = json.dumps([tracker.current_state(EventVerbosity.ALL), agent.domain.as_dict()])
-    report["meddled"] = {"unchanged": before == after, "events": plain(events)}
+    again = await RemoteAction("action_test_meddles", ENDPOINTS["local"]).run(
+        CollectingOutputChannel(), agent.processor.nlg, tracker, agent.domain)
+    report["meddled"] = {"unchanged": before == after, "events": plain(events), "again": plain(again),
+                         "domain_parts": sum(value is not None for value in agent.domain.as_dict().values())}
 
     # A sync action waiting on a service that never answers; another worker talks meanwhile.
     agent.processor.action_endpoint = ENDPOINTS["local"]
@@ -197,6 +200,10 @@ def test_rejection_unknown_action_and_exception_as_rasa_sees_them_over_http(repo
 
 def test_an_action_cannot_change_rasas_tracker_or_domain(report):
     assert report["meddled"]["unchanged"]
+    # nor what the next action is handed (the domain's JSON is written once and read for each call)
+    said = [[e["text"] for e in report["meddled"][run] if e["event"] == "bot"] for run in ("events", "again")]
+    assert said[0] == said[1] == [f"动过了，领域有 {report['meddled']['domain_parts']} 部分"]
+    assert report["meddled"]["domain_parts"] > 5
     assert {"event": "slot", "name": "category", "value": "meddled"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in report["meddled"]["events"]
     ]
