@@ -58,3 +58,24 @@ def test_states_are_formatted_only_for_a_written_debug_line(monkeypatch):
     monkeypatch.setattr(rule_policy, "structlogger", _logger_at(logging.DEBUG))
     assert rasa_rules.format_tracker_states(states) == Policy.format_tracker_states(states)
     assert "user intent: greet" in rasa_rules.format_tracker_states(states)
+
+
+def test_a_state_met_before_asks_no_rule_again(agent, policy, monkeypatch):
+    """The second time the same states are looked up, every verdict is remembered: Rasa asked each
+    rule again (about 600 calls a turn under load)."""
+    domain = agent.domain
+    events = next(iter(sequences()))
+    tracker = DialogueStateTracker("rules-again", domain.slots)
+    for event in events:
+        tracker.update(copy.copy(event), domain)
+    states = policy._prediction_states(tracker, domain, False, rule_only_data=policy._get_rule_only_data())
+    policy.__dict__.pop(rasa_rules._MEMO, None)
+    asked = []
+    applicable = policy._is_rule_applicable
+    monkeypatch.setattr(policy, "_is_rule_applicable", lambda *a: (asked.append(1), applicable(*a))[1])
+    first = rasa_rules.get_possible_keys(policy, policy.lookup[RULES], states)
+    asked_first = len(asked)
+    again = rasa_rules.get_possible_keys(policy, policy.lookup[RULES], states)
+    assert again == first
+    assert asked_first >= len(policy.lookup[RULES]) > 10
+    assert len(asked) == asked_first  # none the second time
