@@ -98,9 +98,10 @@ def _is_valid(result: Any) -> bool:
         name = event.get("event") if isinstance(event, dict) else None
         branch = per_event.get(name) if isinstance(name, str) else None
         if branch is None:
-            # no branch of its own: the whole schema says why (it fails there too)
-            return _action_result_validator().is_valid({"events": [event]})
-        if not branch.is_valid(event):
+            # no branch of its own: the whole schema judges it (and refuses it)
+            if not _action_result_validator().is_valid({"events": [event]}):
+                return False
+        elif not branch.is_valid(event):
             return False
     return True
 
