@@ -49,7 +49,7 @@ class _Memo:
 def _memo(policy: Any, lookup: Dict[str, str]) -> _Memo:
     memos = policy.__dict__.setdefault(_MEMO, {})
     memo = memos.get(id(lookup))
-    if memo is None or memo.lookup is not lookup or len(memo.lengths) != len(lookup):
+    if memo is None or memo.lookup is not lookup:
         memo = memos[id(lookup)] = _Memo(policy, lookup)
     return memo
 
