@@ -195,19 +195,30 @@ async def one_user(url: str, texts: List[str], rasa_pid: Optional[int]) -> List[
     (the next message goes when the reply is in, so nothing else runs in Rasa meanwhile)."""
     res = Results()
     sender = f"one-{uuid.uuid4().hex[:12]}"
-    rasa = psutil.Process(rasa_pid) if rasa_pid else None
     out: List[Tuple[float, float]] = []
     code = "ABCD-1234"
     async with httpx.AsyncClient() as client:
         for text in texts:
-            cpu = sum(rasa.cpu_times()[:2]) if rasa else 0.0
+            cpu = rasa_cpu(rasa_pid) if rasa_pid else 0.0
             start = time.perf_counter()
             reply = await say(client, url, sender, code if text == FOLLOWED else text, res)
             latency = (time.perf_counter() - start) * 1000
-            out.append((latency, (sum(rasa.cpu_times()[:2]) - cpu) * 1000 if rasa else float("nan")))
+            out.append((latency, (rasa_cpu(rasa_pid) - cpu) * 1000 if rasa_pid else float("nan")))
             found = FOLLOW_CODE.search(reply or "")
             code = found.group(1) if found else code
     return out
+
+
+def rasa_cpu(pid: int) -> float:
+    """CPU seconds of the Rasa process and the workers it forked (bot/runtime/rasa_workers.py)."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for proc in [root] + root.children(recursive=True):
+        try:
+            total += sum(proc.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return total
 
 
 def by_turn_index(url: str, rasa_pid: Optional[int], scripts: Dict[str, Callable[[], List[str]]]) -> Dict[str, str]:
@@ -235,7 +246,8 @@ def rasa_process(root_pids: List[int]) -> Optional[int]:
             continue
         for proc in [root] + root.children(recursive=True):
             try:
-                if describe(proc.cmdline()) == "rasa":
+                cmd = proc.cmdline()
+                if describe(cmd) == "rasa" and not forked_from_rasa(proc, cmd):
                     return proc.pid
             except psutil.Error:
                 continue
@@ -321,8 +333,18 @@ def start_stock() -> Tuple[subprocess.Popen, subprocess.Popen, str]:
 
 
 def tree_rss(root_pids: List[int]) -> Dict[str, float]:
-    """Resident memory (MB) of each process under these pids, by a readable name."""
-    return tree_measure(root_pids, lambda proc: proc.memory_info().rss / 2**20)
+    """Resident memory (MB) of each process under these pids, by a readable name: its
+    proportional share (PSS), so that the pages GongYou's Rasa workers share with the process
+    they were forked from count once, not once per process as their RSS would; a process whose
+    share cannot be read counts its RSS."""
+
+    def pss(proc: psutil.Process) -> float:
+        try:
+            return proc.memory_full_info().pss / 2**20
+        except (psutil.AccessDenied, AttributeError):
+            return proc.memory_info().rss / 2**20
+
+    return tree_measure(root_pids, pss)
 
 
 def tree_cpu(root_pids: List[int]) -> Dict[str, float]:
@@ -345,12 +367,23 @@ def tree_measure(root_pids: List[int], measure) -> Dict[str, float]:
             except psutil.Error:
                 continue
             name = describe(cmd)
+            if name == "rasa" and forked_from_rasa(proc, cmd):
+                name = "rasa worker"
             if name:
                 key, n = name, 2
                 while key in out:
                     key, n = f"{name} #{n}", n + 1
                 out[key] = value
     return out
+
+
+def forked_from_rasa(proc: psutil.Process, cmd: List[str]) -> bool:
+    """A worker forked by the Rasa process after loading shares its command line."""
+    try:
+        parent = proc.parent()
+        return parent is not None and parent.cmdline() == cmd
+    except psutil.Error:
+        return False
 
 
 def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], turns: int) -> None:
@@ -419,7 +452,7 @@ def print_table(rows: Dict[str, Dict[str, float]]) -> None:
 
 def print_rss(title: str, rss: Dict[str, float]) -> None:
     parts = ", ".join(f"{name} {mb:.0f} MB" for name, mb in rss.items())
-    print(f"RSS {title}: {parts}; total {sum(rss.values()):.0f} MB")
+    print(f"memory (PSS) {title}: {parts}; total {sum(rss.values()):.0f} MB")
 
 
 def main() -> int:

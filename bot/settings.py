@@ -213,6 +213,19 @@ def actions_in_process(source: Optional[Mapping[str, str]] = None) -> bool:
     return env("ACTION_SERVER_URL", "", source).lower() == "local"
 
 
+def rasa_workers(source: Optional[Mapping[str, str]] = None) -> Optional[int]:
+    """GONGYOU_RASA_WORKERS: how many worker processes the Rasa process forks after loading the
+    model (bot/runtime/rasa_workers.py); None when unset or "auto" (one per core with the
+    in-memory store, none with a shared one), 0 or 1 for none."""
+    value = env("GONGYOU_RASA_WORKERS", "", source).strip().lower()
+    if value in ("", "auto"):
+        return None
+    try:
+        return max(0, int(value))
+    except ValueError:
+        raise ValueError(f"GONGYOU_RASA_WORKERS must be a number or 'auto', not {value!r}") from None
+
+
 def actions_host() -> str:
     """The interface the action server listens on: loopback unless a pod must be reached by a Service."""
     return env("GONGYOU_ACTIONS_HOST", "127.0.0.1")

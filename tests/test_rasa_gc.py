@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import LAW_DIR, MODEL, ROOT
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.model
 
 PROCESS = """
 import asyncio

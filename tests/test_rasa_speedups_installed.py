@@ -134,11 +134,11 @@ def measure():
 before = measure()
 from bot.runtime import (
     rasa_action_calls, rasa_action_failure, rasa_form_tracker, rasa_gc, rasa_local_actions, rasa_nlu, rasa_rules,
-    rasa_store_kept, rasa_tracker_copy,
+    rasa_store_kept, rasa_tracker_copy, rasa_workers,
 )
 
 later = (rasa_action_calls, rasa_nlu, rasa_store_kept, rasa_tracker_copy, rasa_local_actions, rasa_action_failure,
-         rasa_form_tracker, rasa_rules, rasa_gc)
+         rasa_form_tracker, rasa_rules, rasa_gc, rasa_workers)
 later_before = [m.installed() for m in later]
 entry = sys.argv[1]
 sys.argv = [entry, "--version"]
@@ -213,13 +213,14 @@ def test_gongyou_stores_trackers_as_compact_utf8_json(figures):
         "rasa_form_tracker",
         "rasa_rules",
         "rasa_gc",
+        "rasa_workers",
     ],
 )
 def test_each_later_speed_up_is_off_until_gongyous_rasa_installs_it(figures, name):
     """Kept connections to the action server, the NLU parse's speed-ups, the store's kept trackers,
     trackers copied from their state, actions in-process, a polite reply when an action fails,
     forms' temporary trackers copied, the rule lookup cut short, the loaded model frozen out of
-    the garbage collector's walks:
+    the garbage collector's walks, conversations spread over workers forked after loading:
     off in a bare Rasa, on once the module `make run` starts Rasa through has run."""
     assert figures["later"][name] == [False, True]
 

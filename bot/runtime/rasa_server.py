@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from bot import settings
-from bot.runtime import rasa_action_failure, rasa_local_actions, rasa_speedups
+from bot.runtime import rasa_action_failure, rasa_local_actions, rasa_speedups, rasa_workers
 
 
 def main() -> int:
@@ -22,6 +22,8 @@ def main() -> int:
         # The actions' modules imported now, not on the first turn (on the event loop), and a
         # broken one stops Rasa here, as it stopped the action server.
         rasa_local_actions.executor()
+    # After the speed-ups: the workers are forked once the model is loaded and frozen.
+    rasa_workers.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
