@@ -106,6 +106,7 @@ class Results:
     cases: List[str] = field(default_factory=list)
     turns: List[Tuple[str, float, float]] = field(default_factory=list)  # sender, sent, answered
     error_times: List[float] = field(default_factory=list)
+    client_cpu: float = 0.0  # CPU seconds this load generator used, on the same cores
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -172,7 +173,10 @@ async def drive(
                 # A worker whose conversation failed tries again after a pause, not at once.
                 await asyncio.sleep(rng.uniform(*think))
 
+        me = psutil.Process()
+        cpu = sum(me.cpu_times()[:2])
         await asyncio.gather(*(worker(i) for i in range(users)))
+        res.client_cpu = sum(me.cpu_times()[:2]) - cpu
         return res, time.monotonic() - start
 
 
@@ -386,9 +390,13 @@ def forked_from_rasa(proc: psutil.Process, cmd: List[str]) -> bool:
         return False
 
 
-def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], turns: int) -> None:
-    parts = ", ".join(f"{name} {(after[name] - before.get(name, 0)) * 1000 / max(turns, 1):.0f}" for name in after)
-    print(f"CPU ms per turn {title}: {parts}")
+def print_cpu(title: str, before: Dict[str, float], after: Dict[str, float], turns: int, client: float = 0.0) -> None:
+    parts = ", ".join(f"{name} {(after[name] - before.get(name, 0)) * 1000 / max(turns, 1):.1f}" for name in after)
+    total = sum(after[name] - before.get(name, 0) for name in after) * 1000 / max(turns, 1)
+    print(
+        f"CPU ms per turn {title}: {parts}; total {total:.1f}; "
+        f"this load generator {client * 1000 / max(turns, 1):.1f} more on the same cores"
+    )
 
 
 def describe(cmd: List[str]) -> str:
@@ -508,7 +516,7 @@ def main() -> int:
             flush=True,
         )
         print_rss("GongYou", rss)
-        print_cpu("GongYou", cpu, cpu_after, len(res.latencies))
+        print_cpu("GongYou", cpu, cpu_after, len(res.latencies), res.client_cpu)
 
     if not args.no_stock:
         server, actions, url = start_stock()
@@ -529,7 +537,7 @@ def main() -> int:
         rows["stock rasa init"] = figures(res, elapsed)
         print(f"stock: errors: {res.errors or 'none'}")
         print_rss("stock rasa init", rss)
-        print_cpu("stock rasa init", cpu, cpu_after, len(res.latencies))
+        print_cpu("stock rasa init", cpu, cpu_after, len(res.latencies), res.client_cpu)
 
     print()
     print_table(rows)
