@@ -21,6 +21,11 @@ A worker that dies stops the Rasa process (the conversations it kept are gone, a
 had the whole process died), so that its supervisor (`make run`'s launcher, the production
 command, Kubernetes) starts it again instead of half the senders getting no answer.
 
+Responses reach the channel when the worker's turn is over, not one by one as they are made.
+GongYou schedules no Rasa reminders (return visits are the web side's, bot/followups/): one
+would fire in a worker, whose recording channel sends nowhere once its turn is over. Swapping
+the model through the API (`PUT /model`, not served by GongYou) would reach this process only.
+
 The two ends are one program forked from one process on a socketpair: frames are pickled.
 """
 
