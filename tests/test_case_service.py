@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bot.cases.employer import employer_key
 from bot.cases.lifecycle import InvalidCase
 from bot.cases.service import CaseService, masked
 from bot.storage.engine import make_engine, session_factory, upgrade
+from bot.storage.tables import Case
 
 pytestmark = pytest.mark.db
 
@@ -140,6 +141,26 @@ def test_same_employer_drafts_link_and_three_make_a_collective(service):
     c, _ = service.open_draft({**WAGES, "employer": "「巫溪县 某鞋业」"}, "c3")
     assert c["collective"] and c["priority"] > 1
     assert service.get(a["case_no"])["collective"]
+
+
+def test_a_growing_group_relinks_every_member_older_and_newer(service, monkeypatch):
+    # Several UPDATE statements for one group (the chunk made small): each member is linked.
+    monkeypatch.setattr(service, "LINK_UPDATE_CHUNK", 2)
+    first, _ = service.open_draft({**WAGES, "employer": "南岸区某物流公司"}, "g0")
+    assert first["linked_cases"] == [] and not first["collective"]
+
+    def updated_at():
+        with service.sessions() as session:
+            return session.execute(select(Case.updated_at).where(Case.case_no == first["case_no"])).scalar_one()
+
+    before = updated_at()
+    opened = [first] + [service.open_draft({**WAGES, "employer": "南岸区某物流公司"}, f"g{i}")[0] for i in range(1, 7)]
+    numbers = [case["case_no"] for case in opened]
+    for case in opened:
+        seen = service.get(case["case_no"])
+        assert seen["collective"] and seen["priority"] > 1
+        assert seen["linked_cases"] == [n for n in numbers if n != case["case_no"]]
+    assert updated_at() > before  # the change to the first draft is dated, as any change
 
 
 def test_ten_workers_is_collective_at_once(service):
