@@ -225,7 +225,7 @@ def test_how_many_workers():
             self.tracker_store = Store(kind)
 
     cores = len(os.sched_getaffinity(0))
-    auto = cores if cores > 1 else 0
+    auto = min(cores, 4) if cores > 1 else 0
     assert rasa_workers.count(Endpoints("bot.runtime.tracker_store.BoundedInMemoryTrackerStore"), {}) == auto
     assert rasa_workers.count(Endpoints("in_memory"), {}) == auto
     assert rasa_workers.count(None, {"GONGYOU_RASA_WORKERS": "auto"}) == auto
@@ -234,5 +234,6 @@ def test_how_many_workers():
     assert rasa_workers.count(Endpoints("sql"), {"GONGYOU_RASA_WORKERS": "3"}) == 3
     assert rasa_workers.count(None, {"GONGYOU_RASA_WORKERS": "1"}) == 0
     assert rasa_workers.count(None, {"GONGYOU_RASA_WORKERS": "0"}) == 0
+    assert rasa_workers.count(None, {"GONGYOU_RASA_WORKERS": "8"}) == 8  # a number is taken as given
     with pytest.raises(ValueError):
         settings.rasa_workers({"GONGYOU_RASA_WORKERS": "many"})

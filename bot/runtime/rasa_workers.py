@@ -72,9 +72,14 @@ def owner(sender_id: Text, workers: int) -> int:
     return zlib.crc32(sender_id.encode("utf-8", "surrogatepass")) % workers
 
 
+# Each worker adds what it writes of its own (about 170 MB after a busy minute here) to the
+# shared model: on a many-core laptop or kiosk, `auto` stops here; a number overrides it.
+AUTO_MOST = 4
+
+
 def count(endpoints: Any = None, env: Optional[Dict[str, str]] = None) -> int:
     """How many workers to fork: GONGYOU_RASA_WORKERS, or by default one per core this process
-    may run on when conversations are kept in memory (`make run`); 0 or 1 handles every turn in
+    may run on (at most AUTO_MOST) when conversations are kept in memory (`make run`); 0 or 1 handles every turn in
     the Rasa process itself. With a store shared between processes the production command scales
     by replicas instead, so the default there is none."""
     chosen = settings.rasa_workers(env)
@@ -85,7 +90,7 @@ def count(endpoints: Any = None, env: Optional[Dict[str, str]] = None) -> int:
     if kind and "inmemory" not in kind.replace("_", ""):
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if cores > 1 else 0
+    return min(cores, AUTO_MOST) if cores > 1 else 0
 
 
 # -- frames ---------------------------------------------------------------------------------
