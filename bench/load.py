@@ -223,14 +223,7 @@ async def one_user(url: str, texts: List[str], rasa_pid: Optional[int]) -> List[
 
 def rasa_cpu(pid: int) -> float:
     """CPU seconds of the Rasa process and the workers it forked (bot/runtime/rasa_workers.py)."""
-    root = psutil.Process(pid)
-    total = 0.0
-    for proc in [root] + root.children(recursive=True):
-        try:
-            total += sum(proc.cpu_times()[:2])
-        except psutil.Error:
-            continue
-    return total
+    return sum(tree_cpu([pid]).values())
 
 
 def by_turn_index(url: str, rasa_pid: Optional[int], scripts: Dict[str, Callable[[], List[str]]]) -> Dict[str, str]:

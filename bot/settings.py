@@ -215,9 +215,9 @@ def actions_in_process(source: Optional[Mapping[str, str]] = None) -> bool:
 
 def rasa_workers(source: Optional[Mapping[str, str]] = None) -> Optional[int]:
     """GONGYOU_RASA_WORKERS: how many worker processes the Rasa process forks after loading the
-    model (bot/runtime/rasa_workers.py); None when unset or "auto" (one per core with the
-    in-memory store, none with a shared one), 0 or 1 for none."""
-    value = env("GONGYOU_RASA_WORKERS", "", source).strip().lower()
+    model (bot/runtime/rasa_workers.py); None when unset or "auto" (one per core, at most four,
+    with the in-memory store, none with a shared one), 0 or 1 for none."""
+    value = env("GONGYOU_RASA_WORKERS", "", source).lower()
     if value in ("", "auto"):
         return None
     try:

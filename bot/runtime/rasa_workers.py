@@ -40,6 +40,7 @@ import pickle
 import signal
 import socket
 import struct
+import time
 import zlib
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, Callable, Dict, Iterable, List, Optional, Set, Text, Tuple
@@ -79,9 +80,9 @@ AUTO_MOST = 4
 
 def count(endpoints: Any = None, env: Optional[Dict[str, str]] = None) -> int:
     """How many workers to fork: GONGYOU_RASA_WORKERS, or by default one per core this process
-    may run on (at most AUTO_MOST) when conversations are kept in memory (`make run`); 0 or 1 handles every turn in
-    the Rasa process itself. With a store shared between processes the production command scales
-    by replicas instead, so the default there is none."""
+    may run on (at most AUTO_MOST) when conversations are kept in memory (`make run`); 0 or 1
+    handles every turn in the Rasa process itself. With a store shared between processes the
+    production command scales by replicas instead, so the default there is none."""
     chosen = settings.rasa_workers(env)
     if chosen is not None:
         return chosen if chosen > 1 else 0
@@ -275,6 +276,7 @@ class _Link:
         self.pending: Dict[int, asyncio.Future] = {}
         self.requests = 0
         self.writer: Optional[_Writer] = None
+        self.reading: Optional[asyncio.Future] = None  # the reply reader, kept so it is not collected
         self.lost = False
 
     async def open(self, on_lost: Callable[["_Link"], None]) -> None:
@@ -351,8 +353,6 @@ def _stop_this_process(link: _Link) -> None:
 
 def _reap(pid: int, timeout: float = 15.0) -> None:
     """Waits for a worker to finish the turns it began, then kills it."""
-    import time
-
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -443,7 +443,6 @@ def _forwarding(agent: Any, pool: WorkerPool) -> Callable:
             await channel.send_response(recipient_id, response)
         return channel.messages if isinstance(channel, CollectingOutputChannel) else None
 
-    handle_message.forwards = True  # type: ignore[attr-defined]
     return handle_message
 
 
